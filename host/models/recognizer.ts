@@ -1,0 +1,70 @@
+// The frozen face recognizer: image -> 128-d descriptor; same person when the euclidean distance
+// between descriptors is below the threshold.
+import { createBackend, type Backend, type BackendName } from '../backends/index.ts';
+import { Executor } from '../executor/executor.ts';
+import { loadModel, type Model } from '../format/model.ts';
+import { readSource, type ModelSource } from '../format/source.ts';
+import { resizeRgb, toRgbFloat, checkImage, type Image } from '../image/image.ts';
+import { RECOGNIZER_SIZE } from './recognizer-graph.ts';
+
+export const DESCRIPTOR_LENGTH = 128;
+/** dlib's documented decision threshold for this model (to be recalibrated on LFW View 1). */
+export const SAME_PERSON_THRESHOLD = 0.6;
+
+export const DEFAULT_RECOGNIZER_URL = new URL('../../weights/recognizer-dlib-r29.safetensors', import.meta.url);
+
+export interface RecognizerOptions {
+  /** A backend instance or name (default 'ref'). */
+  backend?: Backend | BackendName;
+  /** Model file: bytes, URL or path (default: the bundled weights/recognizer-dlib-r29.safetensors). */
+  weights?: ModelSource;
+  /** Images per executor run in embedBatch (default 8). */
+  batch?: number;
+}
+
+export class Recognizer {
+  constructor(readonly model: Model, private readonly exec: Executor, private readonly batch: number) {}
+
+  get backend(): string {
+    return this.exec.backend.name;
+  }
+
+  /** 128-d descriptor of one face chip (resized to 150x150 if needed). */
+  async embed(image: Image): Promise<Float32Array> {
+    return (await this.embedBatch([image]))[0];
+  }
+
+  async embedBatch(images: Image[]): Promise<Float32Array[]> {
+    const s = RECOGNIZER_SIZE;
+    const out: Float32Array[] = [];
+    for (let i = 0; i < images.length; i += this.batch) {
+      const chunk = images.slice(i, i + this.batch);
+      const data = new Float32Array(chunk.length * s * s * 3);
+      chunk.forEach((img, k) => {
+        checkImage(img);
+        data.set(resizeRgb(toRgbFloat(img), img.width, img.height, s, s), k * s * s * 3);
+      });
+      const { descriptor } = await this.exec.run({ image: { shape: [chunk.length, s, s, 3], data } });
+      for (let k = 0; k < chunk.length; k++) out.push(descriptor.data.slice(k * DESCRIPTOR_LENGTH, (k + 1) * DESCRIPTOR_LENGTH));
+    }
+    return out;
+  }
+
+  dispose(): void {
+    this.exec.dispose();
+  }
+}
+
+export async function loadRecognizer(opts: RecognizerOptions = {}): Promise<Recognizer> {
+  const model = loadModel(await readSource(opts.weights ?? DEFAULT_RECOGNIZER_URL));
+  const backend = typeof opts.backend === 'object' ? opts.backend : await createBackend(opts.backend ?? 'ref');
+  return new Recognizer(model, new Executor(model, backend), Math.max(1, opts.batch ?? 8));
+}
+
+/** Euclidean distance between two descriptors. */
+export function distance(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) throw new Error(`descriptor lengths differ: ${a.length} vs ${b.length}`);
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+  return Math.sqrt(s);
+}

@@ -1,0 +1,3 @@
+import { poolOp } from './pool.ts';
+
+export const maxpool = poolOp('maxpool', 'max');

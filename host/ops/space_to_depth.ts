@@ -1,0 +1,1 @@
+export { spaceToDepth } from './depth_to_space.ts';

@@ -57,23 +57,20 @@ export function loadModel(file: Uint8Array): Model {
 
 function decodeTensor(name: string, t: RawTensor, q: Quant | undefined): Float32Array {
   const n = t.bytes.byteLength;
-  // Copy into an aligned buffer: the file view may start at any byte offset.
-  const aligned = t.bytes.slice();
+  // DataView reads are alignment-free and little-endian on every host; the view may start anywhere.
+  const src = new DataView(t.bytes.buffer, t.bytes.byteOffset, n);
   switch (t.dtype) {
     case 'F32': {
-      const src = new DataView(aligned.buffer);
       const out = new Float32Array(n / 4);
       for (let i = 0; i < out.length; i++) out[i] = src.getFloat32(i * 4, true);
       return out;
     }
     case 'I32': {
-      const src = new DataView(aligned.buffer);
       const out = new Float32Array(n / 4);
       for (let i = 0; i < out.length; i++) out[i] = src.getInt32(i * 4, true);
       return out;
     }
     case 'F16': {
-      const src = new DataView(aligned.buffer);
       const out = new Float32Array(n / 2);
       for (let i = 0; i < out.length; i++) out[i] = f16ToF32(src.getUint16(i * 2, true));
       return out;
@@ -84,7 +81,7 @@ function decodeTensor(name: string, t: RawTensor, q: Quant | undefined): Float32
         throw new FormatError(`tensor "${name}": quantization needs finite numbers "scale" and "min", got ${JSON.stringify(q)}`);
       }
       const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = aligned[i] * q.scale + q.min;
+      for (let i = 0; i < n; i++) out[i] = t.bytes[i] * q.scale + q.min;
       return out;
     }
   }

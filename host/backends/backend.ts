@@ -4,6 +4,8 @@ import type { Plan, PlannedTensor, Step } from '../executor/plan.ts';
 
 export interface Backend {
   readonly name: string;
+  /** Whether plans for this backend should fuse epilogues (see executor/fuse.ts). */
+  readonly fuse?: boolean;
   /** Allocate what this plan needs (arena of plan.arenaFloats, weights) and return a runnable binding. */
   bind(plan: Plan): Promise<BoundPlan> | BoundPlan;
 }

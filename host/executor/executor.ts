@@ -3,7 +3,7 @@
 import type { Backend, BoundPlan } from '../backends/backend.ts';
 import type { Model } from '../format/model.ts';
 import { size, type Shape } from '../ops/op.ts';
-import { planGraph, PlanError, type Plan } from './plan.ts';
+import { planGraph, PlanError, type Plan, type PlanOptions } from './plan.ts';
 
 export interface Tensor {
   shape: Shape;
@@ -16,11 +16,16 @@ const MAX_BOUND_PLANS = 4;
 export class Executor {
   private bound = new Map<string, { plan: Plan; run: BoundPlan }>();
 
-  constructor(readonly model: Model, readonly backend: Backend) {}
+  readonly planOptions: PlanOptions;
+
+  /** `options.fuse` defaults to what the backend asks for. */
+  constructor(readonly model: Model, readonly backend: Backend, options: PlanOptions = {}) {
+    this.planOptions = { fuse: backend.fuse ?? false, ...options };
+  }
 
   /** The plan for these input shapes (for inspection: steps, arena bytes). */
   plan(shapes: Record<string, Shape>): Plan {
-    return planGraph(this.model, shapes);
+    return planGraph(this.model, shapes, this.planOptions);
   }
 
   async run(inputs: Record<string, Tensor>): Promise<Record<string, Tensor>> {
@@ -32,7 +37,7 @@ export class Executor {
     const key = JSON.stringify(shapes);
     let entry = this.bound.get(key);
     if (!entry) {
-      const plan = planGraph(this.model, shapes);
+      const plan = planGraph(this.model, shapes, this.planOptions);
       entry = { plan, run: await this.backend.bind(plan) };
       this.bound.set(key, entry);
       if (this.bound.size > MAX_BOUND_PLANS) {

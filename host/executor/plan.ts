@@ -3,6 +3,7 @@
 import type { Dim } from '../format/graph.ts';
 import type { Model } from '../format/model.ts';
 import { OpError, size, type OpDef, type Shape } from '../ops/op.ts';
+import { fuseEpilogues, type Epilogue } from './fuse.ts';
 
 /** Arena offsets are multiples of this many floats (256 bytes: WebGPU's storage-buffer offset alignment). */
 export const ALIGN_FLOATS = 64;
@@ -26,6 +27,20 @@ export interface Step {
   output: PlannedTensor;
   /** Index of the node in the graph file, for error messages. */
   nodeIndex: number;
+  /** Fused write-back (bias/affine/residual/activation); see fuse.ts. */
+  epilogue?: Epilogue;
+}
+
+/** Every tensor a step reads, the epilogue's residual included. */
+export function stepReads(s: Step): PlannedTensor[] {
+  return s.epilogue?.residual ? [...s.inputs, s.epilogue.residual] : s.inputs;
+}
+
+export interface PlanOptions {
+  /** Fuse per-channel ops, residual adds and activations into conv/dense write-backs (default false). */
+  fuse?: boolean;
+  /** Extra floats reserved after every activation, for out-of-bounds write checks in tests (default 0). */
+  guard?: number;
 }
 
 export interface Plan {
@@ -66,7 +81,7 @@ export function bindInputs(model: Model, shapes: Record<string, Shape>): Map<str
   return bound;
 }
 
-export function planGraph(model: Model, shapes: Record<string, Shape>): Plan {
+export function planGraph(model: Model, shapes: Record<string, Shape>, options: PlanOptions = {}): Plan {
   const tensors = new Map<string, PlannedTensor>();
   for (const [name, w] of model.weights) tensors.set(name, { name, shape: w.shape, length: w.data.length, kind: 'weight', offset: -1, data: w.data });
   const inputs: PlannedTensor[] = [];
@@ -76,7 +91,7 @@ export function planGraph(model: Model, shapes: Record<string, Shape>): Plan {
     inputs.push(t);
   }
 
-  const steps: Step[] = model.order.map((node) => {
+  let steps: Step[] = model.order.map((node) => {
     const ins = node.inputs.map((n) => tensors.get(n)!);
     let shape: Shape;
     try {
@@ -90,18 +105,20 @@ export function planGraph(model: Model, shapes: Record<string, Shape>): Plan {
     return { op: node.op, attrs: node.attrs, inputs: ins, output, nodeIndex: node.index };
   });
   const outputs = model.graph.outputs.map((n) => tensors.get(n)!);
+  if (options.fuse) steps = fuseEpilogues(steps, new Set(outputs));
 
   // Liveness: the last step that reads each tensor; graph outputs live to the end.
   const lastUse = new Map<PlannedTensor, number>();
-  steps.forEach((s, i) => s.inputs.forEach((t) => lastUse.set(t, i)));
+  steps.forEach((s, i) => stepReads(s).forEach((t) => lastUse.set(t, i)));
   for (const t of outputs) lastUse.set(t, steps.length);
 
+  const guard = options.guard ?? 0;
   const arena = new FirstFitArena();
-  for (const t of inputs) t.offset = arena.alloc(t.length);
+  for (const t of inputs) t.offset = arena.alloc(t.length + guard);
   steps.forEach((s, i) => {
     // Allocate before freeing this step's inputs: an op never writes over what it reads.
-    s.output.offset = arena.alloc(s.output.length);
-    for (const t of new Set([...s.inputs, s.output])) {
+    s.output.offset = arena.alloc(s.output.length + guard);
+    for (const t of new Set([...stepReads(s), s.output])) {
       if (t.kind !== 'weight' && (lastUse.get(t) ?? -1) <= i) arena.free(t.offset);
     }
   });

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { loadModel, saveModel } from '../../host/format/model.ts';
-import { planGraph, ALIGN_FLOATS, type Plan, type PlannedTensor } from '../../host/executor/plan.ts';
+import { planGraph, stepReads, ALIGN_FLOATS, type Plan, type PlannedTensor } from '../../host/executor/plan.ts';
 import { Executor } from '../../host/executor/executor.ts';
 import { RefBackend } from '../../host/backends/ref/index.ts';
 import type { Graph } from '../../host/format/graph.ts';
@@ -29,7 +29,7 @@ function tinyModel() {
 function assertNoLiveOverlap(plan: Plan): void {
   const live = new Set<PlannedTensor>(plan.inputs);
   const lastUse = new Map<PlannedTensor, number>();
-  plan.steps.forEach((s, i) => s.inputs.forEach((t) => lastUse.set(t, i)));
+  plan.steps.forEach((s, i) => stepReads(s).forEach((t) => lastUse.set(t, i)));
   plan.outputs.forEach((t) => lastUse.set(t, Infinity));
   plan.steps.forEach((s, i) => {
     live.add(s.output);
@@ -101,6 +101,21 @@ test('executor runs the tiny model on the reference backend and matches a direct
   const { y: again } = await ex.run({ x: { shape: [1, 4, 3, 2], data: x } });
   close(again.data, expected, 1e-5);
   throwsWith(() => ex.plan({ x: [1, 4, 3] }), /rank/);
+});
+
+
+test('fusion: the recognizer collapses to conv steps with epilogues, same descriptor on ref', async () => {
+  const p = planGraph(recognizer, { image: [1, 150, 150, 3] }, { fuse: true });
+  const unfused = planGraph(recognizer, { image: [1, 150, 150, 3] });
+  const convs = p.steps.filter((s) => s.op.name === 'conv2d');
+  assert.is(convs.length, 29);
+  assert.ok(convs.every((s) => s.epilogue), 'every conv has an epilogue');
+  assert.ok(convs.filter((s) => s.epilogue!.residual).length >= 9, 'identity residual adds fused');
+  assert.ok(p.steps.length < unfused.steps.length / 2, `${p.steps.length} fused steps vs ${unfused.steps.length}`);
+  assertNoLiveOverlap(p);
+  const x = Float32Array.from({ length: 150 * 150 * 3 }, (_, i) => (i * 31) % 256);
+  const [a, b] = await Promise.all([false, true].map(async (fuse) => (await new Executor(recognizer, new RefBackend(), { fuse }).run({ image: { shape: [1, 150, 150, 3], data: x } })).descriptor.data));
+  close(b, a, 1e-5);
 });
 
 test.run();

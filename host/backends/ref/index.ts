@@ -1,7 +1,9 @@
-// The reference backend: one Float32Array arena, each step runs its op's plain TypeScript reference.
-// Slow and obviously right; every other backend is tested against it.
+// The reference backend: one Float32Array arena, each step runs its op's plain TypeScript reference
+// (then the reference epilogue for fused steps). Slow and obviously right; every other backend is
+// tested against it.
 import type { Backend, BoundPlan } from '../backend.ts';
 import type { Plan, PlannedTensor } from '../../executor/plan.ts';
+import { applyEpilogue } from '../../executor/fuse.ts';
 
 export class RefBackend implements Backend {
   readonly name = 'ref';
@@ -11,7 +13,11 @@ export class RefBackend implements Backend {
     const view = (t: PlannedTensor) => (t.kind === 'weight' ? t.data! : arena.subarray(t.offset, t.offset + t.length));
     return {
       write: (t, data) => arena.set(data, t.offset),
-      dispatch: (step) => step.op.ref(step.inputs.map(view), step.inputs.map((t) => t.shape), view(step.output), step.output.shape, step.attrs),
+      dispatch: (step) => {
+        const out = view(step.output);
+        step.op.ref(step.inputs.map(view), step.inputs.map((t) => t.shape), out, step.output.shape, step.attrs);
+        if (step.epilogue) applyEpilogue(out, step.epilogue, step.epilogue.residual && view(step.epilogue.residual));
+      },
       read: async (t) => view(t).slice(),
       dispose: () => {},
     };

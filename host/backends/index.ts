@@ -6,6 +6,8 @@ export type BackendName = 'ref' | 'wasm' | 'webgpu';
 
 const factories: Partial<Record<BackendName, () => Backend | Promise<Backend>>> = {
   ref: () => new RefBackend(),
+  // Imported lazily so that a ref-only user never loads the kernel module.
+  wasm: async () => (await import('./wasm/index.ts')).WasmBackend.create(),
 };
 
 export function availableBackends(): BackendName[] {

@@ -11,7 +11,7 @@ const oracle = JSON.parse(readFileSync(new URL('../fixtures/recognizer-oracle.js
 const sample = (f: string) => decodeImage(readFileSync(new URL(`../../samples/${f}`, import.meta.url)));
 
 /** Backends the golden test runs on; later backends add themselves here. */
-export const GOLDEN_BACKENDS = ['ref'] as const;
+export const GOLDEN_BACKENDS = ['ref', 'wasm'] as const;
 
 for (const backend of GOLDEN_BACKENDS) {
   const golden = suite(`golden on ${backend}`);

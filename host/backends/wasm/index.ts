@@ -1,0 +1,150 @@
+// The WebAssembly SIMD backend: AssemblyScript kernels (kernels/) on one linear memory, threads that
+// share it, fused epilogues. Weights are copied in once per backend (channel-padded where kernels want
+// vectors); each bound plan owns one arena laid out by the executor's plan.
+import type { Backend, BoundPlan } from '../backend.ts';
+import type { Plan, PlannedTensor, Step } from '../../executor/plan.ts';
+import { ARGS_PTR, ARG_SLOTS, LinearMemory } from './memory.ts';
+import { compileKernels, defaultWasmUrl, enableRelaxedSimd, hasThreads, type KernelBuild, type WasmSource } from './module.ts';
+import { KERNELS, lower, type ConvKernelChoice, type Job } from './ops.ts';
+import { ThreadPool } from './threads.ts';
+
+export interface WasmOptions {
+  /** Threads including the caller's (default: 2, or 1 where shared memory is unavailable). */
+  threads?: number;
+  /** Use relaxed SIMD (fused multiply-add) when the engine has it (default true; on Node, switched on by flag). */
+  relaxed?: boolean;
+  /** Kernel modules by build, as bytes or URL (default: kernels/dist/ next to this package). */
+  wasm?: Partial<Record<KernelBuild, WasmSource>>;
+  /** Force one conv2d micro-kernel (benchmarks). */
+  convKernel?: ConvKernelChoice;
+  /** Jobs cheaper than this many multiply-adds run on one thread (waking workers costs ~10 us). */
+  minParallelCost?: number;
+}
+
+export class WasmBackend implements Backend {
+  readonly name = 'wasm';
+  readonly fuse = true;
+  private packedCache = new WeakMap<Float32Array, Map<number, number>>();
+  private rawCache = new WeakMap<Float32Array, number>();
+  private fns: Array<(a: number, s: number, e: number) => void>;
+
+  private constructor(
+    readonly build: KernelBuild,
+    readonly threads: number,
+    private mem: LinearMemory,
+    instance: WebAssembly.Instance,
+    private pool: ThreadPool | undefined,
+    private options: WasmOptions,
+  ) {
+    this.fns = KERNELS.map((k) => {
+      const f = instance.exports[k];
+      if (typeof f !== 'function') throw new Error(`wasm backend: kernel module lacks export "${k}" (stale kernels/dist? run npm run build:kernels)`);
+      return f as (a: number, s: number, e: number) => void;
+    });
+  }
+
+  static async create(options: WasmOptions = {}): Promise<WasmBackend> {
+    const wantThreads = Math.max(1, Math.floor(options.threads ?? 2));
+    const threads = hasThreads() ? wantThreads : 1;
+    const relaxed = (options.relaxed ?? true) && (await enableRelaxedSimd());
+    const build: KernelBuild = `${relaxed ? 'relaxed' : 'simd'}${threads > 1 ? '' : '-st'}` as KernelBuild;
+    const module = await compileKernels(options.wasm?.[build] ?? defaultWasmUrl(build));
+    const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: threads > 1 } as WebAssembly.MemoryDescriptor);
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    const pool = threads > 1 ? await ThreadPool.start(module, memory, threads, KERNELS) : undefined;
+    return new WasmBackend(build, threads, new LinearMemory(memory), instance, pool, options);
+  }
+
+  /** Raw weights copied once. */
+  private weightPtr(data: Float32Array): number {
+    let p = this.rawCache.get(data);
+    if (p === undefined) {
+      p = this.mem.alloc(data.length * 4);
+      this.mem.f32(p, data.length).set(data);
+      this.rawCache.set(data, p);
+    }
+    return p;
+  }
+
+  /** [..., C] padded to [..., C4] with zeros, copied once per (data, C). */
+  private packedPtr(data: Float32Array, c: number): number {
+    let byDim = this.packedCache.get(data);
+    if (!byDim) this.packedCache.set(data, (byDim = new Map()));
+    let p = byDim.get(c);
+    if (p === undefined) {
+      const c4 = Math.ceil(c / 4) * 4;
+      const rows = data.length / c;
+      p = this.mem.alloc(rows * c4 * 4);
+      const dst = this.mem.f32(p, rows * c4);
+      dst.fill(0);
+      for (let r = 0; r < rows; r++) dst.set(data.subarray(r * c, (r + 1) * c), r * c4);
+      byDim.set(c, p);
+    }
+    return p;
+  }
+
+  bind(plan: Plan): BoundPlan {
+    const mem = this.mem;
+    const arenaBytes = plan.arenaFloats * 4;
+    const arena = mem.alloc(arenaBytes);
+    let zeroPtr = 0, zeroFloats = 0;
+    const extra: Array<[number, number]> = [];
+    const addr = {
+      ptr: (t: PlannedTensor) => (t.kind === 'weight' ? this.weightPtr(t.data!) : arena + t.offset * 4),
+      packed: (d: Float32Array, c: number) => this.packedPtr(d, c),
+      zeros: (n: number) => {
+        if (n > zeroFloats) {
+          zeroFloats = n;
+          zeroPtr = mem.alloc(n * 4);
+          extra.push([zeroPtr, n * 4]);
+          mem.f32(zeroPtr, n).fill(0);
+        }
+        return zeroPtr;
+      },
+    };
+    const jobs = new Map<Step, Job[]>();
+    for (const step of plan.steps) jobs.set(step, lower(step, addr, this.options.convKernel));
+    // Zero rows allocated after an earlier conv got a smaller one stay valid: each job keeps its pointer.
+    const minCost = this.options.minParallelCost ?? 50_000;
+    const run = (job: Job) => {
+      const args = new Int32Array(mem.memory.buffer, ARGS_PTR, ARG_SLOTS);
+      args.set(job.slots);
+      const k = KERNELS.indexOf(job.kernel);
+      const fn = this.fns[k];
+      if (this.pool && job.cost >= minCost && job.units > 1) this.pool.run(k, ARGS_PTR, job.units, fn);
+      else fn(ARGS_PTR, 0, job.units);
+    };
+    let disposed = false;
+    const check = () => {
+      if (disposed) throw new Error('wasm backend: bound plan used after dispose()');
+    };
+    return {
+      write: (t, data) => {
+        check();
+        mem.f32(arena + t.offset * 4, t.length).set(data);
+      },
+      dispatch: (step) => {
+        check();
+        const js = jobs.get(step);
+        if (!js) throw new Error('wasm backend: step does not belong to the bound plan');
+        for (const j of js) run(j);
+      },
+      read: async (t) => {
+        check();
+        return mem.f32(arena + t.offset * 4, t.length).slice();
+      },
+      dispose: () => {
+        if (disposed) return;
+        disposed = true;
+        mem.release(arena, arenaBytes);
+        for (const [p, b] of extra) mem.release(p, b);
+      },
+    };
+  }
+
+  /** Stops the worker threads. */
+  dispose(): void {
+    this.pool?.dispose();
+    this.pool = undefined;
+  }
+}

@@ -1,0 +1,110 @@
+// The thread pool: T-1 workers (worker_threads in Node, Web Workers in browsers) instantiate the same
+// kernel module on the same shared WebAssembly.Memory. A job is published through the control block
+// (memory.ts CTRL_PTR): the main thread writes kernel index, args pointer and one [start, end) range per
+// thread, bumps the generation and wakes the workers (Atomics.notify); everyone runs its range; the
+// main thread waits for the done count. No messages on the hot path, no allocation per job.
+import { CTRL_PTR } from './memory.ts';
+
+// ctrl Int32 slots
+const GEN = 0, DONE = 1, KERNEL = 2, ARGS = 3, RANGES = 4;
+export const MAX_THREADS = 16;
+
+/** Runs inside each worker; self-contained because it is shipped as source text. */
+function workerMain(env: { module: WebAssembly.Module; memory: WebAssembly.Memory; ctrl: number; index: number; kernels: string[] }, ready: () => void): void {
+  const inst = new WebAssembly.Instance(env.module, { env: { memory: env.memory } });
+  const fns = env.kernels.map((k) => inst.exports[k] as (a: number, s: number, e: number) => void);
+  const c = new Int32Array(env.memory.buffer, env.ctrl, 4 + 2 * 16);
+  let gen = Atomics.load(c, 0);
+  ready();
+  for (;;) {
+    Atomics.wait(c, 0, gen);
+    const now = Atomics.load(c, 0);
+    if (now === gen) continue;
+    gen = now;
+    const k = Atomics.load(c, 2);
+    if (k < 0) return;
+    const s = c[4 + 2 * env.index], e = c[5 + 2 * env.index];
+    if (e > s) fns[k](Atomics.load(c, 3), s, e);
+    Atomics.add(c, 1, 1);
+    Atomics.notify(c, 1);
+  }
+}
+
+interface WorkerLike {
+  terminate(): unknown;
+}
+
+export class ThreadPool {
+  private ctrl: Int32Array;
+  private workers: WorkerLike[] = [];
+
+  private constructor(private memory: WebAssembly.Memory, readonly threads: number) {
+    this.ctrl = new Int32Array(memory.buffer, CTRL_PTR, RANGES + 2 * MAX_THREADS);
+  }
+
+  /** Starts threads-1 workers; resolves when all have instantiated the module. */
+  static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number, kernels: string[]): Promise<ThreadPool> {
+    const pool = new ThreadPool(memory, Math.min(threads, MAX_THREADS));
+    const jobs: Promise<void>[] = [];
+    for (let index = 1; index < pool.threads; index++) jobs.push(pool.spawn({ module, memory, ctrl: CTRL_PTR, index, kernels }));
+    await Promise.all(jobs);
+    return pool;
+  }
+
+  private async spawn(env: Parameters<typeof workerMain>[0]): Promise<void> {
+    const body = `(${workerMain.toString()})`;
+    if (typeof process !== 'undefined' && process.versions?.node) {
+      const { Worker } = await import('node:worker_threads');
+      const code = `const { workerData, parentPort } = require('node:worker_threads'); ${body}(workerData, () => parentPort.postMessage('ready'));`;
+      const w = new Worker(code, { eval: true, workerData: env });
+      w.unref(); // idle workers never keep the process alive
+      this.workers.push(w);
+      await new Promise<void>((resolve, reject) => {
+        w.once('message', () => resolve());
+        w.once('error', reject);
+      });
+    } else {
+      const code = `onmessage = (e) => ${body}(e.data, () => postMessage('ready'));`;
+      const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+      const w = new Worker(url);
+      this.workers.push(w);
+      await new Promise<void>((resolve, reject) => {
+        w.onmessage = () => resolve();
+        w.onerror = (e) => reject(new Error(`wasm worker failed: ${e.message}`));
+        w.postMessage(env);
+      });
+      URL.revokeObjectURL(url);
+    }
+  }
+
+  /** Runs kernel `k` over [0, units) split into contiguous ranges; the caller's thread runs range 0. */
+  run(k: number, argsPtr: number, units: number, local: (argsPtr: number, s: number, e: number) => void, threads = this.threads): void {
+    const c = this.ctrl;
+    const t = Math.max(1, Math.min(threads, this.threads, units));
+    const chunk = Math.ceil(units / t);
+    for (let i = 0; i < this.threads; i++) {
+      c[RANGES + 2 * i] = Math.min(i * chunk, units);
+      c[RANGES + 2 * i + 1] = i < t ? Math.min((i + 1) * chunk, units) : 0;
+    }
+    if (this.threads > 1) {
+      Atomics.store(c, DONE, 0);
+      Atomics.store(c, KERNEL, k);
+      Atomics.store(c, ARGS, argsPtr);
+      Atomics.add(c, GEN, 1);
+      Atomics.notify(c, GEN);
+    }
+    local(argsPtr, c[RANGES], c[RANGES + 1]);
+    const others = this.threads - 1;
+    for (let d = Atomics.load(c, DONE); d < others; d = Atomics.load(c, DONE)) Atomics.wait(c, DONE, d);
+  }
+
+  dispose(): void {
+    if (this.threads > 1) {
+      Atomics.store(this.ctrl, KERNEL, -1);
+      Atomics.add(this.ctrl, GEN, 1);
+      Atomics.notify(this.ctrl, GEN);
+    }
+    for (const w of this.workers) w.terminate();
+    this.workers = [];
+  }
+}

@@ -1,0 +1,58 @@
+// conv_transpose2d as a gather: each output pixel sums only the taps whose input position is an
+// integer, iy = (oy + PT - ky) / SH when divisible; no zero insertion, no stride^2 waste. Output
+// channels in the lanes (1 pixel x 8 channels, tail 1 x 4).
+// Slots: 0 x, 1 w packed [KH,KW,Cin,Cout4], 2 scale, 3 shift, 4 residual, 5 out, 6 N, 7 H, 8 W, 9 Cin,
+// 10 OH, 11 OW, 12 Cout, 13 Cout4, 14 KH, 15 KW, 16 SH, 17 SW, 18 PT, 19 PL, 20 act, 21 p0, 22 p1.
+// Units: output rows.
+import { ai, af, ap, madd, epilogueStore } from './common';
+
+export function conv_transpose2d_gather_1x8(args: usize, start: i32, end: i32): void {
+  const x = ap(args, 0), w = ap(args, 1), scale = ap(args, 2), shift = ap(args, 3), res = ap(args, 4), out = ap(args, 5);
+  const H = ai(args, 7), W = ai(args, 8), Cin = ai(args, 9), OH = ai(args, 10), OW = ai(args, 11);
+  const Cout = ai(args, 12), Cout4 = ai(args, 13), KH = ai(args, 14), KW = ai(args, 15);
+  const SH = ai(args, 16), SW = ai(args, 17), PT = ai(args, 18), PL = ai(args, 19);
+  const act = ai(args, 20), p0 = af(args, 21), p1 = af(args, 22);
+  const wStep = <usize>Cout4 << 2;
+  for (let row = start; row < end; row++) {
+    const n = row / OH, oy = row - n * OH;
+    for (let ox = 0; ox < OW; ox++) {
+      const o = out + (<usize>((row * OW + ox) * Cout) << 2);
+      const r: usize = res ? res + (<usize>((row * OW + ox) * Cout) << 2) : 0;
+      for (let co = 0; co < Cout4; co += 8) {
+        const two = co + 8 <= Cout4;
+        let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
+        for (let ky = 0; ky < KH; ky++) {
+          const ty = oy + PT - ky;
+          if (ty < 0 || ty % SH != 0) continue;
+          const iy = ty / SH;
+          if (iy >= H) continue;
+          for (let kx = 0; kx < KW; kx++) {
+            const tx = ox + PL - kx;
+            if (tx < 0 || tx % SW != 0) continue;
+            const ix = tx / SW;
+            if (ix >= W) continue;
+            let xp = x + (<usize>(((n * H + iy) * W + ix) * Cin) << 2);
+            let wp = w + (<usize>((ky * KW + kx) * Cin * Cout4 + co) << 2);
+            if (two) {
+              for (let ci = 0; ci < Cin; ci++) {
+                const s = v128.load32_splat(xp);
+                a0 = madd(s, v128.load(wp), a0);
+                a1 = madd(s, v128.load(wp, 16), a1);
+                xp += 4;
+                wp += wStep;
+              }
+            } else {
+              for (let ci = 0; ci < Cin; ci++) {
+                a0 = madd(v128.load32_splat(xp), v128.load(wp), a0);
+                xp += 4;
+                wp += wStep;
+              }
+            }
+          }
+        }
+        epilogueStore(a0, scale, shift, co, r ? r + (<usize>co << 2) : 0, act, p0, p1, o + (<usize>co << 2), Cout - co);
+        if (two) epilogueStore(a1, scale, shift, co + 4, r ? r + (<usize>(co + 4) << 2) : 0, act, p0, p1, o + (<usize>(co + 4) << 2), Cout - co - 4);
+      }
+    }
+  }
+}

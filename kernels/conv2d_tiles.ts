@@ -26,10 +26,40 @@ export function conv2d_nhwc_4x8(args: usize, start: i32, end: i32): void {
         let a1_0 = f32x4.splat(0), a1_1 = f32x4.splat(0);
         let a2_0 = f32x4.splat(0), a2_1 = f32x4.splat(0);
         let a3_0 = f32x4.splat(0), a3_1 = f32x4.splat(0);
+        const inside = ox * SW - PL >= 0 && (ox + 3) * SW - PL + KW <= W && ox + 4 <= OW;
         for (let ky = 0; ky < KH; ky++) {
           const iy = oy * SH - PT + ky;
           if (iy < 0 || iy >= H) continue;
           const xRow = xImg + (<usize>(iy * W * Cin) << 2);
+          if (inside) {
+            let x0: usize = xRow + (<usize>(((ox + 0) * SW - PL) * Cin) << 2);
+            let x1: usize = xRow + (<usize>(((ox + 1) * SW - PL) * Cin) << 2);
+            let x2: usize = xRow + (<usize>(((ox + 2) * SW - PL) * Cin) << 2);
+            let x3: usize = xRow + (<usize>(((ox + 3) * SW - PL) * Cin) << 2);
+            let wp = w + (<usize>(ky * KW * Cin * Cout4 + co) << 2);
+            for (let j = 0; j < KW * Cin; j++) {
+              const w0 = v128.load(wp, 0);
+              const w1 = v128.load(wp, 16);
+              const s0 = v128.load32_splat(x0);
+              a0_0 = madd(s0, w0, a0_0);
+              a0_1 = madd(s0, w1, a0_1);
+              const s1 = v128.load32_splat(x1);
+              a1_0 = madd(s1, w0, a1_0);
+              a1_1 = madd(s1, w1, a1_1);
+              const s2 = v128.load32_splat(x2);
+              a2_0 = madd(s2, w0, a2_0);
+              a2_1 = madd(s2, w1, a2_1);
+              const s3 = v128.load32_splat(x3);
+              a3_0 = madd(s3, w0, a3_0);
+              a3_1 = madd(s3, w1, a3_1);
+              wp += wStep;
+              x0 += 4;
+              x1 += 4;
+              x2 += 4;
+              x3 += 4;
+            }
+            continue;
+          }
           for (let kx = 0; kx < KW; kx++) {
             const ix0 = (ox + 0) * SW - PL + kx;
             let x0: usize = ox + 0 < OW && ix0 >= 0 && ix0 < W ? xRow + (<usize>(ix0 * Cin) << 2) : zero;
@@ -40,7 +70,7 @@ export function conv2d_nhwc_4x8(args: usize, start: i32, end: i32): void {
             const ix3 = (ox + 3) * SW - PL + kx;
             let x3: usize = ox + 3 < OW && ix3 >= 0 && ix3 < W ? xRow + (<usize>(ix3 * Cin) << 2) : zero;
             let wp = w + (<usize>((ky * KW + kx) * Cin * Cout4 + co) << 2);
-            for (let ci = 0; ci < Cin; ci++) {
+            for (let j = 0; j < Cin; j++) {
               const w0 = v128.load(wp, 0);
               const w1 = v128.load(wp, 16);
               const s0 = v128.load32_splat(x0);
@@ -93,10 +123,35 @@ export function conv2d_nhwc_4x8(args: usize, start: i32, end: i32): void {
         let a1_0 = f32x4.splat(0);
         let a2_0 = f32x4.splat(0);
         let a3_0 = f32x4.splat(0);
+        const inside = ox * SW - PL >= 0 && (ox + 3) * SW - PL + KW <= W && ox + 4 <= OW;
         for (let ky = 0; ky < KH; ky++) {
           const iy = oy * SH - PT + ky;
           if (iy < 0 || iy >= H) continue;
           const xRow = xImg + (<usize>(iy * W * Cin) << 2);
+          if (inside) {
+            let x0: usize = xRow + (<usize>(((ox + 0) * SW - PL) * Cin) << 2);
+            let x1: usize = xRow + (<usize>(((ox + 1) * SW - PL) * Cin) << 2);
+            let x2: usize = xRow + (<usize>(((ox + 2) * SW - PL) * Cin) << 2);
+            let x3: usize = xRow + (<usize>(((ox + 3) * SW - PL) * Cin) << 2);
+            let wp = w + (<usize>(ky * KW * Cin * Cout4 + co) << 2);
+            for (let j = 0; j < KW * Cin; j++) {
+              const w0 = v128.load(wp, 0);
+              const s0 = v128.load32_splat(x0);
+              a0_0 = madd(s0, w0, a0_0);
+              const s1 = v128.load32_splat(x1);
+              a1_0 = madd(s1, w0, a1_0);
+              const s2 = v128.load32_splat(x2);
+              a2_0 = madd(s2, w0, a2_0);
+              const s3 = v128.load32_splat(x3);
+              a3_0 = madd(s3, w0, a3_0);
+              wp += wStep;
+              x0 += 4;
+              x1 += 4;
+              x2 += 4;
+              x3 += 4;
+            }
+            continue;
+          }
           for (let kx = 0; kx < KW; kx++) {
             const ix0 = (ox + 0) * SW - PL + kx;
             let x0: usize = ox + 0 < OW && ix0 >= 0 && ix0 < W ? xRow + (<usize>(ix0 * Cin) << 2) : zero;
@@ -107,7 +162,7 @@ export function conv2d_nhwc_4x8(args: usize, start: i32, end: i32): void {
             const ix3 = (ox + 3) * SW - PL + kx;
             let x3: usize = ox + 3 < OW && ix3 >= 0 && ix3 < W ? xRow + (<usize>(ix3 * Cin) << 2) : zero;
             let wp = w + (<usize>((ky * KW + kx) * Cin * Cout4 + co) << 2);
-            for (let ci = 0; ci < Cin; ci++) {
+            for (let j = 0; j < Cin; j++) {
               const w0 = v128.load(wp, 0);
               const s0 = v128.load32_splat(x0);
               a0_0 = madd(s0, w0, a0_0);
@@ -168,17 +223,43 @@ export function conv2d_nhwc_2x16(args: usize, start: i32, end: i32): void {
       for (; co + 16 <= Cout4; co += 16) {
         let a0_0 = f32x4.splat(0), a0_1 = f32x4.splat(0), a0_2 = f32x4.splat(0), a0_3 = f32x4.splat(0);
         let a1_0 = f32x4.splat(0), a1_1 = f32x4.splat(0), a1_2 = f32x4.splat(0), a1_3 = f32x4.splat(0);
+        const inside = ox * SW - PL >= 0 && (ox + 1) * SW - PL + KW <= W && ox + 2 <= OW;
         for (let ky = 0; ky < KH; ky++) {
           const iy = oy * SH - PT + ky;
           if (iy < 0 || iy >= H) continue;
           const xRow = xImg + (<usize>(iy * W * Cin) << 2);
+          if (inside) {
+            let x0: usize = xRow + (<usize>(((ox + 0) * SW - PL) * Cin) << 2);
+            let x1: usize = xRow + (<usize>(((ox + 1) * SW - PL) * Cin) << 2);
+            let wp = w + (<usize>(ky * KW * Cin * Cout4 + co) << 2);
+            for (let j = 0; j < KW * Cin; j++) {
+              const w0 = v128.load(wp, 0);
+              const w1 = v128.load(wp, 16);
+              const w2 = v128.load(wp, 32);
+              const w3 = v128.load(wp, 48);
+              const s0 = v128.load32_splat(x0);
+              a0_0 = madd(s0, w0, a0_0);
+              a0_1 = madd(s0, w1, a0_1);
+              a0_2 = madd(s0, w2, a0_2);
+              a0_3 = madd(s0, w3, a0_3);
+              const s1 = v128.load32_splat(x1);
+              a1_0 = madd(s1, w0, a1_0);
+              a1_1 = madd(s1, w1, a1_1);
+              a1_2 = madd(s1, w2, a1_2);
+              a1_3 = madd(s1, w3, a1_3);
+              wp += wStep;
+              x0 += 4;
+              x1 += 4;
+            }
+            continue;
+          }
           for (let kx = 0; kx < KW; kx++) {
             const ix0 = (ox + 0) * SW - PL + kx;
             let x0: usize = ox + 0 < OW && ix0 >= 0 && ix0 < W ? xRow + (<usize>(ix0 * Cin) << 2) : zero;
             const ix1 = (ox + 1) * SW - PL + kx;
             let x1: usize = ox + 1 < OW && ix1 >= 0 && ix1 < W ? xRow + (<usize>(ix1 * Cin) << 2) : zero;
             let wp = w + (<usize>((ky * KW + kx) * Cin * Cout4 + co) << 2);
-            for (let ci = 0; ci < Cin; ci++) {
+            for (let j = 0; j < Cin; j++) {
               const w0 = v128.load(wp, 0);
               const w1 = v128.load(wp, 16);
               const w2 = v128.load(wp, 32);
@@ -219,17 +300,34 @@ export function conv2d_nhwc_2x16(args: usize, start: i32, end: i32): void {
       for (; co < Cout4; co += 4) {
         let a0_0 = f32x4.splat(0);
         let a1_0 = f32x4.splat(0);
+        const inside = ox * SW - PL >= 0 && (ox + 1) * SW - PL + KW <= W && ox + 2 <= OW;
         for (let ky = 0; ky < KH; ky++) {
           const iy = oy * SH - PT + ky;
           if (iy < 0 || iy >= H) continue;
           const xRow = xImg + (<usize>(iy * W * Cin) << 2);
+          if (inside) {
+            let x0: usize = xRow + (<usize>(((ox + 0) * SW - PL) * Cin) << 2);
+            let x1: usize = xRow + (<usize>(((ox + 1) * SW - PL) * Cin) << 2);
+            let wp = w + (<usize>(ky * KW * Cin * Cout4 + co) << 2);
+            for (let j = 0; j < KW * Cin; j++) {
+              const w0 = v128.load(wp, 0);
+              const s0 = v128.load32_splat(x0);
+              a0_0 = madd(s0, w0, a0_0);
+              const s1 = v128.load32_splat(x1);
+              a1_0 = madd(s1, w0, a1_0);
+              wp += wStep;
+              x0 += 4;
+              x1 += 4;
+            }
+            continue;
+          }
           for (let kx = 0; kx < KW; kx++) {
             const ix0 = (ox + 0) * SW - PL + kx;
             let x0: usize = ox + 0 < OW && ix0 >= 0 && ix0 < W ? xRow + (<usize>(ix0 * Cin) << 2) : zero;
             const ix1 = (ox + 1) * SW - PL + kx;
             let x1: usize = ox + 1 < OW && ix1 >= 0 && ix1 < W ? xRow + (<usize>(ix1 * Cin) << 2) : zero;
             let wp = w + (<usize>((ky * KW + kx) * Cin * Cout4 + co) << 2);
-            for (let ci = 0; ci < Cin; ci++) {
+            for (let j = 0; j < Cin; j++) {
               const w0 = v128.load(wp, 0);
               const s0 = v128.load32_splat(x0);
               a0_0 = madd(s0, w0, a0_0);
@@ -250,84 +348,6 @@ export function conv2d_nhwc_2x16(args: usize, start: i32, end: i32): void {
           const o = outRow + (<usize>((ox + 1) * Cout + co) << 2);
           const r: usize = res ? resRow + (<usize>((ox + 1) * Cout + co) << 2) : 0;
           epilogueStore(a1_0, scale, shift, co + 0, r ? r + 0 : 0, act, p0, p1, o + 0, Cout - co - 0);
-        }
-      }
-    }
-  }
-}
-
-/** 1 pixels x 16 channels per tile (4 accumulators); channel tail in 1x4 tiles. */
-export function conv2d_nhwc_1x16(args: usize, start: i32, end: i32): void {
-  const x = ap(args, 0), w = ap(args, 1), scale = ap(args, 2), shift = ap(args, 3), res = ap(args, 4), out = ap(args, 5);
-  const H = ai(args, 7), W = ai(args, 8), Cin = ai(args, 9), OH = ai(args, 10), OW = ai(args, 11);
-  const Cout = ai(args, 12), Cout4 = ai(args, 13), KH = ai(args, 14), KW = ai(args, 15);
-  const SH = ai(args, 16), SW = ai(args, 17), PT = ai(args, 18), PL = ai(args, 19);
-  const act = ai(args, 20), p0 = af(args, 21), p1 = af(args, 22), zero = ap(args, 23);
-  const wStep = <usize>Cout4 << 2;
-  for (let row = start; row < end; row++) {
-    const n = row / OH, oy = row - n * OH;
-    const xImg = x + (<usize>(n * H * W * Cin) << 2);
-    const outRow = out + (<usize>(row * OW * Cout) << 2);
-    const resRow: usize = res ? res + (<usize>(row * OW * Cout) << 2) : 0;
-    for (let ox = 0; ox < OW; ox += 1) {
-      let co = 0;
-      for (; co + 16 <= Cout4; co += 16) {
-        let a0_0 = f32x4.splat(0), a0_1 = f32x4.splat(0), a0_2 = f32x4.splat(0), a0_3 = f32x4.splat(0);
-        for (let ky = 0; ky < KH; ky++) {
-          const iy = oy * SH - PT + ky;
-          if (iy < 0 || iy >= H) continue;
-          const xRow = xImg + (<usize>(iy * W * Cin) << 2);
-          for (let kx = 0; kx < KW; kx++) {
-            const ix0 = (ox + 0) * SW - PL + kx;
-            let x0: usize = ox + 0 < OW && ix0 >= 0 && ix0 < W ? xRow + (<usize>(ix0 * Cin) << 2) : zero;
-            let wp = w + (<usize>((ky * KW + kx) * Cin * Cout4 + co) << 2);
-            for (let ci = 0; ci < Cin; ci++) {
-              const w0 = v128.load(wp, 0);
-              const w1 = v128.load(wp, 16);
-              const w2 = v128.load(wp, 32);
-              const w3 = v128.load(wp, 48);
-              const s0 = v128.load32_splat(x0);
-              a0_0 = madd(s0, w0, a0_0);
-              a0_1 = madd(s0, w1, a0_1);
-              a0_2 = madd(s0, w2, a0_2);
-              a0_3 = madd(s0, w3, a0_3);
-              wp += wStep;
-              x0 += 4;
-            }
-          }
-        }
-        if (ox + 0 < OW) {
-          const o = outRow + (<usize>((ox + 0) * Cout + co) << 2);
-          const r: usize = res ? resRow + (<usize>((ox + 0) * Cout + co) << 2) : 0;
-          epilogueStore(a0_0, scale, shift, co + 0, r ? r + 0 : 0, act, p0, p1, o + 0, Cout - co - 0);
-          epilogueStore(a0_1, scale, shift, co + 4, r ? r + 16 : 0, act, p0, p1, o + 16, Cout - co - 4);
-          epilogueStore(a0_2, scale, shift, co + 8, r ? r + 32 : 0, act, p0, p1, o + 32, Cout - co - 8);
-          epilogueStore(a0_3, scale, shift, co + 12, r ? r + 48 : 0, act, p0, p1, o + 48, Cout - co - 12);
-        }
-      }
-      for (; co < Cout4; co += 4) {
-        let a0_0 = f32x4.splat(0);
-        for (let ky = 0; ky < KH; ky++) {
-          const iy = oy * SH - PT + ky;
-          if (iy < 0 || iy >= H) continue;
-          const xRow = xImg + (<usize>(iy * W * Cin) << 2);
-          for (let kx = 0; kx < KW; kx++) {
-            const ix0 = (ox + 0) * SW - PL + kx;
-            let x0: usize = ox + 0 < OW && ix0 >= 0 && ix0 < W ? xRow + (<usize>(ix0 * Cin) << 2) : zero;
-            let wp = w + (<usize>((ky * KW + kx) * Cin * Cout4 + co) << 2);
-            for (let ci = 0; ci < Cin; ci++) {
-              const w0 = v128.load(wp, 0);
-              const s0 = v128.load32_splat(x0);
-              a0_0 = madd(s0, w0, a0_0);
-              wp += wStep;
-              x0 += 4;
-            }
-          }
-        }
-        if (ox + 0 < OW) {
-          const o = outRow + (<usize>((ox + 0) * Cout + co) << 2);
-          const r: usize = res ? resRow + (<usize>((ox + 0) * Cout + co) << 2) : 0;
-          epilogueStore(a0_0, scale, shift, co + 0, r ? r + 0 : 0, act, p0, p1, o + 0, Cout - co - 0);
         }
       }
     }

@@ -6,8 +6,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const root = path.join(import.meta.dirname, '..');
-const outDir = process.argv[2]; // optional: build elsewhere (the freshness test)
-execFileSync(process.execPath, [path.join(root, 'kernels/gen/conv2d-tiles.mjs')], { stdio: 'inherit', cwd: root });
+const outDir = process.argv[2]; // optional: build the .wasm files elsewhere (the freshness test)
+if (!outDir) execFileSync(process.execPath, [path.join(root, 'kernels/gen/conv2d-tiles.mjs')], { stdio: 'inherit', cwd: root });
 const asc = path.join(path.dirname(createRequire(import.meta.url).resolve('assemblyscript/package.json')), 'bin/asc.js');
 for (const target of ['simd', 'relaxed', 'simd-st', 'relaxed-st']) {
   const extra = outDir ? ['-o', path.join(outDir, `kernels-${target}.wasm`)] : [];

@@ -12,7 +12,7 @@ const USAGE = `facecodec <command> [options]
 Commands:
   demo                         embed the bundled sample faces, print pairwise distances and verdicts
   embed <image...>             print the 128-d descriptor of each face chip (PNG or JPEG)
-      --backend ref|wasm|webgpu   (default ref; available here: ${availableBackends().join(', ')})
+      --backend ref|wasm|webgpu   (default wasm; available here: ${availableBackends().join(', ')})
       --json                      one {"file", "descriptor"} object per line
       --weights <file>            recognizer model file (default: bundled)
   help                         this text
@@ -68,7 +68,7 @@ async function readImageFile(file: string) {
 }
 
 async function embedCmd(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { backend: { type: 'string', default: 'ref' }, json: { type: 'boolean', default: false }, weights: { type: 'string' } });
+  const { values, positionals } = parse(argv, { backend: { type: 'string', default: 'wasm' }, json: { type: 'boolean', default: false }, weights: { type: 'string' } });
   if (positionals.length === 0) throw new UsageError('embed needs at least one image');
   const rec = await loadRecognizer({ backend: values.backend as BackendName, weights: values.weights as string | undefined });
   for (const file of positionals) {
@@ -82,7 +82,7 @@ async function embedCmd(argv: string[]): Promise<number> {
 export const SAMPLES_DIR = path.join(import.meta.dirname, '../../samples');
 
 async function demoCmd(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { backend: { type: 'string', default: 'ref' }, samples: { type: 'string', default: SAMPLES_DIR } });
+  const { values } = parse(argv, { backend: { type: 'string', default: 'wasm' }, samples: { type: 'string', default: SAMPLES_DIR } });
   const dir = values.samples as string;
   const files = readdirSync(dir).filter((f) => /\.(png|jpe?g)$/i.test(f)).sort();
   if (files.length < 2) throw new Error(`${dir}: need at least two face images`);

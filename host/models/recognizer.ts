@@ -14,7 +14,7 @@ export const SAME_PERSON_THRESHOLD = 0.6;
 export const DEFAULT_RECOGNIZER_URL = new URL('../../weights/recognizer-dlib-r29.safetensors', import.meta.url);
 
 export interface RecognizerOptions {
-  /** A backend instance or name (default 'ref'). */
+  /** A backend instance or name (default 'wasm'). */
   backend?: Backend | BackendName;
   /** Model file: bytes, URL or path (default: the bundled weights/recognizer-dlib-r29.safetensors). */
   weights?: ModelSource;
@@ -25,8 +25,13 @@ export interface RecognizerOptions {
 export class Recognizer {
   constructor(readonly model: Model, private readonly exec: Executor, private readonly batch: number) {}
 
+  /** Name of the backend it runs on. */
   get backend(): string {
     return this.exec.backend.name;
+  }
+
+  get backendInstance(): Backend {
+    return this.exec.backend;
   }
 
   /** 128-d descriptor of one face chip (resized to 150x150 if needed). */
@@ -57,7 +62,7 @@ export class Recognizer {
 
 export async function loadRecognizer(opts: RecognizerOptions = {}): Promise<Recognizer> {
   const model = loadModel(await readSource(opts.weights ?? DEFAULT_RECOGNIZER_URL));
-  const backend = typeof opts.backend === 'object' ? opts.backend : await createBackend(opts.backend ?? 'ref');
+  const backend = typeof opts.backend === 'object' ? opts.backend : await createBackend(opts.backend ?? 'wasm');
   return new Recognizer(model, new Executor(model, backend), Math.max(1, opts.batch ?? 8));
 }
 

@@ -5,20 +5,28 @@ import { readFileSync } from 'node:fs';
 import { decodeImage } from '../../host/image/codecs.ts';
 import { distance, loadRecognizer, DESCRIPTOR_LENGTH, type Recognizer } from '../../host/models/recognizer.ts';
 import { goldenImage } from '../fixtures/golden-image.ts';
+import type { Backend } from '../../host/backends/backend.ts';
+import { RefBackend } from '../../host/backends/ref/index.ts';
+import { WasmBackend } from '../../host/backends/wasm/index.ts';
 import { close } from '../helpers.ts';
 
 const oracle = JSON.parse(readFileSync(new URL('../fixtures/recognizer-oracle.json', import.meta.url), 'utf8')) as { golden: number[]; samples: Record<string, number[]> };
 const sample = (f: string) => decodeImage(readFileSync(new URL(`../../samples/${f}`, import.meta.url)));
 
-/** Backends the golden test runs on; later backends add themselves here. */
-export const GOLDEN_BACKENDS = ['ref', 'wasm'] as const;
+/** Backends the golden test runs on, by label. */
+export const GOLDEN_BACKENDS: Array<[string, () => Promise<Backend> | Backend]> = [
+  ['ref', () => new RefBackend()],
+  ['wasm 1 thread', () => WasmBackend.create({ threads: 1 })],
+  ['wasm 2 threads', () => WasmBackend.create({ threads: 2, minParallelCost: 0 })],
+];
 
-for (const backend of GOLDEN_BACKENDS) {
+for (const [backend, make] of GOLDEN_BACKENDS) {
   const golden = suite(`golden on ${backend}`);
   let rec: Recognizer;
   golden.before(async () => {
-    rec = await loadRecognizer({ backend });
+    rec = await loadRecognizer({ backend: await make() });
   });
+  golden.after(() => (rec.backendInstance as { dispose?: () => void }).dispose?.());
 
   golden(`${backend}: golden image matches face-api.js 0.22.2 and the tfjs oracle`, async () => {
     const d = await rec.embed(goldenImage());

@@ -26,7 +26,7 @@ export interface Addresses {
 }
 
 /** Forces a conv2d micro-kernel (benchmarks); otherwise chosen per shape. */
-export type ConvKernelChoice = 'auto' | 'conv2d_nhwc_4x8' | 'conv2d_nhwc_2x16' | 'conv2d_nhwc_1x16';
+export type ConvKernelChoice = 'auto' | 'conv2d_nhwc_4x8' | 'conv2d_nhwc_2x16';
 
 class Slots {
   readonly i32 = new Int32Array(ARG_SLOTS);
@@ -69,7 +69,8 @@ export function lower(step: Step, a: Addresses, convKernel: ConvKernelChoice = '
       const cost = oh * ow * n * kh * kw * cpg * cout;
       const wdata = step.inputs[1].data!;
       if (attrs.groups === 1) {
-        const kernel = convKernel !== 'auto' ? convKernel : ow >= 4 ? 'conv2d_nhwc_4x8' : 'conv2d_nhwc_1x16';
+        // 2x16 needs fewer broadcasts per multiply-add; 4x8 wastes less when there are few output channels.
+        const kernel = convKernel !== 'auto' ? convKernel : c4(cout) >= 16 ? 'conv2d_nhwc_2x16' : 'conv2d_nhwc_4x8';
         const s = S().set(0, a.ptr(x), a.packed(wdata, cout), ep.scale, ep.shift, ep.res, a.ptr(out), n, h, w, cin, oh, ow, cout, c4(cout), kh, kw, attrs.stride[0], attrs.stride[1], win.top, win.left, ep.act);
         s.setF(21, ep.p0).setF(22, ep.p1).set(23, a.zeros(cin + 4));
         return [{ kernel, slots: s.i32, units: n * oh, cost }];
@@ -178,7 +179,7 @@ export function lower(step: Step, a: Addresses, convKernel: ConvKernelChoice = '
 
 /** Every kernel export the backend may call (index = id in the thread control block). */
 export const KERNELS = [
-  'conv2d_nhwc_4x8', 'conv2d_nhwc_2x16', 'conv2d_nhwc_1x16', 'conv2d_depthwise_1x4', 'conv2d_grouped_scalar',
+  'conv2d_nhwc_4x8', 'conv2d_nhwc_2x16', 'conv2d_depthwise_1x4', 'conv2d_grouped_scalar',
   'conv_transpose2d_gather_1x8', 'dense_1x16', 'unary_x4', 'binary_x4', 'channel_x4', 'pool_x4', 'global_mean_x4',
   'pad_rows', 'depth_space_rows', 'resize_bilinear_rows', 'channel_copy',
 ];

@@ -106,8 +106,9 @@ export class WasmBackend implements Backend {
     for (const step of plan.steps) jobs.set(step, lower(step, addr, this.options.convKernel));
     // Zero rows allocated after an earlier conv got a smaller one stay valid: each job keeps its pointer.
     const minCost = this.options.minParallelCost ?? 50_000;
+    let args = new Int32Array(mem.memory.buffer, ARGS_PTR, ARG_SLOTS);
     const run = (job: Job) => {
-      const args = new Int32Array(mem.memory.buffer, ARGS_PTR, ARG_SLOTS);
+      if (args.buffer !== mem.memory.buffer) args = new Int32Array(mem.memory.buffer, ARGS_PTR, ARG_SLOTS); // memory grew
       args.set(job.slots);
       const k = KERNELS.indexOf(job.kernel);
       const fn = this.fns[k];

@@ -95,8 +95,18 @@ export class ThreadPool {
     }
     local(argsPtr, c[RANGES], c[RANGES + 1]);
     const others = this.threads - 1;
-    for (let d = Atomics.load(c, DONE); d < others; d = Atomics.load(c, DONE)) Atomics.wait(c, DONE, d);
+    for (let d = Atomics.load(c, DONE); d < others; d = Atomics.load(c, DONE)) {
+      if (this.canWait) {
+        try {
+          Atomics.wait(c, DONE, d);
+        } catch {
+          this.canWait = false; // a browser's main thread may not block: spin instead
+        }
+      }
+    }
   }
+
+  private canWait = true;
 
   dispose(): void {
     if (this.threads > 1) {

@@ -15,6 +15,13 @@ Commands:
       --backend ref|wasm|webgpu   (default wasm; available here: ${availableBackends().join(', ')})
       --json                      one {"file", "descriptor"} object per line
       --weights <file>            recognizer model file (default: bundled)
+  bench kernels                conv kernels and the whole recognizer: ours (1 and 2 threads) vs tfjs-wasm
+                               and onnxruntime-web, plus this CPU's f32x4 peak (needs the devDependencies)
+      --json                      one {"case", "impl", "threads", "ms", "gflops"} object per line
+      --case NAME                 only cases whose name contains NAME
+      --rounds N                  timed rounds per case (default 15)
+      --out PATH                  also write PATH.json and PATH.md
+      --competitor-threads N      threads for tfjs-wasm and onnxruntime-web (default 1)
   help                         this text
 `;
 
@@ -28,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
         return await embedCmd(rest);
       case 'demo':
         return await demoCmd(rest);
+      case 'bench':
+        return await benchCmd(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -107,4 +116,23 @@ async function demoCmd(argv: string[]): Promise<number> {
     }
   console.log(`\n${agree}/${pairs} verdicts match the names in the file names`);
   return 0;
+}
+
+async function benchCmd(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    json: { type: 'boolean', default: false },
+    case: { type: 'string' },
+    rounds: { type: 'string', default: '15' },
+    out: { type: 'string' },
+    'competitor-threads': { type: 'string', default: '1' },
+  });
+  const [what] = positionals;
+  if (what !== 'kernels') throw new UsageError(`bench needs a suite: kernels (got ${JSON.stringify(what)})`);
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new UsageError('--rounds must be a positive integer');
+  // bench/ lives beside host/ in the package and needs the devDependencies (tfjs, onnxruntime-web).
+  const { runKernelBench } = await import('../../bench/kernels.ts');
+  const competitorThreads = Number(values['competitor-threads']);
+  await runKernelBench({ json: values.json as boolean, only: values.case as string | undefined, rounds, out: values.out as string | undefined, competitorThreads });
+  process.exit(0); // the competitors' worker threads would keep the process alive
 }

@@ -3,6 +3,7 @@
 export { conv2d_nhwc_4x8, conv2d_nhwc_2x16 } from './conv2d_tiles';
 export { conv2d_depthwise_1x4 } from './conv2d_depthwise';
 export { conv2d_grouped_scalar } from './conv2d_grouped';
+export { conv2d_grad_w_4x8 } from './conv2d_grad';
 export { conv_transpose2d_gather_1x8 } from './conv_transpose2d';
 export { dense_1x16 } from './dense';
 export { unary_x4, binary_x4, channel_x4 } from './elementwise';

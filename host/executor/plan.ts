@@ -41,6 +41,8 @@ export interface PlanOptions {
   fuse?: boolean;
   /** Extra floats reserved after every activation, for out-of-bounds write checks in tests (default 0). */
   guard?: number;
+  /** Never reuse memory: every activation stays readable after the run (training's backward pass). */
+  keepAll?: boolean;
 }
 
 export interface Plan {
@@ -119,7 +121,7 @@ export function planGraph(model: Model, shapes: Record<string, Shape>, options: 
     // Allocate before freeing this step's inputs: an op never writes over what it reads.
     s.output.offset = arena.alloc(s.output.length + guard);
     for (const t of new Set([...stepReads(s), s.output])) {
-      if (t.kind !== 'weight' && (lastUse.get(t) ?? -1) <= i) arena.free(t.offset);
+      if (!options.keepAll && t.kind !== 'weight' && (lastUse.get(t) ?? -1) <= i) arena.free(t.offset);
     }
   });
   const naiveFloats = [...inputs, ...steps.map((s) => s.output)].reduce((a, t) => a + roundUp(t.length), 0);

@@ -143,6 +143,49 @@ export class WasmBackend implements Backend {
     };
   }
 
+  /** Re-copies a weight array changed in place (training) into every cached copy of it. */
+  refreshWeight(data: Float32Array): void {
+    const raw = this.rawCache.get(data);
+    if (raw !== undefined) this.mem.f32(raw, data.length).set(data);
+    for (const [c, p] of this.packedCache.get(data) ?? []) {
+      const c4 = Math.ceil(c / 4) * 4;
+      const dst = this.mem.f32(p, (data.length / c) * c4);
+      for (let r = 0; r < data.length / c; r++) dst.set(data.subarray(r * c, (r + 1) * c), r * c4);
+    }
+  }
+
+  private scratch = { ptr: 0, bytes: 0 };
+
+  /**
+   * Runs one kernel on JS arrays, copied into a scratch region and back out: for training's backward
+   * passes, whose operands live in JS between steps. `slots(inPtrs, outPtrs)` gives the argument slots.
+   */
+  callKernel(kernel: string, inputs: Float32Array[], outputLengths: number[], slots: (ins: number[], outs: number[]) => number[], units: number, cost: number): Float32Array[] {
+    const k = KERNELS.indexOf(kernel);
+    if (k < 0) throw new Error(`wasm backend: no kernel "${kernel}"`);
+    const sizes = [...inputs.map((a) => a.length), ...outputLengths].map((n) => Math.ceil((n * 4 + 64) / 64) * 64);
+    const total = sizes.reduce((a, b) => a + b, 0);
+    if (total > this.scratch.bytes) {
+      if (this.scratch.bytes) this.mem.release(this.scratch.ptr, this.scratch.bytes);
+      this.scratch = { ptr: this.mem.alloc(total), bytes: total };
+    }
+    const ptrs: number[] = [];
+    let p = this.scratch.ptr;
+    for (const s of sizes) {
+      ptrs.push(p);
+      p += s;
+    }
+    inputs.forEach((a, i) => this.mem.f32(ptrs[i], a.length).set(a));
+    const outPtrs = ptrs.slice(inputs.length);
+    const args = new Int32Array(this.mem.memory.buffer, ARGS_PTR, ARG_SLOTS);
+    args.fill(0);
+    args.set(slots(ptrs.slice(0, inputs.length), outPtrs));
+    const fn = this.fns[k];
+    if (this.pool && cost >= (this.options.minParallelCost ?? 50_000) && units > 1) this.pool.run(k, ARGS_PTR, units, fn);
+    else fn(ARGS_PTR, 0, units);
+    return outputLengths.map((n, i) => this.mem.f32(outPtrs[i], n).slice());
+  }
+
   /** Stops the worker threads. */
   dispose(): void {
     this.pool?.dispose();

@@ -179,7 +179,7 @@ export function lower(step: Step, a: Addresses, convKernel: ConvKernelChoice = '
 
 /** Every kernel export the backend may call (index = id in the thread control block). */
 export const KERNELS = [
-  'conv2d_nhwc_4x8', 'conv2d_nhwc_2x16', 'conv2d_depthwise_1x4', 'conv2d_grouped_scalar',
+  'conv2d_nhwc_4x8', 'conv2d_nhwc_2x16', 'conv2d_depthwise_1x4', 'conv2d_grouped_scalar', 'conv2d_grad_w_4x8',
   'conv_transpose2d_gather_1x8', 'dense_1x16', 'unary_x4', 'binary_x4', 'channel_x4', 'pool_x4', 'global_mean_x4',
   'pad_rows', 'depth_space_rows', 'resize_bilinear_rows', 'channel_copy',
 ];

@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import { availableBackends, type BackendName } from '../backends/index.ts';
 import { decodeImage } from '../image/codecs.ts';
 import { distance, loadRecognizer, SAME_PERSON_THRESHOLD } from '../models/recognizer.ts';
+import { alignCmd } from './align.ts';
+import { benchLfwCmd } from './bench-lfw.ts';
 
 const USAGE = `facecodec <command> [options]
 
@@ -15,6 +17,9 @@ Commands:
       --backend ref|wasm|webgpu   (default wasm; available here: ${availableBackends().join(', ')})
       --json                      one {"file", "descriptor"} object per line
       --weights <file>            recognizer model file (default: bundled)
+  align <image...> -o <dir>    write dlib-style 150x150 face chips (68-point landmarks) [--box x,y,w,h] [--passes N]
+  bench lfw                    LFW verification accuracy vs bpp per codec [--data DIR] [--pairs FILE] [--codec NAME]
+                               [--settings a,b,c] [--folds 1-10] [--json] [--cache DIR] [--out DIR] (see README)
   bench kernels                conv kernels and the whole recognizer: ours (1 and 2 threads) vs tfjs-wasm
                                and onnxruntime-web, plus this CPU's f32x4 peak (needs the devDependencies)
       --json                      one {"case", "impl", "threads", "ms", "gflops"} object per line
@@ -22,6 +27,7 @@ Commands:
       --rounds N                  timed rounds per case (default 15)
       --out PATH                  also write PATH.json and PATH.md
       --competitor-threads N      threads for tfjs-wasm and onnxruntime-web (default 1)
+  train codec                  train CompNet + RecNet (resumes from .cache/train; see host/cli/train.ts for options)
   help                         this text
 `;
 
@@ -37,6 +43,10 @@ export async function main(argv: string[]): Promise<number> {
         return await demoCmd(rest);
       case 'bench':
         return await benchCmd(rest);
+      case 'train':
+        return await (await import('./train.ts')).trainCmd(rest);
+      case 'align':
+        return await alignCmd(rest, UsageError);
       case undefined:
       case 'help':
       case '--help':
@@ -119,6 +129,7 @@ async function demoCmd(argv: string[]): Promise<number> {
 }
 
 async function benchCmd(argv: string[]): Promise<number> {
+  if (argv[0] === 'lfw') return benchLfwCmd(argv, UsageError);
   const { values, positionals } = parse(argv, {
     json: { type: 'boolean', default: false },
     case: { type: 'string' },

@@ -95,7 +95,7 @@ export class Tape {
   }
 }
 
-/** conv2d gradients on the SIMD kernels: dw by conv2d_grad_w_4x8, dx by the transposed-weight gather conv. */
+/** conv2d gradients on the SIMD kernels: dw by conv2d_grad_w_4x8; dx by the forward tiled conv (stride 1) or the transposed-weight gather conv. */
 export function conv2dGradWasm(be: WasmBackend, [x, w, b]: Float32Array[], [xs, ws]: Shape[], os: Shape, a: Conv2dAttrs, g: Float32Array, need: boolean[] = [true, true, true]): Array<Float32Array | undefined> {
   const [n, h, wd, cin] = xs;
   const [kh, kw, , cout] = ws;
@@ -109,19 +109,31 @@ export function conv2dGradWasm(be: WasmBackend, [x, w, b]: Float32Array[], [xs, 
   }
   if (need[0]) {
     const cin4 = Math.ceil(cin / 4) * 4;
-    const wt = new Float32Array(kh * kw * cout * cin4); // [KH,KW,Cout,Cin4]: the transposed-conv weights
-    for (let t = 0; t < kh * kw; t++)
-      for (let ci = 0; ci < cin; ci++)
-        for (let co = 0; co < cout; co++) wt[(t * cout + co) * cin4 + ci] = w[(t * cin + ci) * cout + co];
-    const ones = new Float32Array(cin4).fill(1), zeros = new Float32Array(cin4);
-    [dx] = be.callKernel(
-      'conv_transpose2d_gather_1x8',
-      [g, wt, ones, zeros],
-      [size(xs)],
-      ([gp, wp, sp, zp], [dxp]) => [gp, wp, sp, zp, 0, dxp, n, oh, ow, cout, h, wd, cin, cin4, kh, kw, sh, sw, top, left, 0, 0, 0],
-      n * h,
-      flops,
-    );
+    const ones = new Float32Array(cin4).fill(1), zeros = new Float32Array(Math.max(cin4, cout + 4));
+    if (sh === 1 && sw === 1) {
+      // Stride 1: dx is a plain conv of g with the flipped, transposed kernel, so it runs on the
+      // register-tiled forward micro-kernel. wf[KH-1-ky, KW-1-kx, co, ci] = w[ky, kx, ci, co].
+      const wf = new Float32Array(kh * kw * cout * cin4);
+      for (let ky = 0; ky < kh; ky++)
+        for (let kx = 0; kx < kw; kx++)
+          for (let ci = 0; ci < cin; ci++)
+            for (let co = 0; co < cout; co++) wf[(((kh - 1 - ky) * kw + (kw - 1 - kx)) * cout + co) * cin4 + ci] = w[((ky * kw + kx) * cin + ci) * cout + co];
+      const kernel = cin4 >= 16 ? 'conv2d_nhwc_2x16' : 'conv2d_nhwc_4x8';
+      [dx] = be.callKernel(kernel, [g, wf, ones, zeros], [size(xs)], ([gp, wp, sp, zp], [dxp]) => [gp, wp, sp, zp, 0, dxp, n, oh, ow, cout, h, wd, cin, cin4, kh, kw, 1, 1, kh - 1 - top, kw - 1 - left, 0, 0, 0, zp], n * h, flops);
+    } else {
+      const wt = new Float32Array(kh * kw * cout * cin4); // [KH,KW,Cout,Cin4]: the transposed-conv weights
+      for (let t = 0; t < kh * kw; t++)
+        for (let ci = 0; ci < cin; ci++)
+          for (let co = 0; co < cout; co++) wt[(t * cout + co) * cin4 + ci] = w[(t * cin + ci) * cout + co];
+      [dx] = be.callKernel(
+        'conv_transpose2d_gather_1x8',
+        [g, wt, ones, zeros],
+        [size(xs)],
+        ([gp, wp, sp, zp], [dxp]) => [gp, wp, sp, zp, 0, dxp, n, oh, ow, cout, h, wd, cin, cin4, kh, kw, sh, sw, top, left, 0, 0, 0],
+        n * h,
+        flops,
+      );
+    }
   }
   if (b && need[2]) {
     db = new Float32Array(cout);

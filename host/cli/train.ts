@@ -1,0 +1,62 @@
+// facecodec train codec: trains CompNet + RecNet (reconstruction), resuming from its checkpoint.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { trainCodec } from '../train/train-codec.ts';
+
+const SHARED = path.join(import.meta.dirname, '../../../shared/data');
+
+export async function trainCmd(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      lfw: { type: 'string', default: path.join(SHARED, 'lfw-deepfunneled') },
+      pairs: { type: 'string', default: path.join(SHARED, 'lfw-pairs') },
+      celeba: { type: 'string', default: path.join(SHARED, 'celeba-10k') },
+      cache: { type: 'string', default: path.join(import.meta.dirname, '../../.cache/train') },
+      weights: { type: 'string', default: path.join(import.meta.dirname, '../../weights') },
+      name: { type: 'string', default: 'v1' },
+      steps: { type: 'string', default: '3000' },
+      batch: { type: 'string', default: '8' },
+      patch: { type: 'string', default: '96' },
+      lr: { type: 'string', default: '1e-3' },
+      'max-minutes': { type: 'string', default: '100000' },
+      threads: { type: 'string', default: '2' },
+      'freeze-now': { type: 'boolean', default: false },
+    },
+  });
+  if (positionals[0] !== 'codec') throw new Error('usage: facecodec train codec [options]');
+  const num = (k: keyof typeof values) => {
+    const v = Number(values[k]);
+    if (!Number.isFinite(v) || v <= 0) throw new Error(`--${k} must be a positive number`);
+    return v;
+  };
+  const patch = num('patch');
+  if (patch % 4) throw new Error('--patch must be a multiple of 4');
+  const pairs = values.pairs as string;
+  const r = await trainCodec({
+    data: {
+      lfw: values.lfw as string,
+      lists: [path.join(pairs, 'train-identity-disjoint.txt'), path.join(pairs, 'train-unreferenced.txt')],
+      testReferenced: path.join(pairs, 'test-referenced.txt'),
+      celeba: values.celeba as string,
+      cacheDir: values.cache as string,
+    },
+    steps: num('steps'),
+    batch: num('batch'),
+    patch,
+    celebaShare: 0.2,
+    lr: num('lr'),
+    delta: [2, 48],
+    checkpointEvery: 50,
+    maxSeconds: num('max-minutes') * 60,
+    name: values.name as string,
+    weightsDir: values.weights as string,
+    seed: 1234,
+    threads: num('threads'),
+    freezeNow: values['freeze-now'] as boolean,
+    log: (l) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${l}`),
+  });
+  console.log(r.done ? `training finished at step ${r.step}` : `stopped at step ${r.step}; run the same command again to resume`);
+  return 0;
+}

@@ -1,0 +1,218 @@
+// The codec: CompNet -> quantise -> PNG (with an fcHd header chunk) -> RecNet.
+//
+// Bitstream: a standard grayscale PNG whose image is the compact code's three planes stacked
+// vertically (width ceil(W/4), height 3*ceil(H/4)), each sample q = round(code / delta), at the
+// smallest bit depth that holds round(255 / delta). The private ancillary chunk "fcHd" (11 bytes of
+// data) holds: format version u8, model id u8, weights hash u32 (FNV-1a of both model files), quality
+// u8, original width u16, original height u16. Any PNG reader opens the file; only facecodec restores it.
+import { createBackend, type Backend, type BackendName } from '../backends/index.ts';
+import { Executor } from '../executor/executor.ts';
+import { loadModel, type Model } from '../format/model.ts';
+import { readSource, type ModelSource } from '../format/source.ts';
+import { checkImage, toRgbFloat, type Image } from '../image/image.ts';
+import { CODEC_FACTOR } from '../models/codec-graph.ts';
+import { CodecError, readPng, writePng } from './png.ts';
+
+export const FORMAT_VERSION = 1;
+export const HEADER_CHUNK = 'fcHd';
+export const HEADER_BYTES = 11;
+/** Model ids known to this build; the file names weights/compnet-<name> and recnet-<name>. */
+export const MODELS: Record<number, string> = { 1: 'v1' };
+export const DEFAULT_MODEL_ID = 1;
+export const DEFAULT_QUALITY = 50;
+
+/** Quantisation step for a quality 1..100: log-spaced from 48 (quality 1) to 2 (quality 100). */
+export function deltaForQuality(quality: number): number {
+  if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw new CodecError(`quality must be an integer 1..100, got ${quality}`);
+  return 48 * (2 / 48) ** ((quality - 1) / 99);
+}
+
+export interface Header {
+  version: number;
+  modelId: number;
+  weightsHash: number;
+  quality: number;
+  width: number;
+  height: number;
+}
+
+export function encodeHeader(h: Header): Uint8Array {
+  const b = new Uint8Array(HEADER_BYTES);
+  const dv = new DataView(b.buffer);
+  dv.setUint8(0, h.version);
+  dv.setUint8(1, h.modelId);
+  dv.setUint32(2, h.weightsHash);
+  dv.setUint8(6, h.quality);
+  dv.setUint16(7, h.width);
+  dv.setUint16(9, h.height);
+  return b;
+}
+
+export function decodeHeader(b: Uint8Array): Header {
+  if (b.length !== HEADER_BYTES) throw new CodecError(`${HEADER_CHUNK} chunk is ${b.length} bytes, expected ${HEADER_BYTES}`);
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const h = { version: dv.getUint8(0), modelId: dv.getUint8(1), weightsHash: dv.getUint32(2), quality: dv.getUint8(6), width: dv.getUint16(7), height: dv.getUint16(9) };
+  if (h.version !== FORMAT_VERSION) throw new CodecError(`unsupported facecodec format version ${h.version} (this build reads ${FORMAT_VERSION})`);
+  if (h.quality < 1 || h.quality > 100) throw new CodecError(`header quality ${h.quality} is out of range`);
+  if (h.width < 1 || h.height < 1) throw new CodecError('header declares an empty image');
+  return h;
+}
+
+/** FNV-1a over byte arrays: a short fingerprint of the weights a file was made with. */
+export function fnv1a(...parts: Uint8Array[]): number {
+  let h = 0x811c9dc5;
+  for (const p of parts)
+    for (let i = 0; i < p.length; i++) {
+      h ^= p[i];
+      h = Math.imul(h, 0x01000193);
+    }
+  return h >>> 0;
+}
+
+const bitDepthFor = (maxValue: number) => (maxValue < 2 ? 1 : maxValue < 4 ? 2 : maxValue < 16 ? 4 : 8);
+
+/** Reads only the container: header and the compact code, without running a network. */
+export function parseContainer(bytes: Uint8Array, maxPixels: number): { header: Header; code: Float32Array; h: number; w: number; depth: number } {
+  const { image, chunks } = readPng(bytes, { maxSamples: 3 * Math.ceil(maxPixels / (CODEC_FACTOR * CODEC_FACTOR)) + 3 * 4096 });
+  const hd = chunks.filter((c) => c.type === HEADER_CHUNK);
+  if (hd.length === 0) throw new CodecError(`not a facecodec PNG: no ${HEADER_CHUNK} chunk`);
+  if (hd.length > 1) throw new CodecError(`corrupt facecodec PNG: ${hd.length} ${HEADER_CHUNK} chunks`);
+  const header = decodeHeader(hd[0].data);
+  if (header.width * header.height > maxPixels) throw new CodecError(`declared size ${header.width}x${header.height} is over the limit of ${maxPixels} pixels`);
+  const h = Math.ceil(header.height / CODEC_FACTOR), w = Math.ceil(header.width / CODEC_FACTOR);
+  if (image.width !== w || image.height !== 3 * h) throw new CodecError(`PNG is ${image.width}x${image.height} but the header's ${header.width}x${header.height} needs ${w}x${3 * h}`);
+  const delta = deltaForQuality(header.quality);
+  const maxQ = Math.round(255 / delta);
+  if (image.depth !== bitDepthFor(maxQ) && image.depth !== 8) throw new CodecError(`bit depth ${image.depth} does not match quality ${header.quality}`);
+  const code = new Float32Array(h * w * 3);
+  for (let c = 0; c < 3; c++)
+    for (let p = 0; p < h * w; p++) {
+      const q = image.samples[c * h * w + p];
+      if (q > maxQ) throw new CodecError(`sample ${q} exceeds the quality's maximum ${maxQ}`);
+      code[p * 3 + c] = q * delta;
+    }
+  return { header, code, h, w, depth: image.depth };
+}
+
+export interface CodecOptions {
+  backend?: Backend | BackendName;
+  /** Default quality for encode (1..100). */
+  quality?: number;
+  modelId?: number;
+  /** Model files (default: weights/compnet-<name>.safetensors and recnet-<name>.safetensors). */
+  compnet?: ModelSource;
+  recnet?: ModelSource;
+  /** Largest image encode accepts and decode will restore (default 4096 x 4096). */
+  maxPixels?: number;
+}
+
+export class Codec {
+  constructor(
+    readonly modelId: number,
+    readonly weightsHash: number,
+    private comp: Executor,
+    private rec: Executor,
+    readonly quality: number,
+    readonly maxPixels: number,
+  ) {}
+
+  get backend(): string {
+    return this.comp.backend.name;
+  }
+
+  /** PNG bytes for one image (any size; gray/RGB/RGBA, alpha ignored). */
+  async encode(image: Image, opts: { quality?: number } = {}): Promise<Uint8Array> {
+    return (await this.encodeBatch([image], opts))[0];
+  }
+
+  /** Images of equal size run through CompNet as one batch. */
+  async encodeBatch(images: Image[], opts: { quality?: number } = {}): Promise<Uint8Array[]> {
+    const quality = opts.quality ?? this.quality;
+    const delta = deltaForQuality(quality);
+    if (images.length === 0) return [];
+    const { width: W, height: H } = images[0];
+    for (const img of images) {
+      checkImage(img);
+      if (img.width !== W || img.height !== H) throw new CodecError('encodeBatch needs images of one size');
+    }
+    if (W * H > this.maxPixels) throw new CodecError(`image ${W}x${H} is over the limit of ${this.maxPixels} pixels`);
+    if (W > 65535 || H > 65535) throw new CodecError('images wider or taller than 65535 pixels cannot be encoded');
+    const h = Math.ceil(H / CODEC_FACTOR), w = Math.ceil(W / CODEC_FACTOR);
+    const PH = h * CODEC_FACTOR, PW = w * CODEC_FACTOR;
+    const batch = new Float32Array(images.length * PH * PW * 3);
+    images.forEach((img, k) => padEdge(toRgbFloat(img), W, H, PW, PH, batch, k * PH * PW * 3));
+    const { code } = await this.comp.run({ image: { shape: [images.length, PH, PW, 3], data: batch } });
+    const maxQ = Math.round(255 / delta);
+    const depth = bitDepthFor(maxQ);
+    const header = encodeHeader({ version: FORMAT_VERSION, modelId: this.modelId, weightsHash: this.weightsHash, quality, width: W, height: H });
+    return images.map((_, k) => {
+      const samples = new Uint8Array(3 * h * w);
+      for (let p = 0; p < h * w; p++)
+        for (let c = 0; c < 3; c++) {
+          const q = Math.round(code.data[(k * h * w + p) * 3 + c] / delta);
+          samples[c * h * w + p] = Math.min(maxQ, Math.max(0, q));
+        }
+      return writePng({ width: w, height: 3 * h, depth, samples }, [{ type: HEADER_CHUNK, data: header }]);
+    });
+  }
+
+  /** Restores the face chip from facecodec PNG bytes. */
+  async decode(bytes: Uint8Array): Promise<Image & { data: Uint8Array }> {
+    const { header, code, h, w } = parseContainer(bytes, this.maxPixels);
+    if (header.modelId !== this.modelId) throw new CodecError(`file was made by model ${MODELS[header.modelId] ?? `#${header.modelId}`} but this codec has ${MODELS[this.modelId]}`);
+    if (header.weightsHash !== this.weightsHash) throw new CodecError(`file was made with different weights (hash ${hex(header.weightsHash)}, loaded ${hex(this.weightsHash)})`);
+    const delta = deltaForQuality(header.quality);
+    const { image } = await this.rec.run({ code: { shape: [1, h, w, 3], data: code }, delta: { shape: [1, h, w, 1], data: new Float32Array(h * w).fill(delta / 16) } });
+    const PW = w * CODEC_FACTOR;
+    const out = new Uint8Array(header.width * header.height * 3);
+    for (let y = 0; y < header.height; y++)
+      for (let x = 0; x < header.width; x++)
+        for (let c = 0; c < 3; c++) {
+          const v = image.data[(y * PW + x) * 3 + c];
+          out[(y * header.width + x) * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+        }
+    return { data: out, width: header.width, height: header.height, channels: 3 };
+  }
+
+  async decodeBatch(files: Uint8Array[]): Promise<Array<Image & { data: Uint8Array }>> {
+    const out = [];
+    for (const f of files) out.push(await this.decode(f));
+    return out;
+  }
+
+  dispose(): void {
+    this.comp.dispose();
+    this.rec.dispose();
+  }
+}
+
+const hex = (n: number) => n.toString(16).padStart(8, '0');
+
+/** Copies an RGB image into a larger buffer, repeating the last row/column into the padding. */
+function padEdge(src: Float32Array, W: number, H: number, PW: number, PH: number, dst: Float32Array, at: number): void {
+  for (let y = 0; y < PH; y++)
+    for (let x = 0; x < PW; x++) {
+      const s = (Math.min(y, H - 1) * W + Math.min(x, W - 1)) * 3, d = at + (y * PW + x) * 3;
+      dst[d] = src[s];
+      dst[d + 1] = src[s + 1];
+      dst[d + 2] = src[s + 2];
+    }
+}
+
+export function defaultModelUrl(kind: 'compnet' | 'recnet', modelId = DEFAULT_MODEL_ID): URL {
+  const name = MODELS[modelId];
+  if (!name) throw new CodecError(`unknown model id ${modelId}`);
+  return new URL(`../../weights/${kind}-${name}.safetensors`, import.meta.url);
+}
+
+export async function loadCodec(opts: CodecOptions = {}): Promise<Codec> {
+  const modelId = opts.modelId ?? DEFAULT_MODEL_ID;
+  const [cb, rb] = await Promise.all([readSource(opts.compnet ?? defaultModelUrl('compnet', modelId)), readSource(opts.recnet ?? defaultModelUrl('recnet', modelId))]);
+  const comp: Model = loadModel(cb), rec: Model = loadModel(rb);
+  const backend = typeof opts.backend === 'object' ? opts.backend : await createBackend(opts.backend ?? 'wasm');
+  const quality = opts.quality ?? DEFAULT_QUALITY;
+  deltaForQuality(quality);
+  return new Codec(modelId, fnv1a(cb, rb), new Executor(comp, backend), new Executor(rec, backend), quality, opts.maxPixels ?? 4096 * 4096);
+}
+
+export { CodecError } from './png.ts';

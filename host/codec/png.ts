@@ -1,0 +1,200 @@
+// A small PNG writer and a strict reader for the codec's bitstream: 8-bit-or-less grayscale images
+// plus one private ancillary chunk. The reader validates every length, CRC, dimension and the inflated
+// size before unfiltering, so a corrupt, truncated or hostile file is a clear CodecError, never a
+// crash, a hang or a huge allocation. Deflate is fflate (pure JS, also in browsers).
+import { zlibSync, unzlibSync } from 'fflate';
+
+export class CodecError extends Error {
+  override name = 'CodecError';
+}
+
+const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  let c = 0xffffffff;
+  for (let i = start; i < end; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+export interface Chunk {
+  type: string;
+  data: Uint8Array;
+}
+
+function chunkBytes(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, data.length);
+  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
+  out.set(data, 8);
+  dv.setUint32(8 + data.length, crc32(out, 4, 8 + data.length));
+  return out;
+}
+
+export interface GrayImage {
+  width: number;
+  height: number;
+  /** 1, 2, 4 or 8 */
+  depth: number;
+  /** One sample per pixel, each < 2^depth. */
+  samples: Uint8Array;
+}
+
+/** Packs rows of samples at the bit depth, one filter-type byte before each row. */
+function packRows(img: GrayImage): { rows: Uint8Array[]; stride: number } {
+  const stride = Math.ceil((img.width * img.depth) / 8);
+  const rows: Uint8Array[] = [];
+  const perByte = 8 / img.depth;
+  for (let y = 0; y < img.height; y++) {
+    const row = new Uint8Array(stride);
+    for (let x = 0; x < img.width; x++) {
+      const v = img.samples[y * img.width + x];
+      const bit = (perByte - 1 - (x % perByte)) * img.depth;
+      row[Math.floor(x / perByte)] |= v << bit;
+    }
+    rows.push(row);
+  }
+  return { rows, stride };
+}
+
+const paeth = (a: number, b: number, c: number) => {
+  const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+};
+
+function filterRow(type: number, row: Uint8Array, prev: Uint8Array | undefined, out: Uint8Array, at: number): void {
+  out[at] = type;
+  for (let i = 0; i < row.length; i++) {
+    const a = i > 0 ? row[i - 1] : 0, b = prev ? prev[i] : 0, c = i > 0 && prev ? prev[i - 1] : 0;
+    const pred = type === 0 ? 0 : type === 1 ? a : type === 2 ? b : type === 3 ? (a + b) >> 1 : paeth(a, b, c);
+    out[at + 1 + i] = (row[i] - pred) & 0xff;
+  }
+}
+
+/** Filtered scanlines with one filter strategy: a fixed type, or (-1) per-row minimum sum of |residual|. */
+function filtered(rows: Uint8Array[], stride: number, strategy: number): Uint8Array {
+  const out = new Uint8Array(rows.length * (stride + 1));
+  const tmp = new Uint8Array(stride + 1);
+  rows.forEach((row, y) => {
+    const prev = y > 0 ? rows[y - 1] : undefined;
+    if (strategy >= 0) return filterRow(strategy, row, prev, out, y * (stride + 1));
+    let best = 0, bestCost = Infinity;
+    for (let t = 0; t < 5; t++) {
+      filterRow(t, row, prev, tmp, 0);
+      let cost = 0;
+      for (let i = 1; i <= stride; i++) cost += tmp[i] < 128 ? tmp[i] : 256 - tmp[i];
+      if (cost < bestCost) [best, bestCost] = [t, cost];
+    }
+    filterRow(best, row, prev, out, y * (stride + 1));
+  });
+  return out;
+}
+
+/** Writes the smallest PNG over filter strategies (and deflate at level 9). */
+export function writePng(img: GrayImage, extra: Chunk[]): Uint8Array {
+  const { rows, stride } = packRows(img);
+  let idat: Uint8Array | undefined;
+  for (const strategy of [0, 1, 2, 3, 4, -1]) {
+    const z = zlibSync(filtered(rows, stride, strategy), { level: 9, mem: 12 });
+    if (!idat || z.length < idat.length) idat = z;
+  }
+  const ihdr = new Uint8Array(13);
+  const dv = new DataView(ihdr.buffer);
+  dv.setUint32(0, img.width);
+  dv.setUint32(4, img.height);
+  ihdr[8] = img.depth;
+  ihdr[9] = 0; // grayscale
+  const parts = [new Uint8Array(SIGNATURE), chunkBytes('IHDR', ihdr), ...extra.map((c) => chunkBytes(c.type, c.data)), chunkBytes('IDAT', idat!), chunkBytes('IEND', new Uint8Array(0))];
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let pos = 0;
+  for (const p of parts) {
+    out.set(p, pos);
+    pos += p.length;
+  }
+  return out;
+}
+
+export interface ReadLimits {
+  /** Refuse images with more samples than this before inflating. */
+  maxSamples: number;
+}
+
+/** Parses and validates a grayscale PNG; returns its samples and the ancillary chunks. */
+export function readPng(bytes: Uint8Array, limits: ReadLimits): { image: GrayImage; chunks: Chunk[] } {
+  if (bytes.length < 8 || SIGNATURE.some((b, i) => bytes[i] !== b)) throw new CodecError('not a PNG file (bad signature)');
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let pos = 8;
+  const chunks: Chunk[] = [];
+  const idat: Uint8Array[] = [];
+  let ihdr: Uint8Array | undefined;
+  let ended = false;
+  while (!ended) {
+    if (pos + 12 > bytes.length) throw new CodecError(`truncated PNG: chunk header at byte ${pos} runs past the end`);
+    const len = dv.getUint32(pos);
+    const type = String.fromCharCode(...bytes.subarray(pos + 4, pos + 8));
+    if (!/^[A-Za-z]{4}$/.test(type)) throw new CodecError(`corrupt PNG: bad chunk type at byte ${pos}`);
+    if (len > bytes.length - pos - 12) throw new CodecError(`truncated PNG: chunk ${type} declares ${len} bytes, only ${bytes.length - pos - 12} left`);
+    const crc = dv.getUint32(pos + 8 + len);
+    if (crc32(bytes, pos + 4, pos + 8 + len) !== crc) throw new CodecError(`corrupt PNG: CRC mismatch in chunk ${type}`);
+    const data = bytes.subarray(pos + 8, pos + 8 + len);
+    if (chunks.length === 0 && !ihdr && type !== 'IHDR') throw new CodecError('corrupt PNG: IHDR is not the first chunk');
+    if (type === 'IHDR') {
+      if (ihdr) throw new CodecError('corrupt PNG: two IHDR chunks');
+      if (len !== 13) throw new CodecError('corrupt PNG: IHDR length is not 13');
+      ihdr = data;
+    } else if (type === 'IDAT') idat.push(data);
+    else if (type === 'IEND') ended = true;
+    else if ((bytes[pos + 4] & 0x20) === 0) throw new CodecError(`unsupported critical chunk ${type}`);
+    else chunks.push({ type, data });
+    pos += 12 + len;
+  }
+  if (!ihdr) throw new CodecError('corrupt PNG: no IHDR');
+  const h = new DataView(ihdr.buffer, ihdr.byteOffset, 13);
+  const width = h.getUint32(0), height = h.getUint32(4), depth = ihdr[8], color = ihdr[9];
+  if (ihdr[10] !== 0 || ihdr[11] !== 0 || ihdr[12] !== 0) throw new CodecError('unsupported PNG: compression, filter or interlace method');
+  if (color !== 0 || ![1, 2, 4, 8].includes(depth)) throw new CodecError(`not a facecodec PNG: colour type ${color}, bit depth ${depth} (expected grayscale, depth 1-8)`);
+  if (width < 1 || height < 1) throw new CodecError('corrupt PNG: empty image');
+  if (width * height > limits.maxSamples) throw new CodecError(`PNG is ${width}x${height}, over the limit of ${limits.maxSamples} samples`);
+  if (idat.length === 0) throw new CodecError('corrupt PNG: no IDAT');
+  const stride = Math.ceil((width * depth) / 8);
+  const expected = height * (stride + 1);
+  const z = new Uint8Array(idat.reduce((a, d) => a + d.length, 0));
+  let zp = 0;
+  for (const d of idat) {
+    z.set(d, zp);
+    zp += d.length;
+  }
+  let raw: Uint8Array;
+  try {
+    raw = unzlibSync(z, { out: new Uint8Array(expected) });
+  } catch (e) {
+    throw new CodecError(`corrupt PNG: image data does not inflate (${(e as Error).message})`);
+  }
+  if (raw.length !== expected) throw new CodecError(`corrupt PNG: image data inflates to ${raw.length} bytes, expected ${expected}`);
+  const samples = new Uint8Array(width * height);
+  const perByte = 8 / depth, mask = (1 << depth) - 1;
+  let prev = new Uint8Array(stride);
+  for (let y = 0; y < height; y++) {
+    const at = y * (stride + 1), type = raw[at];
+    if (type > 4) throw new CodecError(`corrupt PNG: filter type ${type} in row ${y}`);
+    const row = new Uint8Array(stride);
+    for (let i = 0; i < stride; i++) {
+      const a = i > 0 ? row[i - 1] : 0, b = prev[i], c = i > 0 ? prev[i - 1] : 0;
+      const pred = type === 0 ? 0 : type === 1 ? a : type === 2 ? b : type === 3 ? (a + b) >> 1 : paeth(a, b, c);
+      row[i] = (raw[at + 1 + i] + pred) & 0xff;
+    }
+    for (let x = 0; x < width; x++) samples[y * width + x] = (row[Math.floor(x / perByte)] >> ((perByte - 1 - (x % perByte)) * depth)) & mask;
+    prev = row;
+  }
+  return { image: { width, height, depth, samples }, chunks };
+}

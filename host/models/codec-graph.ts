@@ -1,0 +1,116 @@
+// The codec's two networks, as facecodec graphs with symbolic N, H, W (H, W multiples of 4).
+//
+// CompNet  image [N,H,W,3] 0..255 -> code [N,H/4,W/4,3] 0..255 (then quantised to integers by the host)
+//   thumbnail = avgpool 4x4 of the image; code = clamp(thumbnail + 64*tanh(f(image)), 0, 255),
+//   f = conv3x3/2 24 -> conv3x3 24 -> conv3x3/2 48 -> conv3x3 48 -> conv3x3 3 (leaky ReLU between).
+//   Starting from a plain thumbnail keeps the compact image looking like the face, and the PNG small.
+//   ~0.16 GFLOP for a 152x152 chip.
+//
+// RecNet   code [N,h,w,3] 0..255 (dequantised), delta [N,h,w,1] (quantisation step / 16, the rate
+//   condition) -> image [N,4h,4w,3] 0..255
+//   bilinear x4 upsampling of the code + 64 * g(code, delta), g = conv 48, two residual blocks of 48,
+//   conv + depth_to_space x2 (32 ch), conv 32, conv + depth_to_space x2 (16 ch), conv 3.
+//   ~0.75 GFLOP for a 152x152 chip.
+import type { Graph, GraphNode } from '../format/graph.ts';
+import type { TensorToSave } from '../format/model.ts';
+
+export const CODEC_FACTOR = 4;
+const LEAK = 0.1;
+
+interface Builder {
+  nodes: GraphNode[];
+  params: Array<{ name: string; shape: number[]; fanIn: number; gain: number }>;
+  consts: TensorToSave[];
+}
+
+function builder(): Builder & {
+  emit(op: string, inputs: string[], attrs?: Record<string, unknown>, name?: string): string;
+  conv(x: string, name: string, k: number, cin: number, cout: number, stride?: number, act?: boolean, gain?: number): string;
+  constVec(name: string, values: number[]): string;
+} {
+  const b: Builder = { nodes: [], params: [], consts: [] };
+  let n = 0;
+  const emit = (op: string, inputs: string[], attrs?: Record<string, unknown>, name = `t${n++}`) => {
+    b.nodes.push({ op, inputs, outputs: [name], ...(attrs ? { attrs } : {}) });
+    return name;
+  };
+  return {
+    ...b,
+    emit,
+    conv(x, name, k, cin, cout, stride = 1, act = true, gain = 1) {
+      b.params.push({ name: `${name}/w`, shape: [k, k, cin, cout], fanIn: k * k * cin, gain }, { name: `${name}/b`, shape: [cout], fanIn: 0, gain: 0 });
+      const y = emit('conv2d', [x, `${name}/w`, `${name}/b`], { stride, padding: 'same' });
+      return act ? emit('leaky_relu', [y], { alpha: LEAK }) : y;
+    },
+    constVec(name, values) {
+      b.consts.push({ name, shape: [values.length], f32: Float32Array.from(values) });
+      return name;
+    },
+  };
+}
+
+export interface NetSpec {
+  graph: Graph;
+  /** Trainable tensors with their initialisation scale. */
+  params: Builder['params'];
+  /** Fixed tensors (normalisation constants). */
+  consts: TensorToSave[];
+}
+
+export function compnetSpec(): NetSpec {
+  const b = builder();
+  const s = b.constVec('norm/scale', [1 / 127.5, 1 / 127.5, 1 / 127.5]);
+  const t = b.constVec('norm/shift', [-1, -1, -1]);
+  let x = b.emit('affine', ['image', s, t]);
+  x = b.conv(x, 'c1', 3, 3, 24, 2);
+  x = b.conv(x, 'c2', 3, 24, 24);
+  x = b.conv(x, 'c3', 3, 24, 48, 2);
+  x = b.conv(x, 'c4', 3, 48, 48);
+  x = b.conv(x, 'c5', 3, 48, 3, 1, false, 0.1);
+  const detail = b.emit('affine', [b.emit('tanh', [x]), b.constVec('detail/scale', [64, 64, 64]), b.constVec('detail/shift', [0, 0, 0])]);
+  const thumb = b.emit('avgpool', ['image'], { kernel: CODEC_FACTOR, stride: CODEC_FACTOR, padding: 'valid' });
+  b.emit('clamp', [b.emit('add', [thumb, detail])], { min: 0, max: 255 }, 'code');
+  return { graph: { version: 1, inputs: [{ name: 'image', shape: ['N', 'H', 'W', 3] }], outputs: ['code'], nodes: b.nodes }, params: b.params, consts: b.consts };
+}
+
+export function recnetSpec(): NetSpec {
+  const b = builder();
+  const s = b.constVec('norm/scale', [1 / 127.5, 1 / 127.5, 1 / 127.5]);
+  const t = b.constVec('norm/shift', [-1, -1, -1]);
+  let x = b.emit('concat', [b.emit('affine', ['code', s, t]), 'delta']);
+  x = b.conv(x, 'r1', 3, 4, 48);
+  for (const blk of ['b1', 'b2']) {
+    const a = b.conv(x, `${blk}/c1`, 3, 48, 48);
+    const c = b.conv(a, `${blk}/c2`, 3, 48, 48, 1, false, 0.5);
+    x = b.emit('add', [x, c]);
+  }
+  x = b.emit('leaky_relu', [b.emit('depth_to_space', [b.conv(x, 'u1', 3, 48, 128, 1, false)], { block: 2 })], { alpha: LEAK });
+  x = b.conv(x, 'r2', 3, 32, 32);
+  x = b.emit('leaky_relu', [b.emit('depth_to_space', [b.conv(x, 'u2', 3, 32, 64, 1, false)], { block: 2 })], { alpha: LEAK });
+  x = b.conv(x, 'r3', 3, 16, 3, 1, false, 0.1);
+  const detail = b.emit('affine', [x, b.constVec('detail/scale', [64, 64, 64]), b.constVec('detail/shift', [0, 0, 0])]);
+  const up = b.emit('resize_bilinear', ['code'], { scale: CODEC_FACTOR });
+  b.emit('add', [up, detail], undefined, 'image');
+  return {
+    graph: { version: 1, inputs: [{ name: 'code', shape: ['N', 'h', 'w', 3] }, { name: 'delta', shape: ['N', 'h', 'w', 1] }], outputs: ['image'], nodes: b.nodes },
+    params: b.params,
+    consts: b.consts,
+  };
+}
+
+/** He-normal weights scaled by each layer's gain, zero biases; deterministic for a seed. */
+export function initParams(spec: NetSpec, seed: number): TensorToSave[] {
+  let s = seed >>> 0;
+  const uniform = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  const normal = () => Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform());
+  return spec.params.map((p) => {
+    const n = p.shape.reduce((a, b) => a * b, 1);
+    const std = p.fanIn ? p.gain * Math.sqrt(2 / p.fanIn) : 0;
+    return { name: p.name, shape: p.shape, f32: Float32Array.from({ length: n }, () => std * normal()) };
+  });
+}

@@ -1,0 +1,161 @@
+// The bitstream: PNG chunk writer/reader, the fcHd header, and the codec's refusal of bad files.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import { CodecError, crc32, readPng, writePng } from '../../host/codec/png.ts';
+import { decodeHeader, deltaForQuality, encodeHeader, HEADER_BYTES, loadCodec, parseContainer, type Codec } from '../../host/codec/codec.ts';
+import { decodeImage } from '../../host/image/codecs.ts';
+import { rng } from '../backends/harness.ts';
+import { untrainedModels } from './helpers.ts';
+
+const sample = decodeImage(readFileSync(new URL('../../samples/Martha_Burk_0001.png', import.meta.url)));
+let codec: Codec;
+const models = untrainedModels();
+
+test.before(async () => {
+  codec = await loadCodec({ ...models, backend: 'wasm' });
+});
+test.after(() => codec.dispose());
+
+test('PNG writer/reader round trip at every bit depth; pngjs reads our files', () => {
+  const r = rng(3);
+  for (const depth of [1, 2, 4, 8]) {
+    const width = 13, height = 7;
+    const samples = Uint8Array.from({ length: width * height }, () => Math.floor(r() * 2 ** depth));
+    const bytes = writePng({ width, height, depth, samples }, [{ type: 'fcHd', data: new Uint8Array([1, 2, 3]) }]);
+    const back = readPng(bytes, { maxSamples: 1000 });
+    assert.equal(Array.from(back.image.samples), Array.from(samples));
+    assert.equal(back.chunks.map((c) => c.type), ['fcHd']);
+    const std = PNG.sync.read(Buffer.from(bytes)); // a standard reader opens it
+    assert.is(std.width, width);
+    const scale = 255 / (2 ** depth - 1);
+    for (let i = 0; i < samples.length; i++) assert.is(std.data[i * 4], Math.round(samples[i] * scale));
+  }
+  assert.is(crc32(new TextEncoder().encode('IEND')), 0xae426082);
+});
+
+test('header round trip; quality maps to a step', () => {
+  const h = { version: 1, modelId: 1, weightsHash: 0xdeadbeef, quality: 77, width: 150, height: 151 };
+  assert.equal(decodeHeader(encodeHeader(h)), h);
+  assert.is(encodeHeader(h).length, HEADER_BYTES);
+  assert.ok(Math.abs(deltaForQuality(1) - 48) < 1e-9 && Math.abs(deltaForQuality(100) - 2) < 1e-9);
+  assert.throws(() => deltaForQuality(0), /quality/);
+  assert.throws(() => deltaForQuality(101), /quality/);
+});
+
+test('encode -> decode keeps the size; odd sizes are padded and cropped; container overhead is small', async () => {
+  for (const [w, h] of [[150, 150], [37, 22]]) {
+    const img = { data: sample.data.slice(0, w * h * 4), width: w, height: h, channels: 4 };
+    const png = await codec.encode(img, { quality: 50 });
+    const out = await codec.decode(png);
+    assert.equal([out.width, out.height, out.channels], [w, h, 3]);
+    const { header, depth } = parseContainer(png, 1e7);
+    assert.is(header.quality, 50);
+    assert.ok(depth <= 8);
+  }
+  const low = await codec.encode(sample, { quality: 1 }), high = await codec.encode(sample, { quality: 100 });
+  assert.ok(low.length < high.length, `quality 1 (${low.length} B) smaller than quality 100 (${high.length} B)`);
+});
+
+test('foreign, corrupt, mismatched and oversized files are clear errors', async () => {
+  const good = await codec.encode(sample, { quality: 40 });
+  const expectError = async (bytes: Uint8Array, pattern: RegExp) => {
+    try {
+      await codec.decode(bytes);
+      assert.unreachable(`accepted: expected ${pattern}`);
+    } catch (e) {
+      assert.instance(e, CodecError, (e as Error).stack);
+      assert.match((e as Error).message, pattern);
+    }
+  };
+  await expectError(readFileSync(new URL('../../samples/Martha_Burk_0001.png', import.meta.url)), /not a facecodec PNG/);
+  await expectError(new TextEncoder().encode('hello'), /not a PNG/);
+  await expectError(good.subarray(0, good.length - 5), /truncated/);
+  const badCrc = good.slice();
+  badCrc[good.length - 20] ^= 1;
+  await expectError(badCrc, /CRC mismatch/);
+  const other = await loadCodec({ ...untrainedModels(9), backend: 'wasm' });
+  await expectError(await other.encode(sample), /different weights/);
+  other.dispose();
+  const small = await loadCodec({ ...models, backend: 'wasm', maxPixels: 100 * 100 });
+  try {
+    await small.decode(good);
+    assert.unreachable('size limit not enforced');
+  } catch (e) {
+    assert.match((e as Error).message, /over the limit/);
+  }
+  small.dispose();
+});
+
+test('fuzz: 2,000 mutated files each decode or fail with a CodecError', async () => {
+  const r = rng(11);
+  const seeds = await Promise.all([10, 50, 90].map((q) => codec.encode(sample, { quality: q })));
+  let decoded = 0, refused = 0;
+  for (let i = 0; i < 2000; i++) {
+    const src = seeds[i % seeds.length];
+    let b = src.slice();
+    const kind = i % 4;
+    if (kind === 0) for (let k = 0; k < 1 + Math.floor(r() * 4); k++) b[Math.floor(r() * b.length)] ^= 1 << Math.floor(r() * 8);
+    else if (kind === 1) b = b.subarray(0, Math.floor(r() * b.length));
+    else if (kind === 2) {
+      // Edit inside a chunk and fix its CRC, so the parser's later checks get exercised.
+      const at = 8 + Math.floor(r() * (b.length - 20));
+      b[at] = Math.floor(r() * 256);
+      fixCrcs(b);
+    } else {
+      // Chunk-level edits: duplicate, drop or reorder a chunk.
+      b = editChunks(src, r);
+    }
+    try {
+      const out = await codec.decode(b);
+      assert.ok(out.width >= 1 && out.data.length === out.width * out.height * 3);
+      decoded++;
+    } catch (e) {
+      if (!(e instanceof CodecError)) throw new Error(`mutation ${i} (kind ${kind}) threw ${(e as Error).stack}`);
+      refused++;
+    }
+  }
+  assert.is(decoded + refused, 2000);
+  assert.ok(refused > 1000, `refused ${refused}`);
+});
+
+function chunksOf(b: Uint8Array): Array<[number, number]> {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const out: Array<[number, number]> = [];
+  let pos = 8;
+  while (pos + 12 <= b.length) {
+    const len = dv.getUint32(pos);
+    if (pos + 12 + len > b.length) break;
+    out.push([pos, 12 + len]);
+    pos += 12 + len;
+  }
+  return out;
+}
+
+function fixCrcs(b: Uint8Array): void {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (const [pos, len] of chunksOf(b)) dv.setUint32(pos + len - 4, crc32(b, pos + 4, pos + len - 4));
+}
+
+function editChunks(src: Uint8Array, r: () => number): Uint8Array {
+  const cs = chunksOf(src).map(([p, l]) => src.subarray(p, p + l));
+  const i = Math.floor(r() * cs.length);
+  const op = Math.floor(r() * 3);
+  if (op === 0) cs.splice(i, 0, cs[i]);
+  else if (op === 1) cs.splice(i, 1);
+  else {
+    const j = Math.floor(r() * cs.length);
+    [cs[i], cs[j]] = [cs[j], cs[i]];
+  }
+  const out = new Uint8Array(8 + cs.reduce((a, c) => a + c.length, 0));
+  out.set(src.subarray(0, 8));
+  let pos = 8;
+  for (const c of cs) {
+    out.set(c, pos);
+    pos += c.length;
+  }
+  return out;
+}
+
+test.run();

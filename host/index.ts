@@ -12,3 +12,5 @@ export { RefBackend } from './backends/ref/index.ts';
 export { loadRecognizer, distance, Recognizer, DESCRIPTOR_LENGTH, SAME_PERSON_THRESHOLD, DEFAULT_RECOGNIZER_URL, type RecognizerOptions } from './models/recognizer.ts';
 export { recognizerGraph, RECOGNIZER_SIZE } from './models/recognizer-graph.ts';
 export { ImageError, checkImage, toRgbFloat, resizeRgb, cropResize, type Image } from './image/image.ts';
+export { loadCodec, Codec, CodecError, deltaForQuality, parseContainer, FORMAT_VERSION, HEADER_CHUNK, type CodecOptions, type Header } from './codec/codec.ts';
+export { WasmBackend, type WasmOptions } from './backends/wasm/index.ts';

@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { availableBackends, type BackendName } from '../backends/index.ts';
+import { availableBackends, createBackend, type BackendName } from '../backends/index.ts';
+import type { Image } from '../image/image.ts';
 import { decodeImage } from '../image/codecs.ts';
 import { distance, loadRecognizer, SAME_PERSON_THRESHOLD } from '../models/recognizer.ts';
 import { alignCmd } from './align.ts';
@@ -12,7 +13,12 @@ import { benchLfwCmd } from './bench-lfw.ts';
 const USAGE = `facecodec <command> [options]
 
 Commands:
-  demo                         embed the bundled sample faces, print pairwise distances and verdicts
+  demo                         the whole path on the bundled sample faces: encode at several qualities, decode,
+                               print bytes, bpp, PSNR and the recognizer distance original <-> restored
+  encode <image> -o out.png    compress a face chip to a facecodec PNG [-q 1..100, default 50] [--backend]
+  decode <file.png> -o chip.png   restore the chip [--backend]
+  info <file.png...>           model, quality, size, bytes, bpp of facecodec PNGs [--json]
+  compare <a> <b>              recognizer distance and same/different verdict (facecodec PNGs are restored first)
   embed <image...>             print the 128-d descriptor of each face chip (PNG or JPEG)
       --backend ref|wasm|webgpu   (default wasm; available here: ${availableBackends().join(', ')})
       --json                      one {"file", "descriptor"} object per line
@@ -43,6 +49,14 @@ export async function main(argv: string[]): Promise<number> {
         return await demoCmd(rest);
       case 'bench':
         return await benchCmd(rest);
+      case 'encode':
+        return await (await import('./codec.ts')).encodeCmd(rest, UsageError);
+      case 'decode':
+        return await (await import('./codec.ts')).decodeCmd(rest, UsageError);
+      case 'info':
+        return await (await import('./codec.ts')).infoCmd(rest, UsageError);
+      case 'compare':
+        return await (await import('./codec.ts')).compareCmd(rest, UsageError);
       case 'train':
         return await (await import('./train.ts')).trainCmd(rest);
       case 'align':
@@ -101,31 +115,53 @@ async function embedCmd(argv: string[]): Promise<number> {
 export const SAMPLES_DIR = path.join(import.meta.dirname, '../../samples');
 
 async function demoCmd(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { backend: { type: 'string', default: 'wasm' }, samples: { type: 'string', default: SAMPLES_DIR } });
-  const dir = values.samples as string;
+  const { values } = parse(argv, {
+    backend: { type: 'string', default: 'wasm' },
+    samples: { type: 'string', default: SAMPLES_DIR },
+    out: { type: 'string', default: 'out/demo' },
+    qualities: { type: 'string', default: '5,25,50,90' },
+  });
+  const dir = values.samples as string, outDir = values.out as string;
+  const qualities = (values.qualities as string).split(',').map(Number);
   const files = readdirSync(dir).filter((f) => /\.(png|jpe?g)$/i.test(f)).sort();
-  if (files.length < 2) throw new Error(`${dir}: need at least two face images`);
-  const rec = await loadRecognizer({ backend: values.backend as BackendName });
-  console.log(`facecodec demo: ${files.length} sample faces from ${path.relative(process.cwd(), dir) || '.'}, recognizer on the ${rec.backend} backend`);
-  const descriptors: Float32Array[] = [];
-  const t0 = performance.now();
-  for (const f of files) descriptors.push(await rec.embed(await readImageFile(path.join(dir, f))));
-  const ms = (performance.now() - t0) / files.length;
-  console.log(`embedded ${files.length} chips, ${ms.toFixed(0)} ms per chip\n`);
-  console.log(`pairwise euclidean distance (same person when < ${SAME_PERSON_THRESHOLD}):`);
-  const person = (f: string) => f.replace(/_\d+\.\w+$/, '');
-  let agree = 0, pairs = 0;
-  for (let i = 0; i < files.length; i++)
-    for (let j = i + 1; j < files.length; j++) {
-      const d = distance(descriptors[i], descriptors[j]);
-      const same = d < SAME_PERSON_THRESHOLD;
-      const truth = person(files[i]) === person(files[j]);
-      pairs++;
-      if (same === truth) agree++;
-      console.log(`  ${files[i].padEnd(26)} ${files[j].padEnd(26)} ${d.toFixed(3)}  ${same ? 'same     ' : 'different'}  ${same === truth ? '' : '(wrong: file names say ' + (truth ? 'same)' : 'different)')}`);
+  if (files.length === 0) throw new Error(`${dir}: no face images`);
+  const { loadCodec } = await import('../codec/codec.ts');
+  const { encodePng } = await import('../image/codecs.ts');
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const backend = await createBackend(values.backend as string);
+  const [codec, rec] = await Promise.all([loadCodec({ backend }), loadRecognizer({ backend })]);
+  await mkdir(outDir, { recursive: true });
+  console.log(`facecodec demo: ${files.length} sample faces, backend ${backend.name}; files written to ${outDir}/\n`);
+  console.log(`${'file'.padEnd(26)} ${'q'.padStart(3)} ${'bytes'.padStart(6)} ${'bpp'.padStart(6)} ${'PSNR'.padStart(6)} ${'dist'.padStart(6)}  verdict   enc ms  dec ms`);
+  for (const f of files) {
+    const image = await readImageFile(path.join(dir, f));
+    const original = await rec.embed(image);
+    const stem = f.replace(/\.\w+$/, '');
+    for (const q of qualities) {
+      let t = performance.now();
+      const png = await codec.encode(image, { quality: q });
+      const encMs = performance.now() - t;
+      t = performance.now();
+      const restored = await codec.decode(png);
+      const decMs = performance.now() - t;
+      await writeFile(path.join(outDir, `${stem}.q${q}.png`), png);
+      await writeFile(path.join(outDir, `${stem}.q${q}.restored.png`), encodePng(restored));
+      const d = distance(original, await rec.embed(restored));
+      const bpp = (png.length * 8) / (image.width * image.height);
+      console.log(`${f.padEnd(26)} ${String(q).padStart(3)} ${String(png.length).padStart(6)} ${bpp.toFixed(3).padStart(6)} ${psnr(image, restored).toFixed(2).padStart(6)} ${d.toFixed(3).padStart(6)}  ${d < SAME_PERSON_THRESHOLD ? 'same     ' : 'different'} ${encMs.toFixed(0).padStart(6)} ${decMs.toFixed(0).padStart(7)}`);
     }
-  console.log(`\n${agree}/${pairs} verdicts match the names in the file names`);
+  }
+  console.log(`\ndist: recognizer distance between the original and the restored chip (same person when < ${SAME_PERSON_THRESHOLD})`);
+  codec.dispose();
   return 0;
+}
+
+/** PSNR (dB) of a restored RGB image against an original of any channel count, over RGB. */
+function psnr(a: Image, b: Image): number {
+  let se = 0;
+  const n = a.width * a.height;
+  for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) se += (a.data[p * a.channels + c] - b.data[p * b.channels + c]) ** 2;
+  return 10 * Math.log10((255 * 255) / (se / (n * 3)));
 }
 
 async function benchCmd(argv: string[]): Promise<number> {

@@ -94,7 +94,7 @@ test('fuzz: 2,000 mutated files each decode or fail with a CodecError', async ()
   let decoded = 0, refused = 0;
   for (let i = 0; i < 2000; i++) {
     const src = seeds[i % seeds.length];
-    let b = src.slice();
+    let b: Uint8Array = src.slice();
     const kind = i % 4;
     if (kind === 0) for (let k = 0; k < 1 + Math.floor(r() * 4); k++) b[Math.floor(r() * b.length)] ^= 1 << Math.floor(r() * 8);
     else if (kind === 1) b = b.subarray(0, Math.floor(r() * b.length));

@@ -9,6 +9,7 @@ import { createBackend, type Backend, type BackendName } from '../backends/index
 import { Executor } from '../executor/executor.ts';
 import { loadModel, type Model } from '../format/model.ts';
 import { readSource, type ModelSource } from '../format/source.ts';
+import { assetUrl } from '../format/assets.ts';
 import { checkImage, toRgbFloat, type Image } from '../image/image.ts';
 import { CODEC_FACTOR } from '../models/codec-graph.ts';
 import { CodecError, readPng, writePng } from './png.ts';
@@ -202,7 +203,7 @@ function padEdge(src: Float32Array, W: number, H: number, PW: number, PH: number
 export function defaultModelUrl(kind: 'compnet' | 'recnet', modelId = DEFAULT_MODEL_ID): URL {
   const name = MODELS[modelId];
   if (!name) throw new CodecError(`unknown model id ${modelId}`);
-  return new URL(`../../weights/${kind}-${name}.safetensors`, import.meta.url);
+  return assetUrl(`weights/${kind}-${name}.safetensors`);
 }
 
 export async function loadCodec(opts: CodecOptions = {}): Promise<Codec> {

@@ -4,6 +4,7 @@ import { createBackend, type Backend, type BackendName } from '../backends/index
 import { Executor } from '../executor/executor.ts';
 import { loadModel, type Model } from '../format/model.ts';
 import { readSource, type ModelSource } from '../format/source.ts';
+import { assetUrl } from '../format/assets.ts';
 import { resizeRgb, toRgbFloat, checkImage, type Image } from '../image/image.ts';
 import { RECOGNIZER_SIZE } from './recognizer-graph.ts';
 
@@ -11,7 +12,7 @@ export const DESCRIPTOR_LENGTH = 128;
 /** dlib's documented decision threshold for this model (to be recalibrated on LFW View 1). */
 export const SAME_PERSON_THRESHOLD = 0.6;
 
-export const DEFAULT_RECOGNIZER_URL = new URL('../../weights/recognizer-dlib-r29.safetensors', import.meta.url);
+export const DEFAULT_RECOGNIZER_URL = assetUrl('weights/recognizer-dlib-r29.safetensors');
 
 export interface RecognizerOptions {
   /** A backend instance or name (default 'wasm'). */

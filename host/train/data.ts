@@ -7,7 +7,7 @@ import path from 'node:path';
 import { decodeImage } from '../image/codecs.ts';
 import type { Image } from '../image/image.ts';
 import { alignBatch, centralBox } from '../models/align.ts';
-import { loadLandmarks } from '../models/landmarks.ts';
+import { DEFAULT_LANDMARKS_URL, loadLandmarks } from '../models/landmarks.ts';
 
 export const CHIP = 150;
 
@@ -48,7 +48,7 @@ export function trainingImages(p: DataPaths): string[] {
 /** Aligns (once; cached) every training LFW image to a 150x150 chip. */
 export async function lfwChips(p: DataPaths, log: (s: string) => void = () => {}): Promise<ChipSet> {
   const files = trainingImages(p);
-  const key = createHash('sha256').update(files.join('\n')).update(readFileSync(new URL('../../weights/landmarks-68.safetensors', import.meta.url))).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(files.join('\n')).update(readFileSync(DEFAULT_LANDMARKS_URL)).digest('hex').slice(0, 16);
   const cache = path.join(p.cacheDir, `lfw-chips-${key}.bin`);
   if (existsSync(cache)) {
     const data = new Uint8Array(readFileSync(cache));
@@ -125,4 +125,28 @@ export function sampleBatch(rng: Rng, chips: ChipSet, celeba: Image[], n: number
       }
   }
   return out;
+}
+
+/**
+ * A batch of whole chips for training through the recognizer: 150x150 originals (maybe flipped) and
+ * the same padded to 152x152 by repeating the edge (the codec needs multiples of 4). `keys` name each
+ * (chip, flip) so the original's embedding can be cached.
+ */
+export function chipBatch(rng: Rng, chips: ChipSet, n: number): { x150: Float32Array; x152: Float32Array; keys: string[] } {
+  const x150 = new Float32Array(n * CHIP * CHIP * 3), x152 = new Float32Array(n * 152 * 152 * 3);
+  const keys: string[] = [];
+  for (let b = 0; b < n; b++) {
+    const i = rng.int(chips.count), flip = rng.next() < 0.5;
+    keys.push(`${i}${flip ? 'f' : ''}`);
+    const src = chips.data.subarray(i * CHIP * CHIP * 3, (i + 1) * CHIP * CHIP * 3);
+    for (let y = 0; y < CHIP; y++)
+      for (let x = 0; x < CHIP; x++)
+        for (let c = 0; c < 3; c++) x150[((b * CHIP + y) * CHIP + x) * 3 + c] = src[(y * CHIP + (flip ? CHIP - 1 - x : x)) * 3 + c];
+    for (let y = 0; y < 152; y++)
+      for (let x = 0; x < 152; x++) {
+        const sy = Math.min(CHIP - 1, Math.max(0, y - 1)), sx = Math.min(CHIP - 1, Math.max(0, x - 1));
+        for (let c = 0; c < 3; c++) x152[((b * 152 + y) * 152 + x) * 3 + c] = x150[((b * CHIP + sy) * CHIP + sx) * 3 + c];
+      }
+  }
+  return { x150, x152, keys };
 }

@@ -2,13 +2,15 @@
 // {plain SIMD, relaxed SIMD} x {shared memory (threads), unshared (single thread)}. Relaxed SIMD is
 // chosen when the engine validates it; on Node 20 it sits behind a V8 flag that we may switch on at
 // run time (never required: the plain build always works).
+import { assetUrl } from '../../format/assets.ts';
+
 export type KernelBuild = 'simd' | 'relaxed' | 'simd-st' | 'relaxed-st';
 
 export type WasmSource = Uint8Array | ArrayBuffer | URL | string;
 
 /** Where the .wasm files live by default: kernels/dist/ of this package. */
 export function defaultWasmUrl(build: KernelBuild): URL {
-  return new URL(`../../../kernels/dist/kernels-${build}.wasm`, import.meta.url);
+  return assetUrl(`kernels/dist/kernels-${build}.wasm`);
 }
 
 // (module (func (result v128) v128.const 0 v128.const 0 v128.const 0 f32x4.relaxed_madd))

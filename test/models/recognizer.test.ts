@@ -9,6 +9,8 @@ import type { Backend } from '../../host/backends/backend.ts';
 import { RefBackend } from '../../host/backends/ref/index.ts';
 import { WasmBackend } from '../../host/backends/wasm/index.ts';
 import { close } from '../helpers.ts';
+import { createWebGPUBackend } from '../../host/backends/webgpu/index.ts';
+import { requireGpu } from '../backends/webgpu-helpers.ts';
 
 const oracle = JSON.parse(readFileSync(new URL('../fixtures/recognizer-oracle.json', import.meta.url), 'utf8')) as { golden: number[]; samples: Record<string, number[]> };
 const sample = (f: string) => decodeImage(readFileSync(new URL(`../../samples/${f}`, import.meta.url)));
@@ -19,6 +21,8 @@ export const GOLDEN_BACKENDS: Array<[string, () => Promise<Backend> | Backend]> 
   ['wasm 1 thread', () => WasmBackend.create({ threads: 1 })],
   ['wasm 2 threads', () => WasmBackend.create({ threads: 2, minParallelCost: 0 })],
 ];
+// WebGPU where an adapter exists (lavapipe in CI); skipped with a message elsewhere, a failure in CI.
+if (await requireGpu('golden test on webgpu')) GOLDEN_BACKENDS.push(['webgpu', () => createWebGPUBackend()]);
 
 for (const [backend, make] of GOLDEN_BACKENDS) {
   const golden = suite(`golden on ${backend}`);

@@ -23,6 +23,8 @@ export async function trainCmd(argv: string[]): Promise<number> {
       'max-minutes': { type: 'string', default: '100000' },
       threads: { type: 'string', default: '2' },
       'freeze-now': { type: 'boolean', default: false },
+      'recognizer-weight': { type: 'string', default: '0' },
+      'init-from': { type: 'string' },
     },
   });
   if (positionals[0] !== 'codec') throw new Error('usage: facecodec train codec [options]');
@@ -55,6 +57,10 @@ export async function trainCmd(argv: string[]): Promise<number> {
     seed: 1234,
     threads: num('threads'),
     freezeNow: values['freeze-now'] as boolean,
+    recognizerWeight: Number(values['recognizer-weight']),
+    init: values['init-from']
+      ? { compnet: path.join(values.weights as string, `compnet-${values['init-from']}.safetensors`), recnet: path.join(values.weights as string, `recnet-${values['init-from']}.safetensors`) }
+      : undefined,
     log: (l) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${l}`),
   });
   console.log(r.done ? `training finished at step ${r.step}` : `stopped at step ${r.step}; run the same command again to resume`);

@@ -9,7 +9,9 @@ import { loadModel, saveModel, type Model, type TensorToSave } from '../format/m
 import { parseSafetensors, writeSafetensors, type RawTensor } from '../format/safetensors.ts';
 import { compnetSpec, initParams, recnetSpec, CODEC_FACTOR, type NetSpec } from '../models/codec-graph.ts';
 import { Adam, learningRate } from './adam.ts';
-import { celebaImages, lfwChips, Rng, sampleBatch, type DataPaths } from './data.ts';
+import { celebaImages, chipBatch, lfwChips, Rng, sampleBatch, type DataPaths } from './data.ts';
+import { DEFAULT_RECOGNIZER_URL } from '../models/recognizer.ts';
+import { Executor } from '../executor/executor.ts';
 import { lineChart } from './plot.ts';
 import { Tape } from './tape.ts';
 
@@ -29,6 +31,13 @@ export interface TrainOptions {
   maxSeconds: number;
   /** Freeze the checkpoint as it is (ending the schedule early) instead of training on. */
   freezeNow?: boolean;
+  /**
+   * Weight of the identity term lambda * ||embed(restored) - embed(original)||^2 through the frozen
+   * recognizer (0: reconstruction only). With it, batches are whole 150x150 chips (padded to 152).
+   */
+  recognizerWeight?: number;
+  /** Start from these frozen networks instead of random initialisation. */
+  init?: { compnet: string; recnet: string };
   /** Output name: weights/compnet-<name>.safetensors etc. */
   name: string;
   weightsDir: string;
@@ -43,6 +52,8 @@ interface LogRow {
   psnr: number;
   lr: number;
   seconds: number;
+  /** Mean squared embedding distance to the original (joint training only). */
+  identity?: number;
 }
 
 const build = (spec: NetSpec, params: TensorToSave[]): Model => loadModel(saveModel(spec.graph, [...spec.consts, ...params]));
@@ -50,8 +61,12 @@ const build = (spec: NetSpec, params: TensorToSave[]): Model => loadModel(saveMo
 export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step: number }> {
   const comp = compnetSpec(), rec = recnetSpec();
   const ckpt = path.join(o.data.cacheDir, `codec-${o.name}.ckpt`);
-  const compModel = build(comp, initParams(comp, o.seed));
-  const recModel = build(rec, initParams(rec, o.seed + 1));
+  const fromFile = (file: string, spec: NetSpec): TensorToSave[] => {
+    const m = loadModel(new Uint8Array(readFileSync(file)));
+    return spec.params.map((p) => ({ name: p.name, shape: p.shape, f32: m.weights.get(p.name)!.data.slice() }));
+  };
+  const compModel = build(comp, o.init ? fromFile(o.init.compnet, comp) : initParams(comp, o.seed));
+  const recModel = build(rec, o.init ? fromFile(o.init.recnet, rec) : initParams(rec, o.seed + 1));
   const paramList: Array<[Model, string]> = [...comp.params.map((p) => [compModel, p.name] as [Model, string]), ...rec.params.map((p) => [recModel, p.name] as [Model, string])];
   const arrays = paramList.map(([m, n]) => m.weights.get(n)!.data);
   const adam = new Adam(arrays);
@@ -86,6 +101,11 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
   const backend = await WasmBackend.create({ threads: o.threads });
   const compTape = new Tape(compModel, backend, new Set(comp.params.map((p) => p.name)));
   const recTape = new Tape(recModel, backend, new Set(rec.params.map((p) => p.name)));
+  const lambda = o.recognizerWeight ?? 0;
+  const recognizer = lambda > 0 ? loadModel(new Uint8Array(readFileSync(DEFAULT_RECOGNIZER_URL))) : undefined;
+  const idTape = recognizer && new Tape(recognizer, backend, new Set());
+  const idExec = recognizer && new Executor(recognizer, backend);
+  const targets = new Map<string, Float32Array>(); // embeddings of the original chips, computed once
 
   const save = () => {
     const tensors: Array<[string, RawTensor]> = [];
@@ -103,13 +123,15 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
   const started = performance.now();
   const sessionStartSeconds = seconds;
   let window = { loss: 0, mse: 0, n: 0, samples: 0, t: performance.now() };
+  let idWindow = 0;
   if (o.freezeNow) o.steps = step;
   while (step < o.steps) {
     if ((performance.now() - started) / 1000 > o.maxSeconds) break;
-    const celebaStep = celeba.images.length > 0 && rng.next() < o.celebaShare;
-    const size = celebaStep ? 64 : o.patch;
     const n = o.batch;
-    const x = sampleBatch(rng, chips, celeba.images, n, size, celebaStep ? 1 : 0);
+    const celebaStep = lambda === 0 && celeba.images.length > 0 && rng.next() < o.celebaShare;
+    const size = lambda > 0 ? 152 : celebaStep ? 64 : o.patch;
+    const whole = lambda > 0 ? chipBatch(rng, chips, n) : undefined;
+    const x = whole ? whole.x152 : sampleBatch(rng, chips, celeba.images, n, size, celebaStep ? 1 : 0);
     const h = size / CODEC_FACTOR;
     const deltas = Array.from({ length: n }, () => Math.exp(Math.log(o.delta[0]) + rng.next() * Math.log(o.delta[1] / o.delta[0])));
 
@@ -132,6 +154,37 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
       se += dc * dc;
       g[i] = Math.sign(d) / out.length / 255;
     }
+    if (whole && idTape && idExec) {
+      // Identity term: the restored 150x150 chip (the 152 output minus its 1-pixel border) through the
+      // frozen recognizer, against the original's cached embedding.
+      const missing = whole.keys.map((k, b) => [k, b] as const).filter(([k]) => !targets.has(k));
+      if (missing.length) {
+        const data = new Float32Array(missing.length * 150 * 150 * 3);
+        missing.forEach(([, b], j) => data.set(whole.x150.subarray(b * 67500, (b + 1) * 67500), j * 67500));
+        const { descriptor } = await idExec.run({ image: { shape: [missing.length, 150, 150, 3], data } });
+        missing.forEach(([k], j) => targets.set(k, descriptor.data.slice(j * 128, (j + 1) * 128)));
+      }
+      const crop = new Float32Array(n * 67500);
+      for (let b = 0; b < n; b++)
+        for (let y = 0; y < 150; y++) crop.set(out.subarray(((b * 152 + y + 1) * 152 + 1) * 3, ((b * 152 + y + 1) * 152 + 151) * 3), (b * 150 + y) * 450);
+      const ia = await idTape.forward({ image: { shape: [n, 150, 150, 3], data: crop } });
+      const e = ia.values.get('descriptor')!;
+      const ge = new Float32Array(e.length);
+      let id = 0;
+      whole.keys.forEach((k, b) => {
+        const t = targets.get(k)!;
+        for (let j = 0; j < 128; j++) {
+          const d = e[b * 128 + j] - t[j];
+          id += (d * d) / n;
+          ge[b * 128 + j] = (2 * lambda * d) / n;
+        }
+      });
+      idWindow += id;
+      const gi = idTape.backward(ia, new Map([['descriptor', ge]]), new Set(['image'])).inputs.get('image')!;
+      for (let b = 0; b < n; b++)
+        for (let y = 0; y < 150; y++)
+          for (let xx = 0; xx < 450; xx++) g[((b * 152 + y + 1) * 152 + 1) * 3 + xx] += gi[(b * 150 + y) * 450 + xx];
+    }
     const rb = recTape.backward(ra, new Map([['image', g]]), new Set(['code']));
     const cb = compTape.backward(ca, new Map([['code', rb.inputs.get('code')!]]));
     const grads = paramList.map(([m, name]) => (m === compModel ? cb.params.get(name) : rb.params.get(name)));
@@ -148,10 +201,11 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
     if (step % 20 === 0 || step === o.steps) {
       const now = performance.now();
       seconds = sessionStartSeconds + (now - started) / 1000;
-      const row = { step, loss: window.loss / window.n, psnr: -10 * Math.log10(window.mse / window.n), lr, seconds };
+      const row: LogRow = { step, loss: window.loss / window.n, psnr: -10 * Math.log10(window.mse / window.n), lr, seconds, ...(lambda > 0 ? { identity: idWindow / window.n } : {}) };
       log.push(row);
-      o.log(`step ${step}/${o.steps}  L1 ${row.loss.toFixed(4)}  PSNR ${row.psnr.toFixed(2)} dB  lr ${lr.toExponential(2)}  ${((window.samples * 1000) / (now - window.t)).toFixed(1)} samples/s`);
+      o.log(`step ${step}/${o.steps}  L1 ${row.loss.toFixed(4)}  PSNR ${row.psnr.toFixed(2)} dB${row.identity !== undefined ? `  identity ${row.identity.toFixed(4)}` : ''}  lr ${lr.toExponential(2)}  ${((window.samples * 1000) / (now - window.t)).toFixed(1)} samples/s`);
       window = { loss: 0, mse: 0, n: 0, samples: 0, t: now };
+      idWindow = 0;
     }
     if (step % o.checkpointEvery === 0) save();
   }
@@ -159,6 +213,8 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
   save();
   compTape.dispose();
   recTape.dispose();
+  idTape?.dispose();
+  idExec?.dispose();
   backend.dispose();
   const done = step >= o.steps;
   if (done) freeze(o, comp, rec, compModel, recModel, paramList, log, chips.count, celeba.images.length);
@@ -169,7 +225,7 @@ function freeze(o: TrainOptions, comp: NetSpec, rec: NetSpec, compModel: Model, 
   const last = log[log.length - 1];
   const meta = (model: string) => ({
     model,
-    training: JSON.stringify({ steps: o.steps, batch: o.batch, patch: o.patch, lr: o.lr, delta: o.delta, seconds: Math.round(last?.seconds ?? 0), final_l1: last?.loss, final_psnr: last?.psnr }),
+    training: JSON.stringify({ steps: o.steps, batch: o.batch, patch: o.patch, lr: o.lr, delta: o.delta, recognizer_weight: o.recognizerWeight ?? 0, init: o.init ?? null, seconds: Math.round(last?.seconds ?? 0), final_l1: last?.loss, final_psnr: last?.psnr, final_identity: last?.identity }),
     license: 'trained by the facecodec project on LFW images no test pair references and CelebA (non-commercial research use)',
   });
   const paramsOf = (m: Model, spec: NetSpec): TensorToSave[] => spec.params.map((p) => ({ name: p.name, shape: p.shape, f32: m.weights.get(p.name)!.data }));
@@ -188,10 +244,10 @@ Trained by \`npx facecodec train codec\` (host/train/train-codec.ts) on this pro
 
 - Data: ${lfwCount} aligned LFW chips from lfw-pairs/train-identity-disjoint.txt and train-unreferenced.txt (no image that a View 2 test pair references; the latter list includes other images of people who appear in test pairs, used without identity labels), ${celebaCount} CelebA images (64x64 crops, ${Math.round(o.celebaShare * 100)}% of steps). Manifest: codec-${o.name}-train-manifest.txt.
 - Crops ${o.patch}x${o.patch} from chips with random shifts and horizontal flips; batch ${o.batch}; ${o.steps} steps (${totalSamples} samples).
-- Loss: L1 reconstruction. Quantisation in the loop as additive uniform noise, step delta log-uniform in [${o.delta[0]}, ${o.delta[1]}], given to RecNet as its rate condition.
+- Loss: L1 reconstruction${o.recognizerWeight ? ` + ${o.recognizerWeight} x squared distance between the frozen recognizer's embeddings of the restored and the original chip (embeddings of the originals computed once and cached; whole chips, not crops)` : ''}${o.init ? `, starting from ${path.basename(o.init.compnet)} and ${path.basename(o.init.recnet)}` : ''}. Quantisation in the loop as additive uniform noise, step delta log-uniform in [${o.delta[0]}, ${o.delta[1]}], given to RecNet as its rate condition.
 - Adam, peak learning rate ${o.lr}, 100 warm-up steps then cosine decay.
 - Wall time: ${((last?.seconds ?? 0) / 60).toFixed(1)} min on the 2-core machine, ${(totalSamples / (last?.seconds || 1)).toFixed(1)} samples/s.
-- Final training L1 ${last?.loss.toFixed(4)}, PSNR ${last?.psnr.toFixed(2)} dB (restored crops vs originals, noise-quantised, averaged over the last 20 steps).
+- Final training L1 ${last?.loss.toFixed(4)}, PSNR ${last?.psnr.toFixed(2)} dB${last?.identity !== undefined ? `, squared embedding distance ${last.identity.toFixed(4)}` : ''} (restored vs originals, noise-quantised, averaged over the last 20 steps).
 - Loss curve: codec-${o.name}-loss.svg.
 `,
   );

@@ -49,7 +49,7 @@ export async function trainCmd(argv: string[]): Promise<number> {
     patch,
     celebaShare: 0.2,
     lr: num('lr'),
-    delta: [2, 48],
+    delta: [2, 128],
     checkpointEvery: 50,
     maxSeconds: num('max-minutes') * 60,
     name: values.name as string,

@@ -1,10 +1,14 @@
 // The codec: CompNet -> quantise -> PNG (with an fcHd header chunk) -> RecNet.
 //
 // Bitstream: a standard grayscale PNG whose image is the compact code's three planes stacked
-// vertically (width ceil(W/4), height 3*ceil(H/4)), each sample q = round(code / delta), at the
-// smallest bit depth that holds round(255 / delta). The private ancillary chunk "fcHd" (11 bytes of
-// data) holds: format version u8, model id u8, weights hash u32 (FNV-1a of both model files), quality
-// u8, original width u16, original height u16. Any PNG reader opens the file; only facecodec restores it.
+// vertically (width ceil(W/4), height 3*ceil(H/4)), each sample q = round(code / delta) in 0..M with
+// M = round(255 / delta). The planes are stored either as they are or decorrelated as
+// (c1, c0 - c1 + M, c2 - c1 + M) (the code's channels start out as RGB, which move together), at the
+// smallest bit depth that holds them or at 8 bits: the encoder writes every variant (and every PNG
+// filter strategy) and keeps the smallest file. The private ancillary chunk "fcHd" (12 bytes of data)
+// holds: format version u8, flags u8 (bit 0: decorrelated planes), model id u8, weights hash u32
+// (FNV-1a of both model files), quality u8, original width u16, original height u16. Any PNG reader
+// opens the file; only facecodec restores it.
 import { createBackend, type Backend, type BackendName } from '../backends/index.ts';
 import { Executor } from '../executor/executor.ts';
 import { loadModel, type Model } from '../format/model.ts';
@@ -16,20 +20,28 @@ import { CodecError, readPng, writePng } from './png.ts';
 
 export const FORMAT_VERSION = 1;
 export const HEADER_CHUNK = 'fcHd';
-export const HEADER_BYTES = 11;
+export const HEADER_BYTES = 12;
 /** Model ids known to this build; the file names weights/compnet-<name> and recnet-<name>. */
 export const MODELS: Record<number, string> = { 1: 'v1' };
 export const DEFAULT_MODEL_ID = 1;
 export const DEFAULT_QUALITY = 50;
 
-/** Quantisation step for a quality 1..100: log-spaced from 48 (quality 1) to 2 (quality 100). */
+/** Quantisation steps of quality 1 and 100: the range the networks were trained on. */
+export const DELTA_RANGE: [number, number] = [128, 2];
+
+/** Quantisation step for a quality 1..100: log-spaced from 128 (quality 1) to 2 (quality 100). */
 export function deltaForQuality(quality: number): number {
   if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw new CodecError(`quality must be an integer 1..100, got ${quality}`);
-  return 48 * (2 / 48) ** ((quality - 1) / 99);
+  const [lo, hi] = DELTA_RANGE;
+  return lo * (hi / lo) ** ((quality - 1) / 99);
 }
+
+/** Flags in the header. */
+export const FLAG_DECORRELATED = 1;
 
 export interface Header {
   version: number;
+  flags: number;
   modelId: number;
   weightsHash: number;
   quality: number;
@@ -41,19 +53,21 @@ export function encodeHeader(h: Header): Uint8Array {
   const b = new Uint8Array(HEADER_BYTES);
   const dv = new DataView(b.buffer);
   dv.setUint8(0, h.version);
-  dv.setUint8(1, h.modelId);
-  dv.setUint32(2, h.weightsHash);
-  dv.setUint8(6, h.quality);
-  dv.setUint16(7, h.width);
-  dv.setUint16(9, h.height);
+  dv.setUint8(1, h.flags);
+  dv.setUint8(2, h.modelId);
+  dv.setUint32(3, h.weightsHash);
+  dv.setUint8(7, h.quality);
+  dv.setUint16(8, h.width);
+  dv.setUint16(10, h.height);
   return b;
 }
 
 export function decodeHeader(b: Uint8Array): Header {
   if (b.length !== HEADER_BYTES) throw new CodecError(`${HEADER_CHUNK} chunk is ${b.length} bytes, expected ${HEADER_BYTES}`);
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const h = { version: dv.getUint8(0), modelId: dv.getUint8(1), weightsHash: dv.getUint32(2), quality: dv.getUint8(6), width: dv.getUint16(7), height: dv.getUint16(9) };
+  const h = { version: dv.getUint8(0), flags: dv.getUint8(1), modelId: dv.getUint8(2), weightsHash: dv.getUint32(3), quality: dv.getUint8(7), width: dv.getUint16(8), height: dv.getUint16(10) };
   if (h.version !== FORMAT_VERSION) throw new CodecError(`unsupported facecodec format version ${h.version} (this build reads ${FORMAT_VERSION})`);
+  if (h.flags & ~FLAG_DECORRELATED) throw new CodecError(`unknown header flags ${h.flags}`);
   if (h.quality < 1 || h.quality > 100) throw new CodecError(`header quality ${h.quality} is out of range`);
   if (h.width < 1 || h.height < 1) throw new CodecError('header declares an empty image');
   return h;
@@ -84,14 +98,21 @@ export function parseContainer(bytes: Uint8Array, maxPixels: number): { header: 
   if (image.width !== w || image.height !== 3 * h) throw new CodecError(`PNG is ${image.width}x${image.height} but the header's ${header.width}x${header.height} needs ${w}x${3 * h}`);
   const delta = deltaForQuality(header.quality);
   const maxQ = Math.round(255 / delta);
-  if (image.depth !== bitDepthFor(maxQ) && image.depth !== 8) throw new CodecError(`bit depth ${image.depth} does not match quality ${header.quality}`);
+  const decorrelated = (header.flags & FLAG_DECORRELATED) !== 0;
+  const maxSample = decorrelated ? 2 * maxQ : maxQ;
+  if (image.depth !== bitDepthFor(maxSample) && image.depth !== 8) throw new CodecError(`bit depth ${image.depth} does not match quality ${header.quality}`);
+  const planes = image.samples;
   const code = new Float32Array(h * w * 3);
-  for (let c = 0; c < 3; c++)
-    for (let p = 0; p < h * w; p++) {
-      const q = image.samples[c * h * w + p];
-      if (q > maxQ) throw new CodecError(`sample ${q} exceeds the quality's maximum ${maxQ}`);
-      code[p * 3 + c] = q * delta;
+  const n = h * w;
+  for (let p = 0; p < n; p++) {
+    const s0 = planes[p], s1 = planes[n + p], s2 = planes[2 * n + p];
+    if (s0 > maxSample || s1 > maxSample || s2 > maxSample) throw new CodecError(`sample out of range for quality ${header.quality}`);
+    const q = decorrelated ? [s1 + s0 - maxQ, s0, s2 + s0 - maxQ] : [s0, s1, s2];
+    for (let c = 0; c < 3; c++) {
+      if (q[c] < 0 || q[c] > maxQ) throw new CodecError(`sample out of range for quality ${header.quality}`);
+      code[p * 3 + c] = q[c] * delta;
     }
+  }
   return { header, code, h, w, depth: image.depth };
 }
 
@@ -144,16 +165,26 @@ export class Codec {
     images.forEach((img, k) => padEdge(toRgbFloat(img), W, H, PW, PH, batch, k * PH * PW * 3));
     const { code } = await this.comp.run({ image: { shape: [images.length, PH, PW, 3], data: batch } });
     const maxQ = Math.round(255 / delta);
-    const depth = bitDepthFor(maxQ);
-    const header = encodeHeader({ version: FORMAT_VERSION, modelId: this.modelId, weightsHash: this.weightsHash, quality, width: W, height: H });
+    const n = h * w;
     return images.map((_, k) => {
-      const samples = new Uint8Array(3 * h * w);
-      for (let p = 0; p < h * w; p++)
-        for (let c = 0; c < 3; c++) {
-          const q = Math.round(code.data[(k * h * w + p) * 3 + c] / delta);
-          samples[c * h * w + p] = Math.min(maxQ, Math.max(0, q));
+      const q = new Uint8Array(3 * n); // channel-major planes
+      for (let p = 0; p < n; p++)
+        for (let c = 0; c < 3; c++) q[c * n + p] = Math.min(maxQ, Math.max(0, Math.round(code.data[(k * n + p) * 3 + c] / delta)));
+      const diff = new Uint8Array(3 * n);
+      for (let p = 0; p < n; p++) {
+        diff[p] = q[n + p];
+        diff[n + p] = q[p] - q[n + p] + maxQ;
+        diff[2 * n + p] = q[2 * n + p] - q[n + p] + maxQ;
+      }
+      let best: Uint8Array | undefined;
+      for (const [flags, samples, maxSample] of [[0, q, maxQ], [FLAG_DECORRELATED, diff, 2 * maxQ]] as const) {
+        const header = encodeHeader({ version: FORMAT_VERSION, flags, modelId: this.modelId, weightsHash: this.weightsHash, quality, width: W, height: H });
+        for (const depth of new Set([bitDepthFor(maxSample), 8])) {
+          const png = writePng({ width: w, height: 3 * h, depth, samples }, [{ type: HEADER_CHUNK, data: header }]);
+          if (!best || png.length < best.length) best = png;
         }
-      return writePng({ width: w, height: 3 * h, depth, samples }, [{ type: HEADER_CHUNK, data: header }]);
+      }
+      return best!;
     });
   }
 

@@ -36,10 +36,11 @@ test('PNG writer/reader round trip at every bit depth; pngjs reads our files', (
 });
 
 test('header round trip; quality maps to a step', () => {
-  const h = { version: 1, modelId: 1, weightsHash: 0xdeadbeef, quality: 77, width: 150, height: 151 };
+  const h = { version: 1, flags: 1, modelId: 1, weightsHash: 0xdeadbeef, quality: 77, width: 150, height: 151 };
   assert.equal(decodeHeader(encodeHeader(h)), h);
   assert.is(encodeHeader(h).length, HEADER_BYTES);
-  assert.ok(Math.abs(deltaForQuality(1) - 48) < 1e-9 && Math.abs(deltaForQuality(100) - 2) < 1e-9);
+  assert.ok(Math.abs(deltaForQuality(1) - 128) < 1e-9 && Math.abs(deltaForQuality(100) - 2) < 1e-9);
+  assert.throws(() => decodeHeader(encodeHeader({ ...h, flags: 2 })), /unknown header flags/);
   assert.throws(() => deltaForQuality(0), /quality/);
   assert.throws(() => deltaForQuality(101), /quality/);
 });

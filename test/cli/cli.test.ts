@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { close } from '../helpers.ts';
@@ -47,11 +47,17 @@ test('errors: corrupt file, missing file, unknown backend, bad usage', async () 
   assert.match(r.stderr, /unknown command "fly"/);
 });
 
-test('demo (npm start) prints verdicts for the bundled samples', async () => {
-  const r = await cli(['demo']);
+test('demo (npm start) encodes, decodes and compares every sample at several qualities', async () => {
+  const out = mkdtempSync(path.join(tmpdir(), 'fc-demo-'));
+  const r = await cli(['demo', '--out', out, '--qualities', '10,80']);
   assert.is(r.code, 0, r.stderr);
-  assert.match(r.stdout, /Paul_Tagliabue_0001\.png\s+Paul_Tagliabue_0002\.png\s+0\.\d+\s+same/);
-  assert.match(r.stdout, /\d+\/15 verdicts match/);
+  const rows = r.stdout.split('\n').filter((l) => /^\S+\.png\s+\d+\s+\d+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+(same|different)/.test(l));
+  assert.is(rows.length, 6 * 2, r.stdout);
+  // Quality 80 spends more bytes than quality 10 on the same face.
+  const bytes = (l: string) => Number(l.split(/\s+/)[2]);
+  assert.ok(bytes(rows[1]) > bytes(rows[0]));
+  const files = readdirSync(out);
+  assert.ok(files.includes('Martha_Burk_0001.q10.png') && files.includes('Martha_Burk_0001.q10.restored.png'), files.join(' '));
 });
 
 test.run();

@@ -1,0 +1,212 @@
+// Image codecs for the rate-accuracy benchmark. Each maps an RGB chip and a numeric setting to a
+// whole file (headers included: bpp counts every byte) and decodes it back to RGB. The codec
+// libraries are devDependencies, loaded only when a codec is used.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Image } from '../image/image.ts';
+import { fnv1a } from '../codec/codec.ts';
+
+export interface Codec {
+  id: string;
+  /** What the numeric setting means. */
+  setting: string;
+  /** Default grid, spanning about 0.1 to 1.5 bpp on 150x150 LFW chips where the codec can. */
+  defaults: number[];
+  encode(rgb: Image, setting: number): Promise<Uint8Array>;
+  decode(file: Uint8Array): Promise<Image>;
+  /** Cache namespace when results depend on more than id and setting (model weights). */
+  cacheId?: string;
+}
+
+const require = createRequire(import.meta.url);
+
+function rgbOf(img: Image): Uint8Array {
+  if (img.channels === 3 && img.data instanceof Uint8Array) return img.data;
+  const n = img.width * img.height, out = new Uint8Array(n * 3);
+  for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) out[p * 3 + c] = img.data[p * img.channels + (img.channels === 1 ? 0 : c)];
+  return out;
+}
+
+async function loadSharp() {
+  try {
+    return (await import('sharp')).default;
+  } catch {
+    throw new Error('this codec needs the "sharp" package (npm install sharp)');
+  }
+}
+
+function sharpCodec(id: string, setting: string, defaults: number[], opts: (s: number) => Record<string, unknown>, format: 'jpeg' | 'webp' | 'avif'): Codec {
+  return {
+    id,
+    setting,
+    defaults,
+    async encode(img, s) {
+      const sharp = await loadSharp();
+      const pipe = sharp(rgbOf(img), { raw: { width: img.width, height: img.height, channels: 3 } });
+      return new Uint8Array(await pipe[format](opts(s) as never).toBuffer());
+    },
+    async decode(file) {
+      const sharp = await loadSharp();
+      const { data, info } = await sharp(file).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+      return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: info.channels };
+    },
+  };
+}
+
+interface OpenJpegModule {
+  J2KEncoder: new () => {
+    getDecodedBuffer(fi: object): Uint8Array;
+    setQuality(lossless: boolean, layers: number): void;
+    setCompressionRatio(layer: number, ratio: number): void;
+    encode(): void;
+    getEncodedBuffer(): Uint8Array;
+    delete?(): void;
+  };
+  J2KDecoder: new () => {
+    getEncodedBuffer(n: number): Uint8Array;
+    decode(): void;
+    getDecodedBuffer(): Uint8Array;
+    getFrameInfo(): { width: number; height: number; componentCount: number };
+    delete?(): void;
+  };
+}
+let openjpeg: Promise<OpenJpegModule> | undefined;
+function loadOpenJpeg(): Promise<OpenJpegModule> {
+  openjpeg ??= (async () => {
+    let factory: (o?: object) => Promise<OpenJpegModule>;
+    try {
+      factory = require('@cornerstonejs/codec-openjpeg/wasmjs');
+    } catch {
+      throw new Error('the jpeg2000 codec needs "@cornerstonejs/codec-openjpeg"');
+    }
+    // Its emscripten glue prints [INFO]/[WARNING] lines per image; keep them off the console.
+    return factory({ print: () => {}, printErr: () => {} });
+  })();
+  return openjpeg;
+}
+
+const jpeg2000: Codec = {
+  id: 'jpeg2000',
+  setting: 'compression ratio (24 bits per pixel / ratio = target bpp, headers on top)',
+  defaults: [240, 120, 80, 48, 32, 16],
+  async encode(img, ratio) {
+    const m = await loadOpenJpeg();
+    const enc = new m.J2KEncoder();
+    try {
+      enc.getDecodedBuffer({ width: img.width, height: img.height, bitsPerSample: 8, componentCount: 3, isSigned: false }).set(rgbOf(img));
+      enc.setQuality(false, 1); // irreversible 9/7 wavelet, one quality layer
+      enc.setCompressionRatio(0, ratio);
+      enc.encode();
+      return Uint8Array.from(enc.getEncodedBuffer());
+    } finally {
+      enc.delete?.();
+    }
+  },
+  async decode(file) {
+    const m = await loadOpenJpeg();
+    const dec = new m.J2KDecoder();
+    try {
+      dec.getEncodedBuffer(file.length).set(file);
+      dec.decode();
+      const fi = dec.getFrameInfo();
+      return { data: Uint8Array.from(dec.getDecodedBuffer()), width: fi.width, height: fi.height, channels: fi.componentCount };
+    } finally {
+      dec.delete?.();
+    }
+  },
+};
+
+type JxlEncode = (data: { data: Uint8ClampedArray; width: number; height: number }, o: object) => Promise<ArrayBuffer>;
+type JxlDecode = (b: ArrayBuffer) => Promise<{ data: Uint8ClampedArray; width: number; height: number }>;
+let jxl: Promise<{ encode: JxlEncode; decode: JxlDecode }> | undefined;
+function loadJxl() {
+  jxl ??= (async () => {
+    let encMod, decMod;
+    try {
+      encMod = await import('@jsquash/jxl/encode.js');
+      decMod = await import('@jsquash/jxl/decode.js');
+    } catch {
+      throw new Error('the jxl codec needs "@jsquash/jxl"');
+    }
+    // In Node the emscripten glue cannot fetch its .wasm: compile it here and hand it over.
+    const wasm = (p: string) => new WebAssembly.Module(readFileSync(require.resolve(`@jsquash/jxl/codec/${p}`)));
+    await encMod.init(wasm('enc/jxl_enc.wasm'));
+    await decMod.init(wasm('dec/jxl_dec.wasm'));
+    return { encode: encMod.default as unknown as JxlEncode, decode: decMod.default as unknown as JxlDecode };
+  })();
+  return jxl;
+}
+
+const jxlCodec: Codec = {
+  id: 'jxl',
+  setting: 'quality (libjxl via @jsquash/jxl, effort 3)',
+  defaults: [1, 15, 30, 50, 70, 90],
+  async encode(img, q) {
+    const { encode } = await loadJxl();
+    const rgb = rgbOf(img), rgba = new Uint8ClampedArray(img.width * img.height * 4);
+    for (let p = 0; p < img.width * img.height; p++) {
+      rgba.set(rgb.subarray(p * 3, p * 3 + 3), p * 4);
+      rgba[p * 4 + 3] = 255;
+    }
+    return new Uint8Array(await encode({ data: rgba, width: img.width, height: img.height }, { quality: q, effort: 3 }));
+  },
+  async decode(file) {
+    const { decode } = await loadJxl();
+    const r = await decode(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer);
+    return { data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength), width: r.width, height: r.height, channels: 4 };
+  },
+};
+
+/** Uncompressed: the 8-bit RGB samples themselves, 24 bpp. */
+const none: Codec = {
+  id: 'none',
+  setting: 'none (raw 8-bit RGB, 24 bpp)',
+  defaults: [0],
+  async encode(img) {
+    return Uint8Array.from(rgbOf(img));
+  },
+  async decode() {
+    throw new Error('none is not decoded');
+  },
+};
+
+/** facecodec itself (weights/compnet-v1 + recnet-v1 on the wasm backend); setting = quality 1..100. */
+function facecodecCodec(): Codec {
+  let codec: Promise<import('../codec/codec.ts').Codec> | undefined;
+  const load = () => (codec ??= import('../codec/codec.ts').then((m) => m.loadCodec()));
+  let cacheId: string | undefined;
+  return {
+    id: 'facecodec',
+    setting: 'quality 1..100 (quantisation step 128..2 of the compact code)',
+    defaults: [1, 10, 30, 60],
+    get cacheId() {
+      if (!cacheId) {
+        const file = (k: string) => new Uint8Array(readFileSync(new URL(`../../weights/${k}-v1.safetensors`, import.meta.url)));
+        cacheId = `facecodec-${fnv1a(file('compnet'), file('recnet')).toString(16).padStart(8, '0')}`;
+      }
+      return cacheId;
+    },
+    async encode(img, q) {
+      return (await load()).encode(img, { quality: q });
+    },
+    async decode(file) {
+      return (await load()).decode(file);
+    },
+  };
+}
+
+export const CODECS: Record<string, Codec> = {
+  none,
+  jpeg: sharpCodec('jpeg', 'quality (libjpeg-style tables, 4:2:0, optimised Huffman)', [1, 5, 10, 20, 40, 80], (q) => ({ quality: q, chromaSubsampling: '4:2:0', mozjpeg: false, optimiseCoding: true }), 'jpeg'),
+  jpeg2000,
+  webp: sharpCodec('webp', 'quality (libwebp, effort 4)', [1, 10, 25, 45, 70, 90], (q) => ({ quality: q, effort: 4 }), 'webp'),
+  avif: sharpCodec('avif', 'quality (libaom via sharp, effort 2, 4:2:0)', [1, 15, 30, 45, 60, 80], (q) => ({ quality: q, effort: 2, chromaSubsampling: '4:2:0' }), 'avif'),
+  jxl: jxlCodec,
+  facecodec: facecodecCodec(),
+};
+
+export function getCodec(id: string): Codec {
+  const c = CODECS[id];
+  if (!c) throw new Error(`unknown codec "${id}" (known: ${Object.keys(CODECS).join(', ')})`);
+  return c;
+}

@@ -1,0 +1,182 @@
+// The LFW verification benchmark: align every referenced image (cached), pass each chip through a
+// codec at each setting (cached per codec, setting and image), embed, and score the pairs with the
+// 10-fold protocol. Every stage's output is a cache record, so an interrupted run resumes where it
+// stopped and a finished one is only re-read.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Image } from '../image/image.ts';
+import { decodeImage } from '../image/codecs.ts';
+import type { Recognizer } from '../models/recognizer.ts';
+import { distance } from '../models/recognizer.ts';
+import type { Box, LandmarkDetector } from '../models/landmarks.ts';
+import { alignBatch, centralBox } from '../models/align.ts';
+import { DiskCache } from './cache.ts';
+import type { Codec } from './codecs.ts';
+import { foldAccuracy, rocAuc, tarAtFar, type Scored } from './metrics.ts';
+import type { Pair } from './pairs.ts';
+import { psnr, ssim } from './quality.ts';
+
+export const CHIP = 150;
+
+export interface Row {
+  codec: string;
+  setting: number;
+  /** Mean whole-file bits per pixel of the 150x150 chip (headers included). */
+  bpp: number;
+  /** Mean PSNR (dB) and SSIM of decoded chips against the uncompressed chips; null for none. */
+  psnr: number | null;
+  ssim: number | null;
+  accuracy: number;
+  std: number;
+  auc: number;
+  tar_far1e2: number;
+  pairs: number;
+  images: number;
+}
+
+export interface Progress {
+  start(label: string, total: number, done: number): void;
+  update(done: number): void;
+  stop(): void;
+}
+
+export const silentProgress: Progress = { start() {}, update() {}, stop() {} };
+
+export interface AlignConfig {
+  /** Fixed face box for every image, or undefined for the central box (deep-funneled LFW). */
+  box?: Box;
+  /** Landmark passes (default 1). */
+  passes?: number;
+}
+
+export const alignKey = (a: AlignConfig) => `align-${a.box ? `box${a.box.x}_${a.box.y}_${a.box.width}_${a.box.height}` : 'central'}-p${a.passes ?? 1}`;
+
+export class LfwBench {
+  readonly cache: DiskCache;
+  constructor(
+    readonly dataDir: string,
+    cacheDir: string,
+    readonly detector: LandmarkDetector,
+    readonly recognizer: Recognizer,
+    readonly align: AlignConfig = {},
+    readonly progress: Progress = silentProgress,
+    readonly batch = 16,
+  ) {
+    this.cache = new DiskCache(cacheDir);
+    this.cache.sweep();
+  }
+
+  private chipKey(img: string) {
+    return `chips/${alignKey(this.align)}/${img}.rgb`;
+  }
+
+  /** The aligned 150x150 RGB chip of an image (computed and cached if needed). */
+  chip(img: string): Image | undefined {
+    const raw = this.cache.get(this.chipKey(img));
+    return raw && raw.byteLength === CHIP * CHIP * 3 ? { data: raw, width: CHIP, height: CHIP, channels: 3 } : undefined;
+  }
+
+  async prepareChips(images: string[]): Promise<void> {
+    const todo = images.filter((f) => !this.chip(f));
+    this.progress.start('align', images.length, images.length - todo.length);
+    let done = images.length - todo.length;
+    for (let i = 0; i < todo.length; i += this.batch) {
+      const files = todo.slice(i, i + this.batch);
+      const items = files.map((f) => {
+        let image: Image;
+        try {
+          image = decodeImage(readFileSync(path.join(this.dataDir, f)));
+        } catch (e) {
+          throw new Error(`${path.join(this.dataDir, f)}: ${(e as Error).message}`);
+        }
+        return { image, box: this.align.box ?? centralBox(image.width, image.height) };
+      });
+      const out = await alignBatch(this.detector, items, { passes: this.align.passes });
+      out.forEach(({ chip }, k) => this.cache.put(this.chipKey(files[k]), chip.data as Uint8Array));
+      done += files.length;
+      this.progress.update(done);
+    }
+    this.progress.stop();
+  }
+
+  private resultKey(codec: string, setting: number, img: string) {
+    return `results/${alignKey(this.align)}/${codec}/${setting}/${img}.bin`;
+  }
+
+  /** Cached result: [fileBytes, psnr, ssim, descriptor x 128]. */
+  result(codec: string, setting: number, img: string): Float64Array | undefined {
+    const r = this.cache.get(this.resultKey(codec, setting, img));
+    if (!r || r.byteLength !== (3 + 128) * 8) return undefined;
+    return new Float64Array(r.buffer.slice(r.byteOffset, r.byteOffset + r.byteLength));
+  }
+
+  /** Runs one codec setting over the images (resuming from the cache) and scores the pairs. */
+  async runSetting(codec: Codec, setting: number, images: string[], pairs: Pair[]): Promise<Row> {
+    // Results are cached under cacheId when the codec has one (e.g. facecodec names its weights'
+    // hash), so retrained models never read stale results.
+    const key = codec.cacheId ?? codec.id;
+    const todo = images.filter((f) => !this.result(key, setting, f));
+    this.progress.start(`${codec.id} ${setting}`, images.length, images.length - todo.length);
+    let done = images.length - todo.length;
+    const stage = async (files: string[]) =>
+      Promise.all(
+        files.map(async (f) => {
+          const chip = this.chip(f);
+          if (!chip) throw new Error(`no aligned chip for ${f}`);
+          if (codec.id === 'none') return { f, bytes: (await codec.encode(chip, setting)).byteLength, decoded: chip, psnr: Infinity, ssim: 1 };
+          const file = await codec.encode(chip, setting);
+          const decoded = await codec.decode(file);
+          return { f, bytes: file.byteLength, decoded, psnr: psnr(chip, decoded), ssim: ssim(chip, decoded) };
+        }),
+      );
+    const batches: string[][] = [];
+    for (let i = 0; i < todo.length; i += this.batch) batches.push(todo.slice(i, i + this.batch));
+    // Codec work of the next batch overlaps the embedding of this one.
+    let next = batches.length ? stage(batches[0]) : undefined;
+    for (let b = 0; b < batches.length; b++) {
+      const ready = await next!;
+      next = b + 1 < batches.length ? stage(batches[b + 1]) : undefined;
+      next?.catch(() => {}); // surfaced when awaited
+      const ds = await this.recognizer.embedBatch(ready.map((r) => r.decoded));
+      ready.forEach((r, k) => {
+        const rec = new Float64Array(3 + 128);
+        rec[0] = r.bytes;
+        rec[1] = r.psnr;
+        rec[2] = r.ssim;
+        rec.set(ds[k], 3);
+        this.cache.put(this.resultKey(key, setting, r.f), new Uint8Array(rec.buffer));
+      });
+      done += ready.length;
+      this.progress.update(done);
+    }
+    this.progress.stop();
+    return { ...this.score(key, setting, images, pairs), codec: codec.id };
+  }
+
+  score(codec: string, setting: number, images: string[], pairs: Pair[]): Row {
+    const res = new Map(images.map((f) => [f, this.result(codec, setting, f)!]));
+    let bytes = 0, ps = 0, ss = 0;
+    for (const r of res.values()) {
+      bytes += r[0];
+      ps += r[1];
+      ss += r[2];
+    }
+    const n = res.size;
+    const desc = (f: string) => res.get(f)!.subarray(3) as unknown as Float32Array;
+    const scored: Scored[] = pairs.map((p) => ({ distance: distance(desc(p.a), desc(p.b)), same: p.same, fold: p.fold }));
+    const acc = foldAccuracy(scored);
+    return {
+      codec,
+      setting,
+      bpp: (bytes * 8) / (CHIP * CHIP) / n,
+      psnr: codec === 'none' ? null : ps / n,
+      ssim: codec === 'none' ? null : ss / n,
+      accuracy: acc.mean,
+      std: acc.std,
+      auc: rocAuc(scored),
+      tar_far1e2: tarAtFar(scored, 1e-2),
+      pairs: pairs.length,
+      images: n,
+    };
+  }
+}

@@ -105,7 +105,7 @@ export function writePng(img: GrayImage, extra: Chunk[]): Uint8Array {
   const { rows, stride } = packRows(img);
   let idat: Uint8Array | undefined;
   for (const strategy of [0, 1, 2, 3, 4, -1]) {
-    const z = zlibSync(filtered(rows, stride, strategy), { level: 9, mem: 12 });
+    const z = zlibSync(filtered(rows, stride, strategy), { level: 9 });
     if (!idat || z.length < idat.length) idat = z;
   }
   const ihdr = new Uint8Array(13);

@@ -1,0 +1,90 @@
+// Result files of the LFW benchmark: rows JSON, a markdown table with Bjontegaard-style savings,
+// and hand-written SVG plots (one curve per codec).
+import { bdRate } from './metrics.ts';
+import type { Row } from './lfw.ts';
+
+export const CODEC_ORDER = ['none', 'jpeg', 'jpeg2000', 'webp', 'avif', 'jxl', 'facecodec'];
+const COLORS: Record<string, string> = { jpeg: '#d62728', jpeg2000: '#1f77b4', webp: '#2ca02c', avif: '#9467bd', jxl: '#ff7f0e', facecodec: '#000000', none: '#7f7f7f' };
+
+/** Replaces rows with the same (codec, setting) and sorts by codec order then bpp. */
+export function mergeRows(old: Row[], fresh: Row[]): Row[] {
+  const key = (r: Row) => `${r.codec}\u0000${r.setting}`;
+  const m = new Map(old.map((r) => [key(r), r]));
+  for (const r of fresh) m.set(key(r), r);
+  const rank = (c: string) => (CODEC_ORDER.indexOf(c) + 1 || 99);
+  return [...m.values()].sort((a, b) => rank(a.codec) - rank(b.codec) || a.codec.localeCompare(b.codec) || a.bpp - b.bpp);
+}
+
+const pct = (v: number) => (100 * v).toFixed(2);
+const curve = (rows: Row[], codec: string, q: (r: Row) => number | null) =>
+  rows.filter((r) => r.codec === codec && q(r) !== null).map((r) => ({ bpp: r.bpp, quality: q(r)! }));
+
+export function markdown(rows: Row[]): string {
+  const lines = [
+    '| codec | setting | bpp | PSNR (dB) | SSIM | accuracy (%) | std (%) | ROC AUC | TAR@FAR=1e-2 |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows)
+    lines.push(`| ${r.codec} | ${r.setting} | ${r.bpp.toFixed(3)} | ${r.psnr === null ? '-' : r.psnr.toFixed(2)} | ${r.ssim === null ? '-' : r.ssim.toFixed(4)} | ${pct(r.accuracy)} | ${pct(r.std)} | ${r.auc.toFixed(4)} | ${r.tar_far1e2.toFixed(4)} |`);
+  const codecs = [...new Set(rows.map((r) => r.codec))].filter((c) => c !== 'none');
+  const anchors = ['jpeg2000', 'jpeg'].filter((a) => codecs.includes(a));
+  if (anchors.length && codecs.length > 1) {
+    lines.push('', 'Bjontegaard-style average bitrate difference at equal verification accuracy (and at equal PSNR), negative = fewer bits than the anchor; "-" where the curves do not overlap:', '');
+    lines.push(`| codec | ${anchors.map((a) => `vs ${a} (accuracy)`).join(' | ')} | ${anchors.map((a) => `vs ${a} (PSNR)`).join(' | ')} |`);
+    lines.push(`|---|${anchors.map(() => '---|').join('')}${anchors.map(() => '---|').join('')}`);
+    const fmt = (v: number | null) => (v === null ? '-' : `${v > 0 ? '+' : ''}${(100 * v).toFixed(1)}%`);
+    for (const c of codecs) {
+      const acc = anchors.map((a) => fmt(a === c ? null : bdRate(curve(rows, a, (r) => r.accuracy), curve(rows, c, (r) => r.accuracy))));
+      const ps = anchors.map((a) => fmt(a === c ? null : bdRate(curve(rows, a, (r) => r.psnr), curve(rows, c, (r) => r.psnr))));
+      lines.push(`| ${c} | ${acc.join(' | ')} | ${ps.join(' | ')} |`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Line plot of y against bpp (log axis), one polyline per codec, uncompressed as a dashed line. */
+export function svgPlot(rows: Row[], y: (r: Row) => number | null, yLabel: string, title: string): string {
+  const W = 680, H = 420, L = 64, R = 140, T = 36, B = 52;
+  const pts = rows.filter((r) => r.codec !== 'none' && y(r) !== null);
+  const ref = rows.find((r) => r.codec === 'none');
+  const ys = pts.map((r) => y(r)!).concat(ref && y(ref) !== null ? [y(ref)!] : []);
+  if (!pts.length) return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><text x="20" y="40">no data</text></svg>\n`;
+  const x0 = Math.log10(Math.min(0.08, ...pts.map((r) => r.bpp))), x1 = Math.log10(Math.max(2, ...pts.map((r) => r.bpp)));
+  let y0 = Math.min(...ys), y1 = Math.max(...ys);
+  const pad = (y1 - y0) * 0.05 || 1;
+  y0 -= pad;
+  y1 += pad;
+  const px = (b: number) => L + ((Math.log10(b) - x0) / (x1 - x0)) * (W - L - R);
+  const py = (v: number) => T + (1 - (v - y0) / (y1 - y0)) * (H - T - B);
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${L}" y="22" font-size="14">${title}</text>`,
+    `<rect x="${L}" y="${T}" width="${W - L - R}" height="${H - T - B}" fill="none" stroke="#444"/>`,
+  ];
+  for (const b of [0.1, 0.2, 0.3, 0.5, 1, 1.5, 2].filter((b) => Math.log10(b) >= x0 && Math.log10(b) <= x1)) {
+    out.push(`<line x1="${px(b).toFixed(1)}" y1="${T}" x2="${px(b).toFixed(1)}" y2="${H - B}" stroke="#ddd"/>`);
+    out.push(`<text x="${px(b).toFixed(1)}" y="${H - B + 16}" text-anchor="middle">${b}</text>`);
+  }
+  const step = [0.1, 0.2, 0.5, 1, 2, 5, 10].find((s) => (y1 - y0) / s <= 8) ?? 20;
+  for (let v = Math.ceil(y0 / step) * step; v <= y1; v += step) {
+    out.push(`<line x1="${L}" y1="${py(v).toFixed(1)}" x2="${W - R}" y2="${py(v).toFixed(1)}" stroke="#ddd"/>`);
+    out.push(`<text x="${L - 6}" y="${(py(v) + 4).toFixed(1)}" text-anchor="end">${+v.toFixed(2)}</text>`);
+  }
+  out.push(`<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">bits per pixel (whole file, 150x150 chip, log scale)</text>`);
+  out.push(`<text transform="translate(16 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">${yLabel}</text>`);
+  if (ref && y(ref) !== null) {
+    out.push(`<line x1="${L}" y1="${py(y(ref)!).toFixed(1)}" x2="${W - R}" y2="${py(y(ref)!).toFixed(1)}" stroke="${COLORS.none}" stroke-dasharray="5 4"/>`);
+  }
+  const codecs = [...new Set(pts.map((r) => r.codec))];
+  codecs.forEach((c, i) => {
+    const cs = pts.filter((r) => r.codec === c).sort((a, b) => a.bpp - b.bpp);
+    const col = COLORS[c] ?? '#8c564b';
+    out.push(`<polyline fill="none" stroke="${col}" stroke-width="2" points="${cs.map((r) => `${px(r.bpp).toFixed(1)},${py(y(r)!).toFixed(1)}`).join(' ')}"/>`);
+    for (const r of cs) out.push(`<circle cx="${px(r.bpp).toFixed(1)}" cy="${py(y(r)!).toFixed(1)}" r="3" fill="${col}"/>`);
+    out.push(`<line x1="${W - R + 12}" y1="${T + 10 + i * 18}" x2="${W - R + 32}" y2="${T + 10 + i * 18}" stroke="${col}" stroke-width="2"/><text x="${W - R + 38}" y="${T + 14 + i * 18}">${c}</text>`);
+  });
+  if (ref && y(ref) !== null) out.push(`<line x1="${W - R + 12}" y1="${T + 10 + codecs.length * 18}" x2="${W - R + 32}" y2="${T + 10 + codecs.length * 18}" stroke="${COLORS.none}" stroke-dasharray="5 4"/><text x="${W - R + 38}" y="${T + 14 + codecs.length * 18}">uncompressed</text>`);
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}

@@ -7,7 +7,7 @@ export interface BlockAttrs {
 }
 
 /** Calls f(deepIndex, shallowIndex) for every element; deep is [N,H,W,C*B*B]. */
-function forEachPair(deep: Shape, block: number, f: (d: number, s: number) => void): void {
+export function forEachPair(deep: Shape, block: number, f: (d: number, s: number) => void): void {
   const [n, h, w, dc] = deep;
   const c = dc / (block * block);
   const sw = w * block;

@@ -6,6 +6,7 @@ import type { Conv2dAttrs } from '../ops/conv2d.ts';
 import type { PoolAttrs } from '../ops/pool.ts';
 import type { PadAttrs } from '../ops/pad.ts';
 import { bilinearTap } from '../ops/resize_bilinear.ts';
+import { forEachPair } from '../ops/depth_to_space.ts';
 
 export interface GradArgs {
   inputs: Float32Array[];
@@ -149,8 +150,17 @@ export const GRADS: Record<string, GradFn> = {
     for (let p = 0; p < x.length / c; p++) dx.set(g.subarray(p * oc, (p + 1) * oc), p * c + start);
     return [dx];
   },
-  depth_to_space: ({ inputs: [x], shapes: [xs], attrs: { block }, g }) => [permuteDepth(xs, block, g, like(x), true)],
-  space_to_depth: ({ inputs: [x], outShape, attrs: { block }, g }) => [permuteDepth(outShape, block, g, like(x), false)],
+  // Both are permutations: the gradient is the inverse permutation of g.
+  depth_to_space: ({ inputs: [x], shapes: [xs], attrs: { block }, g }) => {
+    const dx = like(x);
+    forEachPair(xs, block, (d, s) => (dx[d] = g[s]));
+    return [dx];
+  },
+  space_to_depth: ({ inputs: [x], outShape, attrs: { block }, g }) => {
+    const dx = like(x);
+    forEachPair(outShape, block, (d, s) => (dx[s] = g[d]));
+    return [dx];
+  },
   resize_bilinear: ({ inputs: [x], shapes: [[n, h, w, c]], outShape: [, oh, ow], g }) => {
     const dx = like(x);
     for (let b = 0; b < n; b++)
@@ -177,25 +187,6 @@ function channelSum(g: Float32Array, c: number): Float32Array {
   const s = new Float32Array(c);
   for (let i = 0; i < g.length; i++) s[i % c] += g[i];
   return s;
-}
-
-/** Gradient of depth_to_space (toSpace) or space_to_depth: the inverse permutation of g. */
-function permuteDepth(deep: Shape, block: number, g: Float32Array, dx: Float32Array, toSpace: boolean): Float32Array {
-  const [n, h, w, dc] = deep;
-  const c = dc / (block * block);
-  let d = 0;
-  for (let b = 0; b < n; b++)
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++)
-        for (let by = 0; by < block; by++)
-          for (let bx = 0; bx < block; bx++) {
-            const s = ((b * h * block + y * block + by) * w * block + x * block + bx) * c;
-            for (let ch = 0; ch < c; ch++, d++) {
-              if (toSpace) dx[d] = g[s + ch];
-              else dx[s + ch] = g[d];
-            }
-          }
-  return dx;
 }
 
 function poolGrad(kind: 'max' | 'avg'): GradFn {

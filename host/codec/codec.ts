@@ -21,8 +21,11 @@ import { CodecError, readPng, writePng } from './png.ts';
 export const FORMAT_VERSION = 1;
 export const HEADER_CHUNK = 'fcHd';
 export const HEADER_BYTES = 12;
-/** Model ids known to this build; the file names weights/compnet-<name> and recnet-<name>. */
-export const MODELS: Record<number, string> = { 1: 'v1' };
+/**
+ * Model ids known to this build; the file names weights/compnet-<name> and recnet-<name>.
+ * v1: reconstruction only (the default); v2: v1 fine-tuned through the frozen recognizer (issue #7).
+ */
+export const MODELS: Record<number, string> = { 1: 'v1', 2: 'v2' };
 export const DEFAULT_MODEL_ID = 1;
 export const DEFAULT_QUALITY = 50;
 

@@ -170,19 +170,19 @@ const none: Codec = {
   },
 };
 
-/** facecodec itself (weights/compnet-v1 + recnet-v1 on the wasm backend); setting = quality 1..100. */
-function facecodecCodec(): Codec {
+/** facecodec itself (weights/compnet-<name> + recnet-<name> on the wasm backend); setting = quality 1..100. */
+function facecodecCodec(id: string, modelId: number, name: string): Codec {
   let codec: Promise<import('../codec/codec.ts').Codec> | undefined;
-  const load = () => (codec ??= import('../codec/codec.ts').then((m) => m.loadCodec()));
+  const load = () => (codec ??= import('../codec/codec.ts').then((m) => m.loadCodec({ modelId })));
   let cacheId: string | undefined;
   return {
-    id: 'facecodec',
+    id,
     setting: 'quality 1..100 (quantisation step 128..2 of the compact code)',
     defaults: [1, 10, 30, 60],
     get cacheId() {
       if (!cacheId) {
-        const file = (k: string) => new Uint8Array(readFileSync(new URL(`../../weights/${k}-v1.safetensors`, import.meta.url)));
-        cacheId = `facecodec-${fnv1a(file('compnet'), file('recnet')).toString(16).padStart(8, '0')}`;
+        const file = (k: string) => new Uint8Array(readFileSync(new URL(`../../weights/${k}-${name}.safetensors`, import.meta.url)));
+        cacheId = `${id}-${fnv1a(file('compnet'), file('recnet')).toString(16).padStart(8, '0')}`;
       }
       return cacheId;
     },
@@ -242,7 +242,8 @@ export const CODECS: Record<string, Codec> = {
   webp: sharpCodec('webp', 'quality (libwebp, effort 4)', [1, 10, 25, 45, 70, 90], (q) => ({ quality: q, effort: 4 }), 'webp'),
   avif: sharpCodec('avif', 'quality (libaom via sharp, effort 2, 4:2:0)', [1, 15, 30, 45, 60, 80], (q) => ({ quality: q, effort: 2, chromaSubsampling: '4:2:0' }), 'avif'),
   jxl: jxlCodec,
-  facecodec: facecodecCodec(),
+  facecodec: facecodecCodec('facecodec', 1, 'v1'),
+  'facecodec-v2': facecodecCodec('facecodec-v2', 2, 'v2'),
 };
 
 export function getCodec(id: string): Codec {

@@ -3,7 +3,7 @@
 import { bdRate } from './metrics.ts';
 import type { Row } from './lfw.ts';
 
-export const CODEC_ORDER = ['none', 'jpeg', 'jpeg2000', 'webp', 'avif', 'jxl', 'facecodec'];
+export const CODEC_ORDER = ['none', 'jpeg', 'jpeg2000', 'webp', 'avif', 'jxl', 'facecodec', 'facecodec-v2'];
 const COLORS: Record<string, string> = { jpeg: '#d62728', jpeg2000: '#1f77b4', webp: '#2ca02c', avif: '#9467bd', jxl: '#ff7f0e', facecodec: '#000000', none: '#7f7f7f' };
 
 /** Replaces rows with the same (codec, setting) and sorts by codec order then bpp. */

@@ -93,7 +93,8 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
   }
 
   const chips = await lfwChips(o.data, o.log);
-  const celeba = o.data.celeba ? celebaImages(o.data.celeba) : { images: [], files: [] };
+  // CelebA crops only train reconstruction; the identity term needs whole aligned chips.
+  const celeba = o.data.celeba && !o.recognizerWeight ? celebaImages(o.data.celeba) : { images: [], files: [] };
   mkdirSync(o.weightsDir, { recursive: true });
   writeFileSync(path.join(o.weightsDir, `codec-${o.name}-train-manifest.txt`), [...chips.files, ...celeba.files].join('\n') + '\n');
   o.log(`data: ${chips.count} LFW training chips, ${celeba.images.length} CelebA images`);
@@ -242,8 +243,8 @@ function freeze(o: TrainOptions, comp: NetSpec, rec: NetSpec, compModel: Model, 
 
 Trained by \`npx facecodec train codec\` (host/train/train-codec.ts) on this project's own runtime (wasm SIMD kernels, ${o.threads} threads).
 
-- Data: ${lfwCount} aligned LFW chips from lfw-pairs/train-identity-disjoint.txt and train-unreferenced.txt (no image that a View 2 test pair references; the latter list includes other images of people who appear in test pairs, used without identity labels), ${celebaCount} CelebA images (64x64 crops, ${Math.round(o.celebaShare * 100)}% of steps). Manifest: codec-${o.name}-train-manifest.txt.
-- Crops ${o.patch}x${o.patch} from chips with random shifts and horizontal flips; batch ${o.batch}; ${o.steps} steps (${totalSamples} samples).
+- Data: ${lfwCount} aligned LFW chips from lfw-pairs/train-identity-disjoint.txt and train-unreferenced.txt (no image that a View 2 test pair references; the latter list includes other images of people who appear in test pairs, used without identity labels)${o.recognizerWeight ? '' : `, ${celebaCount} CelebA images (64x64 crops, ${Math.round(o.celebaShare * 100)}% of steps)`}. Manifest: codec-${o.name}-train-manifest.txt.
+- ${o.recognizerWeight ? 'Whole chips (150x150, edge-padded to 152)' : `Crops ${o.patch}x${o.patch} from chips with random shifts`} and horizontal flips; batch ${o.batch}; ${o.steps} steps (${totalSamples} samples).
 - Loss: L1 reconstruction${o.recognizerWeight ? ` + ${o.recognizerWeight} x squared distance between the frozen recognizer's embeddings of the restored and the original chip (embeddings of the originals computed once and cached; whole chips, not crops)` : ''}${o.init ? `, starting from ${path.basename(o.init.compnet)} and ${path.basename(o.init.recnet)}` : ''}. Quantisation in the loop as additive uniform noise, step delta log-uniform in [${o.delta[0]}, ${o.delta[1]}], given to RecNet as its rate condition.
 - Adam, peak learning rate ${o.lr}, 100 warm-up steps then cosine decay.
 - Wall time: ${((last?.seconds ?? 0) / 60).toFixed(1)} min on the 2-core machine, ${(totalSamples / (last?.seconds || 1)).toFixed(1)} samples/s.

@@ -25,7 +25,8 @@ const withFile = async <T>(file: string, f: () => Promise<T> | T): Promise<T> =>
   }
 };
 
-function args<O extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(argv: string[], options: O, Usage: Usage) {
+/** parseArgs (strict, positionals allowed) with its errors rethrown as the CLI's usage error. */
+export function args<O extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(argv: string[], options: O, Usage: Usage) {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {

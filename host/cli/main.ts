@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { args } from './codec.ts';
 import { availableBackends, createBackend, type BackendName } from '../backends/index.ts';
 import type { Image } from '../image/image.ts';
 import { decodeImage } from '../image/codecs.ts';
@@ -78,13 +79,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function parse<O extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(argv: string[], options: O) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
+const parse = <O extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(argv: string[], options: O) => args(argv, options, UsageError);
 
 async function readImageFile(file: string) {
   let bytes: Uint8Array;

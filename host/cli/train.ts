@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { trainCodec } from '../train/train-codec.ts';
+import { CODE_LAYOUTS, type CodeLayout } from '../codec/layout.ts';
 
 const SHARED = path.join(import.meta.dirname, '../../../shared/data');
 
@@ -24,6 +25,8 @@ export async function trainCmd(argv: string[]): Promise<number> {
       threads: { type: 'string', default: '2' },
       'freeze-now': { type: 'boolean', default: false },
       'recognizer-weight': { type: 'string', default: '0' },
+      'rate-weight': { type: 'string', default: '0' },
+      layout: { type: 'string', default: 'rgb' },
       'init-from': { type: 'string' },
     },
   });
@@ -33,6 +36,13 @@ export async function trainCmd(argv: string[]): Promise<number> {
     if (!Number.isFinite(v) || v <= 0) throw new Error(`--${k} must be a positive number`);
     return v;
   };
+  const weight = (k: 'recognizer-weight' | 'rate-weight') => {
+    const v = Number(values[k]);
+    if (!Number.isFinite(v) || v < 0) throw new Error(`--${k} must be a number >= 0`);
+    return v;
+  };
+  const layout = values.layout as CodeLayout;
+  if (!CODE_LAYOUTS.includes(layout)) throw new Error(`--layout must be one of ${CODE_LAYOUTS.join(', ')}`);
   const patch = num('patch');
   if (patch % 4) throw new Error('--patch must be a multiple of 4');
   const pairs = values.pairs as string;
@@ -57,7 +67,9 @@ export async function trainCmd(argv: string[]): Promise<number> {
     seed: 1234,
     threads: num('threads'),
     freezeNow: values['freeze-now'] as boolean,
-    recognizerWeight: Number(values['recognizer-weight']),
+    recognizerWeight: weight('recognizer-weight'),
+    rateWeight: weight('rate-weight'),
+    layout,
     init: values['init-from']
       ? { compnet: path.join(values.weights as string, `compnet-${values['init-from']}.safetensors`), recnet: path.join(values.weights as string, `recnet-${values['init-from']}.safetensors`) }
       : undefined,

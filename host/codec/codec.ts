@@ -1,14 +1,12 @@
 // The codec: CompNet -> quantise -> PNG (with an fcHd header chunk) -> RecNet.
 //
-// Bitstream: a standard grayscale PNG whose image is the compact code's three planes stacked
-// vertically (width ceil(W/4), height 3*ceil(H/4)), each sample q = round(code / delta) in 0..M with
-// M = round(255 / delta). The planes are stored either as they are or decorrelated as
-// (c1, c0 - c1 + M, c2 - c1 + M) (the code's channels start out as RGB, which move together), at the
-// smallest bit depth that holds them or at 8 bits: the encoder writes every variant (and every PNG
-// filter strategy) and keeps the smallest file. The private ancillary chunk "fcHd" (12 bytes of data)
-// holds: format version u8, flags u8 (bit 0: decorrelated planes), model id u8, weights hash u32
-// (FNV-1a of both model files), quality u8, original width u16, original height u16. Any PNG reader
-// opens the file; only facecodec restores it.
+// Bitstream: a standard grayscale PNG holding the compact code (ceil(H/4) x ceil(W/4) x 3 values,
+// quantised with step delta) in one of the layouts of layout.ts, at the smallest bit depth that holds
+// the samples or at 8 bits, with every PNG filter strategy tried: the encoder keeps the smallest file.
+// The private ancillary chunk "fcHd" (12 bytes of data) holds: format version u8, flags u8 (bit 0:
+// decorrelated rgb planes, bit 1: g420 layout), model id u8, weights hash u32 (FNV-1a of both model
+// files), quality u8, original width u16, original height u16. Any PNG reader opens the file; only
+// facecodec restores it.
 import { createBackend, type Backend, type BackendName } from '../backends/index.ts';
 import { Executor } from '../executor/executor.ts';
 import { loadModel, type Model } from '../format/model.ts';
@@ -17,6 +15,7 @@ import { assetUrl } from '../format/assets.ts';
 import { checkImage, toRgbFloat, type Image } from '../image/image.ts';
 import { CODEC_FACTOR } from '../models/codec-graph.ts';
 import { CodecError, readPng, writePng } from './png.ts';
+import { bitDepthFor, codeToPlanes, planesToCode, planeSize, CODE_LAYOUTS, FLAG_DECORRELATED, FLAG_G420, type CodeLayout } from './layout.ts';
 
 export const FORMAT_VERSION = 1;
 export const HEADER_CHUNK = 'fcHd';
@@ -39,8 +38,7 @@ export function deltaForQuality(quality: number): number {
   return lo * (hi / lo) ** ((quality - 1) / 99);
 }
 
-/** Flags in the header. */
-export const FLAG_DECORRELATED = 1;
+export { FLAG_DECORRELATED, FLAG_G420 } from './layout.ts';
 
 export interface Header {
   version: number;
@@ -70,7 +68,7 @@ export function decodeHeader(b: Uint8Array): Header {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const h = { version: dv.getUint8(0), flags: dv.getUint8(1), modelId: dv.getUint8(2), weightsHash: dv.getUint32(3), quality: dv.getUint8(7), width: dv.getUint16(8), height: dv.getUint16(10) };
   if (h.version !== FORMAT_VERSION) throw new CodecError(`unsupported facecodec format version ${h.version} (this build reads ${FORMAT_VERSION})`);
-  if (h.flags & ~FLAG_DECORRELATED) throw new CodecError(`unknown header flags ${h.flags}`);
+  if (h.flags & ~(FLAG_DECORRELATED | FLAG_G420) || h.flags === (FLAG_DECORRELATED | FLAG_G420)) throw new CodecError(`unknown header flags ${h.flags}`);
   if (h.quality < 1 || h.quality > 100) throw new CodecError(`header quality ${h.quality} is out of range`);
   if (h.width < 1 || h.height < 1) throw new CodecError('header declares an empty image');
   return h;
@@ -87,10 +85,8 @@ export function fnv1a(...parts: Uint8Array[]): number {
   return h >>> 0;
 }
 
-const bitDepthFor = (maxValue: number) => (maxValue < 2 ? 1 : maxValue < 4 ? 2 : maxValue < 16 ? 4 : 8);
-
-/** Reads only the container: header and the compact code, without running a network. */
-export function parseContainer(bytes: Uint8Array, maxPixels: number): { header: Header; code: Float32Array; h: number; w: number; depth: number } {
+/** Reads only the container: header and the compact code [h, w, 3], without running a network. */
+export function parseContainer(bytes: Uint8Array, maxPixels: number): { header: Header; code: Float32Array; h: number; w: number; depth: number; layout: CodeLayout } {
   const { image, chunks } = readPng(bytes, { maxSamples: 3 * Math.ceil(maxPixels / (CODEC_FACTOR * CODEC_FACTOR)) + 3 * 4096 });
   const hd = chunks.filter((c) => c.type === HEADER_CHUNK);
   if (hd.length === 0) throw new CodecError(`not a facecodec PNG: no ${HEADER_CHUNK} chunk`);
@@ -98,25 +94,20 @@ export function parseContainer(bytes: Uint8Array, maxPixels: number): { header: 
   const header = decodeHeader(hd[0].data);
   if (header.width * header.height > maxPixels) throw new CodecError(`declared size ${header.width}x${header.height} is over the limit of ${maxPixels} pixels`);
   const h = Math.ceil(header.height / CODEC_FACTOR), w = Math.ceil(header.width / CODEC_FACTOR);
-  if (image.width !== w || image.height !== 3 * h) throw new CodecError(`PNG is ${image.width}x${image.height} but the header's ${header.width}x${header.height} needs ${w}x${3 * h}`);
+  const layout: CodeLayout = header.flags & FLAG_G420 ? 'g420' : 'rgb';
+  const size = planeSize(layout, h, w);
+  if (image.width !== size.width || image.height !== size.height) throw new CodecError(`PNG is ${image.width}x${image.height} but the header's ${header.width}x${header.height} needs ${size.width}x${size.height}`);
   const delta = deltaForQuality(header.quality);
-  const maxQ = Math.round(255 / delta);
-  const decorrelated = (header.flags & FLAG_DECORRELATED) !== 0;
-  const maxSample = decorrelated ? 2 * maxQ : maxQ;
+  const M = Math.round(255 / delta);
+  const maxSample = layout === 'rgb' && !(header.flags & FLAG_DECORRELATED) ? M : 2 * M;
   if (image.depth !== bitDepthFor(maxSample) && image.depth !== 8) throw new CodecError(`bit depth ${image.depth} does not match quality ${header.quality}`);
-  const planes = image.samples;
-  const code = new Float32Array(h * w * 3);
-  const n = h * w;
-  for (let p = 0; p < n; p++) {
-    const s0 = planes[p], s1 = planes[n + p], s2 = planes[2 * n + p];
-    if (s0 > maxSample || s1 > maxSample || s2 > maxSample) throw new CodecError(`sample out of range for quality ${header.quality}`);
-    const q = decorrelated ? [s1 + s0 - maxQ, s0, s2 + s0 - maxQ] : [s0, s1, s2];
-    for (let c = 0; c < 3; c++) {
-      if (q[c] < 0 || q[c] > maxQ) throw new CodecError(`sample out of range for quality ${header.quality}`);
-      code[p * 3 + c] = q[c] * delta;
-    }
+  let code: Float32Array;
+  try {
+    code = planesToCode(header.flags, image, h, w, delta);
+  } catch (e) {
+    throw e instanceof CodecError ? new CodecError(`${e.message} (quality ${header.quality})`) : e;
   }
-  return { header, code, h, w, depth: image.depth };
+  return { header, code, h, w, depth: image.depth, layout };
 }
 
 export interface CodecOptions {
@@ -139,6 +130,8 @@ export class Codec {
     private rec: Executor,
     readonly quality: number,
     readonly maxPixels: number,
+    /** How the code is laid out in the PNG: the layout the networks were trained with. */
+    readonly layout: CodeLayout = 'rgb',
   ) {}
 
   get backend(): string {
@@ -167,23 +160,13 @@ export class Codec {
     const batch = new Float32Array(images.length * PH * PW * 3);
     images.forEach((img, k) => padEdge(toRgbFloat(img), W, H, PW, PH, batch, k * PH * PW * 3));
     const { code } = await this.comp.run({ image: { shape: [images.length, PH, PW, 3], data: batch } });
-    const maxQ = Math.round(255 / delta);
     const n = h * w;
     return images.map((_, k) => {
-      const q = new Uint8Array(3 * n); // channel-major planes
-      for (let p = 0; p < n; p++)
-        for (let c = 0; c < 3; c++) q[c * n + p] = Math.min(maxQ, Math.max(0, Math.round(code.data[(k * n + p) * 3 + c] / delta)));
-      const diff = new Uint8Array(3 * n);
-      for (let p = 0; p < n; p++) {
-        diff[p] = q[n + p];
-        diff[n + p] = q[p] - q[n + p] + maxQ;
-        diff[2 * n + p] = q[2 * n + p] - q[n + p] + maxQ;
-      }
       let best: Uint8Array | undefined;
-      for (const [flags, samples, maxSample] of [[0, q, maxQ], [FLAG_DECORRELATED, diff, 2 * maxQ]] as const) {
-        const header = encodeHeader({ version: FORMAT_VERSION, flags, modelId: this.modelId, weightsHash: this.weightsHash, quality, width: W, height: H });
-        for (const depth of new Set([bitDepthFor(maxSample), 8])) {
-          const png = writePng({ width: w, height: 3 * h, depth, samples }, [{ type: HEADER_CHUNK, data: header }]);
+      for (const planes of codeToPlanes(this.layout, code.data.subarray(k * n * 3, (k + 1) * n * 3), h, w, delta)) {
+        const header = encodeHeader({ version: FORMAT_VERSION, flags: planes.flags, modelId: this.modelId, weightsHash: this.weightsHash, quality, width: W, height: H });
+        for (const depth of new Set([bitDepthFor(planes.maxSample), 8])) {
+          const png = writePng({ width: planes.width, height: planes.height, depth, samples: planes.samples }, [{ type: HEADER_CHUNK, data: header }]);
           if (!best || png.length < best.length) best = png;
         }
       }
@@ -203,6 +186,7 @@ export class Codec {
       const { header } = c;
       if (header.modelId !== this.modelId) throw new CodecError(`file was made by model ${MODELS[header.modelId] ?? `#${header.modelId}`} but this codec has ${MODELS[this.modelId]}`);
       if (header.weightsHash !== this.weightsHash) throw new CodecError(`file was made with different weights (hash ${hex(header.weightsHash)}, loaded ${hex(this.weightsHash)})`);
+      if (c.layout !== this.layout) throw new CodecError(`file uses the ${c.layout} code layout but the model was trained for ${this.layout}`);
       return c;
     });
     const out: Array<Image & { data: Uint8Array }> = new Array(files.length);
@@ -266,10 +250,12 @@ export async function loadCodec(opts: CodecOptions = {}): Promise<Codec> {
   const modelId = opts.modelId ?? DEFAULT_MODEL_ID;
   const [cb, rb] = await Promise.all([readSource(opts.compnet ?? defaultModelUrl('compnet', modelId)), readSource(opts.recnet ?? defaultModelUrl('recnet', modelId))]);
   const comp: Model = loadModel(cb), rec: Model = loadModel(rb);
+  const layout = (comp.metadata.code_layout ?? 'rgb') as CodeLayout;
+  if (!CODE_LAYOUTS.includes(layout)) throw new CodecError(`model declares an unknown code layout "${layout}"`);
   const backend = typeof opts.backend === 'object' ? opts.backend : await createBackend(opts.backend ?? 'wasm');
   const quality = opts.quality ?? DEFAULT_QUALITY;
   deltaForQuality(quality);
-  return new Codec(modelId, fnv1a(cb, rb), new Executor(comp, backend), new Executor(rec, backend), quality, opts.maxPixels ?? 4096 * 4096);
+  return new Codec(modelId, fnv1a(cb, rb), new Executor(comp, backend), new Executor(rec, backend), quality, opts.maxPixels ?? 4096 * 4096, layout);
 }
 
 export { CodecError } from './png.ts';

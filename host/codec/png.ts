@@ -100,11 +100,14 @@ function filtered(rows: Uint8Array[], stride: number, strategy: number): Uint8Ar
   return out;
 }
 
-/** Writes the smallest PNG over filter strategies (and deflate at level 9). */
-export function writePng(img: GrayImage, extra: Chunk[]): Uint8Array {
+/** Filter strategies: the five PNG filter types for every row, or (-1) the per-row heuristic. */
+export const FILTER_STRATEGIES = [0, 1, 2, 3, 4, -1];
+
+/** Writes the smallest PNG over the filter strategies given (and deflate at level 9). */
+export function writePng(img: GrayImage, extra: Chunk[], strategies = FILTER_STRATEGIES): Uint8Array {
   const { rows, stride } = packRows(img);
   let idat: Uint8Array | undefined;
-  for (const strategy of [0, 1, 2, 3, 4, -1]) {
+  for (const strategy of strategies) {
     const z = zlibSync(filtered(rows, stride, strategy), { level: 9 });
     if (!idat || z.length < idat.length) idat = z;
   }

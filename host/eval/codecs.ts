@@ -3,6 +3,8 @@
 // libraries are devDependencies, loaded only when a codec is used.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Image } from '../image/image.ts';
 import { fnv1a } from '../codec/codec.ts';
 
@@ -171,9 +173,11 @@ const none: Codec = {
 };
 
 /** facecodec itself (weights/compnet-<name> + recnet-<name> on the wasm backend); setting = quality 1..100. */
-function facecodecCodec(id: string, modelId: number, name: string): Codec {
+function facecodecCodec(id: string, modelId: number, name: string, dir?: string): Codec {
   let codec: Promise<import('../codec/codec.ts').Codec> | undefined;
-  const load = () => (codec ??= import('../codec/codec.ts').then((m) => m.loadCodec({ modelId })));
+  const weights = (k: string) => (dir ? pathToFileURL(path.resolve(dir, `${k}-${name}.safetensors`)) : new URL(`../../weights/${k}-${name}.safetensors`, import.meta.url));
+  // Registered models load by id; candidates (facecodec@<name>) by file, with model id 0.
+  const load = () => (codec ??= import('../codec/codec.ts').then((m) => m.loadCodec(modelId ? { modelId } : { modelId: 0, compnet: weights('compnet'), recnet: weights('recnet') })));
   let cacheId: string | undefined;
   return {
     id,
@@ -181,8 +185,8 @@ function facecodecCodec(id: string, modelId: number, name: string): Codec {
     defaults: [1, 10, 30, 60],
     get cacheId() {
       if (!cacheId) {
-        const file = (k: string) => new Uint8Array(readFileSync(new URL(`../../weights/${k}-${name}.safetensors`, import.meta.url)));
-        cacheId = `${id}-${fnv1a(file('compnet'), file('recnet')).toString(16).padStart(8, '0')}`;
+        const file = (k: string) => new Uint8Array(readFileSync(weights(k)));
+        cacheId = `${modelId ? id : 'facecodec-candidate'}-${fnv1a(file('compnet'), file('recnet')).toString(16).padStart(8, '0')}`;
       }
       return cacheId;
     },
@@ -247,6 +251,9 @@ export const CODECS: Record<string, Codec> = {
 };
 
 export function getCodec(id: string): Codec {
+  // facecodec@<dir>/<name>: an unregistered model, <dir>/compnet-<name> + recnet-<name> (tuning runs).
+  const candidate = /^facecodec@(.+)$/.exec(id);
+  if (candidate) return (CODECS[id] ??= facecodecCodec(id, 0, path.basename(candidate[1]), path.dirname(candidate[1])));
   const c = CODECS[id];
   if (!c) throw new Error(`unknown codec "${id}" (known: ${Object.keys(CODECS).join(', ')})`);
   return c;

@@ -14,6 +14,8 @@ import { DEFAULT_RECOGNIZER_URL } from '../models/recognizer.ts';
 import { Executor } from '../executor/executor.ts';
 import { lineChart } from './plot.ts';
 import { Tape } from './tape.ts';
+import { noisyCode, rateOfPlanes } from './code-noise.ts';
+import type { CodeLayout } from '../codec/layout.ts';
 
 export interface TrainOptions {
   data: DataPaths;
@@ -36,6 +38,13 @@ export interface TrainOptions {
    * recognizer (0: reconstruction only). With it, batches are whole 150x150 chips (padded to 152).
    */
   recognizerWeight?: number;
+  /**
+   * Weight of the rate term: mean over code samples of log2(1 + |q - q_left|), q = noisy code / delta,
+   * a differentiable stand-in for the bits PNG's Sub filter + deflate spend (0: no rate term).
+   */
+  rateWeight?: number;
+  /** How the code is stored (host/codec/layout.ts); quantisation is simulated for this layout. */
+  layout?: CodeLayout;
   /** Start from these frozen networks instead of random initialisation. */
   init?: { compnet: string; recnet: string };
   /** Output name: weights/compnet-<name>.safetensors etc. */
@@ -54,6 +63,8 @@ interface LogRow {
   seconds: number;
   /** Mean squared embedding distance to the original (joint training only). */
   identity?: number;
+  /** Rate proxy in bits per code sample (when the rate term is on). */
+  rate?: number;
 }
 
 const build = (spec: NetSpec, params: TensorToSave[]): Model => loadModel(saveModel(spec.graph, [...spec.consts, ...params]));
@@ -124,7 +135,9 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
   const started = performance.now();
   const sessionStartSeconds = seconds;
   let window = { loss: 0, mse: 0, n: 0, samples: 0, t: performance.now() };
-  let idWindow = 0;
+  let idWindow = 0, rateWindow = 0;
+  const mu = o.rateWeight ?? 0;
+  const layout = o.layout ?? 'rgb';
   if (o.freezeNow) o.steps = step;
   while (step < o.steps) {
     if ((performance.now() - started) / 1000 > o.maxSeconds) break;
@@ -138,11 +151,10 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
 
     const ca = await compTape.forward({ image: { shape: [n, size, size, 3], data: x } });
     const code = ca.values.get('code')!;
-    const noisy = new Float32Array(code.length);
+    const noisy = noisyCode(layout, code, n, h, h, deltas, () => rng.next());
     const plane = new Float32Array(n * h * h);
-    for (let i = 0; i < code.length; i++) noisy[i] = code[i] + (rng.next() - 0.5) * deltas[Math.floor(i / (h * h * 3))];
     for (let i = 0; i < plane.length; i++) plane[i] = deltas[Math.floor(i / (h * h))] / 16;
-    const ra = await recTape.forward({ code: { shape: [n, h, h, 3], data: noisy }, delta: { shape: [n, h, h, 1], data: plane } });
+    const ra = await recTape.forward({ code: { shape: [n, h, h, 3], data: noisy.input }, delta: { shape: [n, h, h, 1], data: plane } });
     const out = ra.values.get('image')!;
 
     // L1 on the 0..1 scale; its gradient is sign / count.
@@ -187,7 +199,14 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
           for (let xx = 0; xx < 450; xx++) g[((b * 152 + y + 1) * 152 + 1) * 3 + xx] += gi[(b * 150 + y) * 450 + xx];
     }
     const rb = recTape.backward(ra, new Map([['image', g]]), new Set(['code']));
-    const cb = compTape.backward(ca, new Map([['code', rb.inputs.get('code')!]]));
+    let gPlanes: Float32Array[] | undefined;
+    if (mu > 0) {
+      const r = rateOfPlanes(noisy.planes, deltas, mu);
+      rateWindow += r.bits;
+      gPlanes = r.grads;
+    }
+    const gCode = noisy.backward(rb.inputs.get('code')!, gPlanes);
+    const cb = compTape.backward(ca, new Map([['code', gCode]]));
     const grads = paramList.map(([m, name]) => (m === compModel ? cb.params.get(name) : rb.params.get(name)));
     const lr = learningRate(step, o.steps, o.lr);
     adam.step(grads, lr);
@@ -202,11 +221,12 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
     if (step % 20 === 0 || step === o.steps) {
       const now = performance.now();
       seconds = sessionStartSeconds + (now - started) / 1000;
-      const row: LogRow = { step, loss: window.loss / window.n, psnr: -10 * Math.log10(window.mse / window.n), lr, seconds, ...(lambda > 0 ? { identity: idWindow / window.n } : {}) };
+      const row: LogRow = { step, loss: window.loss / window.n, psnr: -10 * Math.log10(window.mse / window.n), lr, seconds, ...(lambda > 0 ? { identity: idWindow / window.n } : {}), ...(mu > 0 ? { rate: rateWindow / window.n } : {}) };
       log.push(row);
-      o.log(`step ${step}/${o.steps}  L1 ${row.loss.toFixed(4)}  PSNR ${row.psnr.toFixed(2)} dB${row.identity !== undefined ? `  identity ${row.identity.toFixed(4)}` : ''}  lr ${lr.toExponential(2)}  ${((window.samples * 1000) / (now - window.t)).toFixed(1)} samples/s`);
+      o.log(`step ${step}/${o.steps}  L1 ${row.loss.toFixed(4)}  PSNR ${row.psnr.toFixed(2)} dB${row.identity !== undefined ? `  identity ${row.identity.toFixed(4)}` : ''}${row.rate !== undefined ? `  rate ${row.rate.toFixed(3)} b/sample` : ''}  lr ${lr.toExponential(2)}  ${((window.samples * 1000) / (now - window.t)).toFixed(1)} samples/s`);
       window = { loss: 0, mse: 0, n: 0, samples: 0, t: now };
       idWindow = 0;
+      rateWindow = 0;
     }
     if (step % o.checkpointEvery === 0) save();
   }
@@ -226,7 +246,8 @@ function freeze(o: TrainOptions, comp: NetSpec, rec: NetSpec, compModel: Model, 
   const last = log[log.length - 1];
   const meta = (model: string) => ({
     model,
-    training: JSON.stringify({ steps: o.steps, batch: o.batch, patch: o.patch, lr: o.lr, delta: o.delta, recognizer_weight: o.recognizerWeight ?? 0, init: o.init ?? null, seconds: Math.round(last?.seconds ?? 0), final_l1: last?.loss, final_psnr: last?.psnr, final_identity: last?.identity }),
+    code_layout: o.layout ?? 'rgb',
+    training: JSON.stringify({ layout: o.layout ?? 'rgb', steps: o.steps, batch: o.batch, patch: o.patch, lr: o.lr, delta: o.delta, recognizer_weight: o.recognizerWeight ?? 0, rate_weight: o.rateWeight ?? 0, init: o.init ?? null, seconds: Math.round(last?.seconds ?? 0), final_l1: last?.loss, final_psnr: last?.psnr, final_identity: last?.identity }),
     license: 'trained by the facecodec project on LFW images no test pair references and CelebA (non-commercial research use)',
   });
   const paramsOf = (m: Model, spec: NetSpec): TensorToSave[] => spec.params.map((p) => ({ name: p.name, shape: p.shape, f32: m.weights.get(p.name)!.data }));
@@ -245,10 +266,10 @@ Trained by \`npx facecodec train codec\` (host/train/train-codec.ts) on this pro
 
 - Data: ${lfwCount} aligned LFW chips from lfw-pairs/train-identity-disjoint.txt and train-unreferenced.txt (no image that a View 2 test pair references; the latter list includes other images of people who appear in test pairs, used without identity labels)${o.recognizerWeight ? '' : `, ${celebaCount} CelebA images (64x64 crops, ${Math.round(o.celebaShare * 100)}% of steps)`}. Manifest: codec-${o.name}-train-manifest.txt.
 - ${o.recognizerWeight ? 'Whole chips (150x150, edge-padded to 152)' : `Crops ${o.patch}x${o.patch} from chips with random shifts`} and horizontal flips; batch ${o.batch}; ${o.steps} steps (${totalSamples} samples).
-- Loss: L1 reconstruction${o.recognizerWeight ? ` + ${o.recognizerWeight} x squared distance between the frozen recognizer's embeddings of the restored and the original chip (embeddings of the originals computed once and cached; whole chips, not crops)` : ''}${o.init ? `, starting from ${path.basename(o.init.compnet)} and ${path.basename(o.init.recnet)}` : ''}. Quantisation in the loop as additive uniform noise, step delta log-uniform in [${o.delta[0]}, ${o.delta[1]}], given to RecNet as its rate condition.
+- Loss: L1 reconstruction${o.recognizerWeight ? ` + ${o.recognizerWeight} x squared distance between the frozen recognizer's embeddings of the restored and the original chip (embeddings of the originals computed once and cached; whole chips, not crops)` : ''}${o.rateWeight ? ` + ${o.rateWeight} x a rate proxy (mean log2(1 + |horizontal difference|) of the noisy code in quantisation steps, the residual PNG's Sub filter codes)` : ''}${o.init ? `, starting from ${path.basename(o.init.compnet)} and ${path.basename(o.init.recnet)}` : ''}. Quantisation in the loop as additive uniform noise on what the ${o.layout ?? 'rgb'} code layout stores${(o.layout ?? 'rgb') === 'g420' ? ' (channel 1 at full resolution, the other two as 2x2-averaged differences to it, host/codec/layout.ts)' : ''}, step delta log-uniform in [${o.delta[0]}, ${o.delta[1]}], given to RecNet as its rate condition.
 - Adam, peak learning rate ${o.lr}, 100 warm-up steps then cosine decay.
 - Wall time: ${((last?.seconds ?? 0) / 60).toFixed(1)} min on the 2-core machine, ${(totalSamples / (last?.seconds || 1)).toFixed(1)} samples/s.
-- Final training L1 ${last?.loss.toFixed(4)}, PSNR ${last?.psnr.toFixed(2)} dB${last?.identity !== undefined ? `, squared embedding distance ${last.identity.toFixed(4)}` : ''} (restored vs originals, noise-quantised, averaged over the last 20 steps).
+- Final training L1 ${last?.loss.toFixed(4)}, PSNR ${last?.psnr.toFixed(2)} dB${last?.identity !== undefined ? `, squared embedding distance ${last.identity.toFixed(4)}` : ''}${last?.rate !== undefined ? `, rate proxy ${last.rate.toFixed(3)} bits per code sample` : ''} (restored vs originals, noise-quantised, averaged over the last 20 steps).
 - Loss curve: codec-${o.name}-loss.svg.
 `,
   );

@@ -40,7 +40,9 @@ test('header round trip; quality maps to a step', () => {
   assert.equal(decodeHeader(encodeHeader(h)), h);
   assert.is(encodeHeader(h).length, HEADER_BYTES);
   assert.ok(Math.abs(deltaForQuality(1) - 128) < 1e-9 && Math.abs(deltaForQuality(100) - 2) < 1e-9);
-  assert.throws(() => decodeHeader(encodeHeader({ ...h, flags: 2 })), /unknown header flags/);
+  assert.equal(decodeHeader(encodeHeader({ ...h, flags: 2 })).flags, 2);
+  assert.throws(() => decodeHeader(encodeHeader({ ...h, flags: 3 })), /unknown header flags/);
+  assert.throws(() => decodeHeader(encodeHeader({ ...h, flags: 4 })), /unknown header flags/);
   assert.throws(() => deltaForQuality(0), /quality/);
   assert.throws(() => deltaForQuality(101), /quality/);
 });

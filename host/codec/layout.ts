@@ -1,0 +1,113 @@
+// How the compact code [h, w, 3] becomes the samples of the grayscale PNG, and back.
+//
+// 'rgb' (models v1, v2): the three code channels as three stacked planes (width w, height 3h), each
+//   sample q = round(code / delta) in 0..M, M = round(255 / delta); optionally decorrelated as
+//   (c1, c0 - c1 + M, c2 - c1 + M), whichever PNG is smaller (header flag bit 0).
+// 'g420' (model v3 on): channel 1 at full resolution, channels 0 and 2 as differences to the decoded
+//   channel 1, averaged over 2x2 blocks (like 4:2:0 chroma), so they cost a quarter of the samples.
+//   Image width 2*ceil(w/2), height h + ceil(h/2): the c1 plane on top (its last column repeated when
+//   w is odd), below it the two difference planes side by side, each sample round(d / delta) + M.
+//   The differences are taken against the *decoded* c1 (closed loop), so c1's quantisation error does
+//   not leak into c0 and c2 beyond what averaging leaves. Header flag bit 1.
+// The trainer simulates exactly these steps with uniform noise in place of rounding (host/train/code-noise.ts).
+import { CodecError } from './png.ts';
+
+export type CodeLayout = 'rgb' | 'g420';
+export const CODE_LAYOUTS: CodeLayout[] = ['rgb', 'g420'];
+
+export const FLAG_DECORRELATED = 1;
+export const FLAG_G420 = 2;
+
+export const bitDepthFor = (maxValue: number) => (maxValue < 2 ? 1 : maxValue < 4 ? 2 : maxValue < 16 ? 4 : 8);
+
+export interface Planes {
+  flags: number;
+  width: number;
+  height: number;
+  samples: Uint8Array;
+  /** Largest sample value the layout allows at this step (the bit depth follows from it). */
+  maxSample: number;
+}
+
+const clampRound = (v: number, max: number) => Math.min(max, Math.max(0, Math.round(v)));
+
+/** Image size of the PNG for a code of h x w. */
+export function planeSize(layout: CodeLayout, h: number, w: number): { width: number; height: number } {
+  return layout === 'rgb' ? { width: w, height: 3 * h } : { width: 2 * Math.ceil(w / 2), height: h + Math.ceil(h / 2) };
+}
+
+/** Sample variants for one code [h, w, 3] (the encoder keeps whichever PNG is smallest). */
+export function codeToPlanes(layout: CodeLayout, code: Float32Array, h: number, w: number, delta: number): Planes[] {
+  const M = Math.round(255 / delta);
+  const n = h * w;
+  if (layout === 'rgb') {
+    const q = new Uint8Array(3 * n); // channel-major planes
+    for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) q[c * n + p] = clampRound(code[p * 3 + c] / delta, M);
+    const diff = new Uint8Array(3 * n);
+    for (let p = 0; p < n; p++) {
+      diff[p] = q[n + p];
+      diff[n + p] = q[p] - q[n + p] + M;
+      diff[2 * n + p] = q[2 * n + p] - q[n + p] + M;
+    }
+    return [
+      { flags: 0, width: w, height: 3 * h, samples: q, maxSample: M },
+      { flags: FLAG_DECORRELATED, width: w, height: 3 * h, samples: diff, maxSample: 2 * M },
+    ];
+  }
+  const { width: W, height: H } = planeSize(layout, h, w);
+  const hc = Math.ceil(h / 2), wc = W / 2;
+  const out = new Uint8Array(W * H);
+  const g = new Float32Array(n); // decoded c1
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < W; x++) {
+      const q = clampRound(code[(y * w + Math.min(x, w - 1)) * 3 + 1] / delta, M);
+      out[y * W + x] = q;
+      if (x < w) g[y * w + x] = q * delta;
+    }
+  for (let yc = 0; yc < hc; yc++)
+    for (let xc = 0; xc < wc; xc++)
+      for (const [k, c] of [[0, 0], [1, 2]]) {
+        let s = 0, cnt = 0;
+        for (let y = 2 * yc; y < Math.min(h, 2 * yc + 2); y++)
+          for (let x = 2 * xc; x < Math.min(w, 2 * xc + 2); x++, cnt++) s += code[(y * w + x) * 3 + c] - g[y * w + x];
+        out[(h + yc) * W + k * wc + xc] = clampRound(s / cnt / delta + M, 2 * M);
+      }
+  return [{ flags: FLAG_G420, width: W, height: H, samples: out, maxSample: 2 * M }];
+}
+
+/** The dequantised code [h, w, 3] from the PNG samples; checks every sample against the layout. */
+export function planesToCode(flags: number, img: { width: number; height: number; samples: Uint8Array }, h: number, w: number, delta: number): Float32Array {
+  const M = Math.round(255 / delta);
+  const layout: CodeLayout = flags & FLAG_G420 ? 'g420' : 'rgb';
+  const { width: W, height: H } = planeSize(layout, h, w);
+  if (img.width !== W || img.height !== H) throw new CodecError(`PNG is ${img.width}x${img.height} but a ${w}x${h} code in layout ${layout} needs ${W}x${H}`);
+  const s = img.samples;
+  const code = new Float32Array(h * w * 3);
+  const bad = () => new CodecError(`sample out of range for step ${delta.toFixed(2)}`);
+  if (layout === 'rgb') {
+    const n = h * w, decorrelated = (flags & FLAG_DECORRELATED) !== 0;
+    const maxSample = decorrelated ? 2 * M : M;
+    for (let p = 0; p < n; p++) {
+      const s0 = s[p], s1 = s[n + p], s2 = s[2 * n + p];
+      if (s0 > maxSample || s1 > maxSample || s2 > maxSample) throw bad();
+      const q = decorrelated ? [s1 + s0 - M, s0, s2 + s0 - M] : [s0, s1, s2];
+      for (let c = 0; c < 3; c++) {
+        if (q[c] < 0 || q[c] > M) throw bad();
+        code[p * 3 + c] = q[c] * delta;
+      }
+    }
+    return code;
+  }
+  const wc = W / 2;
+  for (let i = 0; i < W * h; i++) if (s[i] > M) throw bad();
+  for (let i = W * h; i < W * H; i++) if (s[i] > 2 * M) throw bad();
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const g = s[y * W + x] * delta;
+      const row = (h + (y >> 1)) * W;
+      code[(y * w + x) * 3 + 1] = g;
+      code[(y * w + x) * 3] = g + (s[row + (x >> 1)] - M) * delta;
+      code[(y * w + x) * 3 + 2] = g + (s[row + wc + (x >> 1)] - M) * delta;
+    }
+  return code;
+}

@@ -1,0 +1,136 @@
+// Quantisation in the training loop: what the encoder stores for a code (host/codec/layout.ts), with
+// uniform noise U(-delta/2, delta/2) in place of rounding so gradients flow, and the backward pass of
+// those linear steps. Also the rate term, a differentiable stand-in for PNG's bits.
+//
+// rgb:  stored = code + noise, RecNet sees it as it is.
+// g420: stored G = c1 + noise (full resolution); D_k = avg2x2(c_k - G) + noise for k = 0, 2 (half
+//       resolution, against the noisy G as the encoder uses the decoded c1); RecNet sees
+//       (G + up(D_0), G, G + up(D_2)), up = 2x2 replication.
+import type { CodeLayout } from '../codec/layout.ts';
+
+export interface Plane {
+  /** [n, h, w, ch] */
+  data: Float32Array;
+  h: number;
+  w: number;
+  ch: number;
+}
+
+export interface NoisyCode {
+  /** RecNet's input [n, h, w, 3]. */
+  input: Float32Array;
+  /** The stored planes (noisy), where the rate term is measured. */
+  planes: Plane[];
+  /** Gradient w.r.t. the code from the gradients w.r.t. the input and (optionally) the planes. */
+  backward(gInput: Float32Array, gPlanes?: Float32Array[]): Float32Array;
+}
+
+export function noisyCode(layout: CodeLayout, code: Float32Array, n: number, h: number, w: number, deltas: number[], rand: () => number): NoisyCode {
+  const hw = h * w;
+  const noise = (b: number) => (rand() - 0.5) * deltas[b];
+  if (layout === 'rgb') {
+    const input = new Float32Array(code.length);
+    for (let i = 0; i < code.length; i++) input[i] = code[i] + noise(Math.floor(i / (hw * 3)));
+    return {
+      input,
+      planes: [{ data: input, h, w, ch: 3 }],
+      backward: (gInput, gPlanes) => {
+        const g = gInput.slice();
+        if (gPlanes) for (let i = 0; i < g.length; i++) g[i] += gPlanes[0][i];
+        return g;
+      },
+    };
+  }
+  if (h % 2 || w % 2) throw new Error(`g420 training needs an even code size, got ${h}x${w}`);
+  const hc = h / 2, wc = w / 2;
+  const G = new Float32Array(n * hw), D = new Float32Array(n * hc * wc * 2);
+  for (let b = 0; b < n; b++) for (let p = 0; p < hw; p++) G[b * hw + p] = code[(b * hw + p) * 3 + 1] + noise(b);
+  const di = (b: number, y: number, x: number, k: number) => ((b * hc + y) * wc + x) * 2 + k;
+  const ci = (b: number, y: number, x: number) => (b * h + y) * w + x;
+  for (let b = 0; b < n; b++)
+    for (let y = 0; y < hc; y++)
+      for (let x = 0; x < wc; x++)
+        for (let k = 0; k < 2; k++) {
+          let s = 0;
+          for (let dy = 0; dy < 2; dy++) for (let dx = 0; dx < 2; dx++) s += code[ci(b, 2 * y + dy, 2 * x + dx) * 3 + 2 * k] - G[ci(b, 2 * y + dy, 2 * x + dx)];
+          D[di(b, y, x, k)] = s / 4 + noise(b);
+        }
+  const input = new Float32Array(n * hw * 3);
+  for (let b = 0; b < n; b++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const p = ci(b, y, x), g = G[p];
+        input[p * 3] = g + D[di(b, y >> 1, x >> 1, 0)];
+        input[p * 3 + 1] = g;
+        input[p * 3 + 2] = g + D[di(b, y >> 1, x >> 1, 1)];
+      }
+  return {
+    input,
+    planes: [{ data: G, h, w, ch: 1 }, { data: D, h: hc, w: wc, ch: 2 }],
+    backward: (gi, gPlanes) => {
+      // Through the input: G feeds all three channels, D_k the replicated block of channel 2k.
+      const gG = new Float32Array(n * hw), gD = new Float32Array(D.length);
+      for (let b = 0; b < n; b++)
+        for (let y = 0; y < h; y++)
+          for (let x = 0; x < w; x++) {
+            const p = ci(b, y, x);
+            gG[p] = gi[p * 3] + gi[p * 3 + 1] + gi[p * 3 + 2];
+            gD[di(b, y >> 1, x >> 1, 0)] += gi[p * 3];
+            gD[di(b, y >> 1, x >> 1, 1)] += gi[p * 3 + 2];
+          }
+      if (gPlanes) {
+        for (let i = 0; i < gG.length; i++) gG[i] += gPlanes[0][i];
+        for (let i = 0; i < gD.length; i++) gD[i] += gPlanes[1][i];
+      }
+      // Through D_k = avg(c_k - G): c_k and G each get gD / 4 (G with a minus sign); G = c1 + noise.
+      const g = new Float32Array(code.length);
+      for (let b = 0; b < n; b++)
+        for (let y = 0; y < h; y++)
+          for (let x = 0; x < w; x++) {
+            const p = ci(b, y, x), d0 = gD[di(b, y >> 1, x >> 1, 0)] / 4, d1 = gD[di(b, y >> 1, x >> 1, 1)] / 4;
+            g[p * 3] = d0;
+            g[p * 3 + 2] = d1;
+            g[p * 3 + 1] = gG[p] - d0 - d1;
+          }
+      return g;
+    },
+  };
+}
+
+/**
+ * Rate proxy over a plane [n, h, w, ch]: mean over samples of log2(1 + |q(x,y) - q(x-1,y)|),
+ * q = value / delta (PNG's Sub predictor). Adds mu * its gradient to g and returns the mean bits.
+ */
+export function rateTerm(p: Plane, deltas: number[], mu: number, g: Float32Array): number {
+  const { data, h, w, ch } = p;
+  const n = deltas.length, count = h * w * ch;
+  let bits = 0;
+  for (let b = 0; b < n; b++) {
+    const inv = 1 / deltas[b];
+    for (let y = 0; y < h; y++)
+      for (let x = 1; x < w; x++)
+        for (let c = 0; c < ch; c++) {
+          const i = ((b * h + y) * w + x) * ch + c, j = i - ch;
+          const d = (data[i] - data[j]) * inv;
+          const a = Math.abs(d);
+          bits += Math.log2(1 + a);
+          const gr = (mu * Math.sign(d) * inv) / (Math.LN2 * (1 + a) * count * n);
+          g[i] += gr;
+          g[j] -= gr;
+        }
+  }
+  return bits / (count * n);
+}
+
+/** The rate term over all stored planes, weighted by their share of the samples; returns bits per sample. */
+export function rateOfPlanes(planes: Plane[], deltas: number[], mu: number): { bits: number; grads: Float32Array[] } {
+  const total = planes.reduce((a, p) => a + p.h * p.w * p.ch, 0);
+  let bits = 0;
+  const grads = planes.map((p) => {
+    const g = new Float32Array(p.data.length);
+    const share = (p.h * p.w * p.ch) / total;
+    bits += share * rateTerm(p, deltas, mu * share, g);
+    return g;
+  });
+  return { bits, grads };
+}

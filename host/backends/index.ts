@@ -5,6 +5,7 @@ import type { Backend } from './backend.ts';
 import type { Plan } from '../executor/plan.ts';
 import { RefBackend } from './ref/index.ts';
 import type { WebGPUOptions } from './webgpu/index.ts';
+import type { WasmOptions } from './wasm/index.ts';
 
 export type BackendName = 'ref' | 'wasm' | 'webgpu';
 
@@ -15,12 +16,14 @@ export interface BackendOptions {
   onFallback?: (error: Error, fallback: BackendName) => void;
   /** Options for the WebGPU backend (device, Dawn flags, conv kernel). */
   webgpu?: WebGPUOptions;
+  /** Options for the WebAssembly backend (threads, kernel URLs or bytes). */
+  wasm?: WasmOptions;
 }
 
 const factories: Partial<Record<BackendName, (o: BackendOptions) => Backend | Promise<Backend>>> = {
   ref: () => new RefBackend(),
   // Imported lazily so that a ref-only user never loads the kernel module.
-  wasm: async () => (await import('./wasm/index.ts')).WasmBackend.create(),
+  wasm: async (o) => (await import('./wasm/index.ts')).WasmBackend.create(o.wasm),
   // Loaded lazily so that the reference and wasm paths never load WebGPU code or Dawn.
   webgpu: async (o) => (await import('./webgpu/index.ts')).createWebGPUBackend(o.webgpu),
 };
@@ -48,6 +51,11 @@ export async function createBackend(name: string, options: BackendOptions = {}):
   return new FallbackBackend(primary, useFallback);
 }
 
+/** The backend doing the work: for one made with a fallback, the primary or (after it failed) the fallback. */
+export function activeBackend(backend: Backend): Backend {
+  return backend instanceof FallbackBackend ? backend.active : backend;
+}
+
 /** A backend that binds on `primary` and, the first time that fails, on the fallback from then on. */
 class FallbackBackend implements Backend {
   private current: Backend;
@@ -59,6 +67,11 @@ class FallbackBackend implements Backend {
 
   get name(): string {
     return this.current.name;
+  }
+
+  /** The backend that runs now: the primary until a bind failed, the fallback after. */
+  get active(): Backend {
+    return this.current;
   }
 
   get fuse(): boolean | undefined {

@@ -23,6 +23,7 @@ export interface AcquiredDevice {
 }
 
 const DRIVER_HINT = 'on Linux without a GPU, set up a software Vulkan driver: bash scripts/setup-vulkan.sh && source build/vulkan/env.sh';
+const BROWSER_HINT = 'the browser offers none: no usable GPU, or WebGPU is switched off (see chrome://gpu)';
 
 const dawnGpus = new Map<string, Promise<GPU>>();
 
@@ -59,7 +60,10 @@ export async function acquireDevice(opts: DeviceOptions = {}): Promise<AcquiredD
   } catch (e) {
     throw new WebGPUError(`WebGPU requestAdapter failed: ${(e as Error).message}`);
   }
-  if (!adapter) throw new WebGPUError(`no WebGPU adapter found (${DRIVER_HINT})`);
+  if (!adapter) {
+    const inNode = typeof process !== 'undefined' && !!process.versions?.node;
+    throw new WebGPUError(`no WebGPU adapter found (${inNode ? DRIVER_HINT : BROWSER_HINT})`);
+  }
   const timestamps = (opts.timestamps ?? true) && adapter.features.has('timestamp-query');
   const lim = adapter.limits;
   let device: GPUDevice;

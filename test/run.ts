@@ -32,7 +32,7 @@ if (!Number.isFinite(total)) {
   console.log('0 passed, 1 failed');
   process.exitCode = 1;
 } else {
-  const failed = total - passed - skipped;
+  const failed = total - passed; // uvu's Total counts the tests that ran, skipped ones not included
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   if (failed > 0 || files.length === 0) process.exitCode = 1;
 }

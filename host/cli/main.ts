@@ -34,6 +34,9 @@ Commands:
       --rounds N                  timed rounds per case (default 15)
       --out PATH                  also write PATH.json and PATH.md
       --competitor-threads N      threads for tfjs-wasm and onnxruntime-web (default 1)
+  serve                        serve the demo page (web/) and the browser bundle from the package root
+      --port N                    (default 8080; 0 picks a free port)   --host ADDR (default 127.0.0.1)
+      --no-isolation              leave out COOP/COEP (the page then runs WebAssembly on one thread)
   train codec                  train CompNet + RecNet (resumes from .cache/train; see host/cli/train.ts for options)
   help                         this text
 `;
@@ -62,6 +65,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./train.ts')).trainCmd(rest);
       case 'align':
         return await alignCmd(rest, UsageError);
+      case 'serve':
+        return await (await import('./serve.ts')).serveCmd(rest, UsageError);
       case undefined:
       case 'help':
       case '--help':

@@ -251,6 +251,7 @@ function request(source) {
   current = run(source)
     .catch((e) => {
       demo.error = e?.message ?? String(e);
+      if (!models) $('backend').textContent = `Backend: none started (${choice} was asked for)`;
       setState('error', `Error: ${demo.error}`);
     })
     .finally(() => {

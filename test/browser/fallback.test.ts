@@ -57,6 +57,7 @@ it('WebGPU forced without an adapter: a clear error on the page, no hang', async
   assert.match(String(error), /no WebGPU adapter found/);
   const status = await browser.page.textContent('#status');
   assert.match(String(status), /^Error: no WebGPU adapter found/);
+  assert.is(await browser.page.textContent('#backend'), 'Backend: none started (webgpu was asked for)');
 });
 
 it('without COOP/COEP: not cross-origin isolated, one thread (page and worker), still Node\'s bytes', async () => {

@@ -4,8 +4,16 @@
 // URL parameters: ?backend=auto|webgpu|wasm &quality=1..100 &sample=<file in samples/>.
 // Tests read window.facecodecDemo.result once <body data-state> is "done" (or .error when "error").
 import {
-  activeBackend, alignBatch, centralBox, createBackend, distance, loadCodec, loadLandmarks, loadRecognizer, SAME_PERSON_THRESHOLD,
+  activeBackend, alignBatch, centralBox, createBackend, distance, loadCodec, loadLandmarks, loadRecognizer, parseContainer, SAME_PERSON_THRESHOLD,
 } from '../dist/browser/facecodec.js';
+
+/** What the stored PNG holds, from its header (the layout depends on the model). */
+function codeDescription(png) {
+  const { h, w, layout } = parseContainer(png, MAX_PIXELS);
+  return layout === 'g420'
+    ? `${2 * Math.ceil(w / 2)}x${h + Math.ceil(h / 2)} grey PNG: the ${w}x${h} main code plane above two half-size difference planes (shown stretched)`
+    : `${w}x${3 * h} grey PNG: the 3 code planes stacked (shown stretched)`;
+}
 
 const CHIP = 150; // the codec and the recognizer work on dlib-aligned 150x150 chips
 const MAX_PIXELS = 4096 * 4096;
@@ -224,7 +232,7 @@ async function run(source) {
   $('code-download').href = codePngUrl;
   $('code-download').download = `${source.name.replace(/\.[^.]*$/, '')}.q${quality}.png`;
   info('original-info', [['file', source.name], ['size', `${input.width}x${input.height}`], ['chip', aligned ? 'aligned here (68 landmarks)' : 'an aligned chip, used as is']]);
-  info('code-info', [['bytes', String(png.length)], ['bpp', bpp(png.length, chip).toFixed(3)], ['quality', String(quality)], ['image', `${Math.ceil(chip.width / 4)}x${3 * Math.ceil(chip.height / 4)} grey PNG: the 3 code planes stacked (shown stretched)`]]);
+  info('code-info', [['bytes', String(png.length)], ['bpp', bpp(png.length, chip).toFixed(3)], ['quality', String(quality)], ['image', codeDescription(png)]]);
   info('restored-info', [['PSNR', `${psnr(chip, restored).toFixed(2)} dB`], ['distance', dRestored.toFixed(3)], ['verdict', verdict(dRestored), verdict(dRestored)]]);
   info('jpeg-info', [['bytes', `${jpeg.blob.size} (quality ${jpeg.quality.toFixed(3)})`], ['bpp', bpp(jpeg.blob.size, chip).toFixed(3)], ['PSNR', `${psnr(chip, jpeg.image).toFixed(2)} dB`], ['distance', dJpeg.toFixed(3)], ['verdict', verdict(dJpeg), verdict(dJpeg)]]);
   showTimings();

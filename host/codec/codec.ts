@@ -22,9 +22,11 @@ export const HEADER_CHUNK = 'fcHd';
 export const HEADER_BYTES = 12;
 /**
  * Model ids known to this build; the file names weights/compnet-<name> and recnet-<name>.
- * v1: reconstruction only (the default); v2: v1 fine-tuned through the frozen recognizer (issue #7).
+ * v1: reconstruction only, rgb layout; v2: v1 fine-tuned through the frozen recognizer (rgb);
+ * v3: the default, v3r fine-tuned through the recognizer (g420 layout); v3r: v1 fine-tuned for
+ * reconstruction in the g420 layout (v3's ablation twin). Id 0 marks files from unregistered models.
  */
-export const MODELS: Record<number, string> = { 1: 'v1', 2: 'v2' };
+export const MODELS: Record<number, string> = { 1: 'v1', 2: 'v2', 3: 'v3', 4: 'v3r' };
 export const DEFAULT_MODEL_ID = 1;
 export const DEFAULT_QUALITY = 50;
 

@@ -142,7 +142,7 @@ function loadJxl() {
 const jxlCodec: Codec = {
   id: 'jxl',
   setting: 'quality (libjxl via @jsquash/jxl, effort 3)',
-  defaults: [1, 15, 30, 50, 70, 90],
+  defaults: [1, 15, 30, 50, 70],
   async encode(img, q) {
     const { encode } = await loadJxl();
     const rgb = rgbOf(img), rgba = new Uint8ClampedArray(img.width * img.height * 4);
@@ -182,11 +182,11 @@ function facecodecCodec(id: string, modelId: number, name: string, dir?: string)
   return {
     id,
     setting: 'quality 1..100 (quantisation step 128..2 of the compact code)',
-    defaults: [1, 10, 30, 60],
+    defaults: [1, 15, 50, 90],
     get cacheId() {
       if (!cacheId) {
         const file = (k: string) => new Uint8Array(readFileSync(weights(k)));
-        cacheId = `${modelId ? id : 'facecodec-candidate'}-${fnv1a(file('compnet'), file('recnet')).toString(16).padStart(8, '0')}`;
+        cacheId = `facecodec-${fnv1a(file('compnet'), file('recnet')).toString(16).padStart(8, '0')}`;
       }
       return cacheId;
     },
@@ -244,10 +244,12 @@ export const CODECS: Record<string, Codec> = {
   jpeg: sharpCodec('jpeg', 'quality (libjpeg-style tables, 4:2:0, optimised Huffman)', [1, 5, 10, 20, 40, 80], (q) => ({ quality: q, chromaSubsampling: '4:2:0', mozjpeg: false, optimiseCoding: true }), 'jpeg'),
   jpeg2000,
   webp: sharpCodec('webp', 'quality (libwebp, effort 4)', [1, 10, 25, 45, 70, 90], (q) => ({ quality: q, effort: 4 }), 'webp'),
-  avif: sharpCodec('avif', 'quality (libaom via sharp, effort 2, 4:2:0)', [1, 15, 30, 45, 60, 80], (q) => ({ quality: q, effort: 2, chromaSubsampling: '4:2:0' }), 'avif'),
+  avif: sharpCodec('avif', 'quality (libaom via sharp, effort 2, 4:2:0)', [1, 15, 30, 60], (q) => ({ quality: q, effort: 2, chromaSubsampling: '4:2:0' }), 'avif'),
   jxl: jxlCodec,
   facecodec: facecodecCodec('facecodec', 1, 'v1'),
+  'facecodec-v3r': facecodecCodec('facecodec-v3r', 4, 'v3r'),
   'facecodec-v2': facecodecCodec('facecodec-v2', 2, 'v2'),
+  'facecodec-v1': facecodecCodec('facecodec-v1', 1, 'v1'),
 };
 
 export function getCodec(id: string): Codec {

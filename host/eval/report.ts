@@ -1,9 +1,11 @@
 // Result files of the LFW benchmark: rows JSON, a markdown table with Bjontegaard-style savings,
 // and hand-written SVG plots (one curve per codec).
-import { bdRate } from './metrics.ts';
+import { bdRate, monotoneCurve, pchip } from './metrics.ts';
 import type { Row } from './lfw.ts';
 
-export const CODEC_ORDER = ['none', 'jpeg', 'jpeg2000', 'webp', 'avif', 'jxl', 'facecodec', 'facecodec-v2'];
+export const CODEC_ORDER = ['none', 'jpeg', 'jpeg2000', 'webp', 'avif', 'jxl', 'facecodec', 'facecodec-v3r', 'facecodec-v2', 'facecodec-v1'];
+/** The reconstruction-only twin of the default (joint) model, for the ablation table. */
+export const ABLATION: [string, string] = ['facecodec', 'facecodec-v3r'];
 const COLORS: Record<string, string> = { jpeg: '#d62728', jpeg2000: '#1f77b4', webp: '#2ca02c', avif: '#9467bd', jxl: '#ff7f0e', facecodec: '#000000', none: '#7f7f7f' };
 
 /** Replaces rows with the same (codec, setting) and sorts by codec order then bpp. */
@@ -27,16 +29,29 @@ export function markdown(rows: Row[]): string {
   for (const r of rows)
     lines.push(`| ${r.codec} | ${r.setting} | ${r.bpp.toFixed(3)} | ${r.psnr === null ? '-' : r.psnr.toFixed(2)} | ${r.ssim === null ? '-' : r.ssim.toFixed(4)} | ${pct(r.accuracy)} | ${pct(r.std)} | ${r.auc.toFixed(4)} | ${r.tar_far1e2.toFixed(4)} |`);
   const codecs = [...new Set(rows.map((r) => r.codec))].filter((c) => c !== 'none');
-  const anchors = ['jpeg2000', 'jpeg'].filter((a) => codecs.includes(a));
+  const anchors = ['jpeg2000', 'jpeg', 'webp', 'avif', 'jxl'].filter((a) => codecs.includes(a));
+  const psnrAnchors = anchors.slice(0, 2);
+  const fmt = (v: number | null) => (v === null ? '-' : `${v > 0 ? '+' : ''}${(100 * v).toFixed(1)}%`);
   if (anchors.length && codecs.length > 1) {
     lines.push('', 'Bjontegaard-style average bitrate difference at equal verification accuracy (and at equal PSNR), negative = fewer bits than the anchor; "-" where the curves do not overlap:', '');
-    lines.push(`| codec | ${anchors.map((a) => `vs ${a} (accuracy)`).join(' | ')} | ${anchors.map((a) => `vs ${a} (PSNR)`).join(' | ')} |`);
-    lines.push(`|---|${anchors.map(() => '---|').join('')}${anchors.map(() => '---|').join('')}`);
-    const fmt = (v: number | null) => (v === null ? '-' : `${v > 0 ? '+' : ''}${(100 * v).toFixed(1)}%`);
+    lines.push(`| codec | ${anchors.map((a) => `vs ${a} (accuracy)`).join(' | ')} | ${psnrAnchors.map((a) => `vs ${a} (PSNR)`).join(' | ')} |`);
+    lines.push(`|---|${anchors.map(() => '---|').join('')}${psnrAnchors.map(() => '---|').join('')}`);
     for (const c of codecs) {
       const acc = anchors.map((a) => fmt(a === c ? null : bdRate(curve(rows, a, (r) => r.accuracy), curve(rows, c, (r) => r.accuracy))));
-      const ps = anchors.map((a) => fmt(a === c ? null : bdRate(curve(rows, a, (r) => r.psnr), curve(rows, c, (r) => r.psnr))));
+      const ps = psnrAnchors.map((a) => fmt(a === c ? null : bdRate(curve(rows, a, (r) => r.psnr), curve(rows, c, (r) => r.psnr))));
       lines.push(`| ${c} | ${acc.join(' | ')} | ${ps.join(' | ')} |`);
+    }
+  }
+  const [joint, recon] = ABLATION;
+  const j2k = monotoneCurve(curve(rows, 'jpeg2000', (r) => r.accuracy)).sort((a, b) => a.bpp - b.bpp);
+  const j2kAt = (bpp: number) => (j2k.length >= 2 && bpp >= j2k[0].bpp && bpp <= j2k[j2k.length - 1].bpp ? pchip(j2k.map((p) => Math.log10(p.bpp)), j2k.map((p) => p.quality))(Math.log10(bpp)) : null);
+  const pairs = rows.filter((r) => r.codec === joint).map((r) => [r, rows.find((o) => o.codec === recon && o.setting === r.setting)] as const);
+  if (pairs.length) {
+    lines.push('', `Ablation at each quality: ${recon} (reconstruction only) vs ${joint} (trained through the recognizer); JPEG2000's accuracy interpolated (PCHIP in log bpp) at the joint model's bpp; none = uncompressed:`, '');
+    lines.push('| quality | bpp (recon) | accuracy (recon) | bpp (joint) | accuracy (joint) | JPEG2000 at joint bpp | joint - JPEG2000 (points) |', '|---|---|---|---|---|---|---|');
+    for (const [j, r] of pairs) {
+      const at = j2kAt(j.bpp);
+      lines.push(`| ${j.setting} | ${r ? r.bpp.toFixed(3) : '-'} | ${r ? pct(r.accuracy) : '-'} | ${j.bpp.toFixed(3)} | ${pct(j.accuracy)} | ${at === null ? 'outside its range' : pct(at)} | ${at === null ? '-' : (100 * (j.accuracy - at)).toFixed(2)} |`);
     }
   }
   return lines.join('\n') + '\n';

@@ -273,5 +273,5 @@ Trained by \`npx facecodec train codec\` (host/train/train-codec.ts) on this pro
 - Loss curve: codec-${o.name}-loss.svg.
 `,
   );
-  o.log(`froze weights/compnet-${o.name}.safetensors and weights/recnet-${o.name}.safetensors`);
+  o.log(`froze ${path.join(o.weightsDir, `compnet-${o.name}.safetensors`)} and recnet-${o.name}.safetensors`);
 }

@@ -242,6 +242,18 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
   return { done, step };
 }
 
+/** The CLI command line that reproduces a run (defaults left out). */
+function trainCommand(o: TrainOptions): string {
+  const init = o.init && path.basename(o.init.compnet).replace(/^compnet-|\.safetensors$/g, '');
+  const parts = ['npx facecodec train codec', `--name ${o.name}`, `--steps ${o.steps}`, `--batch ${o.batch}`, `--lr ${o.lr}`];
+  if (!o.recognizerWeight) parts.push(`--patch ${o.patch}`);
+  if (o.layout && o.layout !== 'rgb') parts.push(`--layout ${o.layout}`);
+  if (init) parts.push(`--init-from ${init}`);
+  if (o.recognizerWeight) parts.push(`--recognizer-weight ${o.recognizerWeight}`);
+  if (o.rateWeight) parts.push(`--rate-weight ${o.rateWeight}`);
+  return parts.join(' ');
+}
+
 function freeze(o: TrainOptions, comp: NetSpec, rec: NetSpec, compModel: Model, recModel: Model, paramList: Array<[Model, string]>, log: LogRow[], lfwCount: number, celebaCount: number): void {
   const last = log[log.length - 1];
   const meta = (model: string) => ({
@@ -268,6 +280,7 @@ Trained by \`npx facecodec train codec\` (host/train/train-codec.ts) on this pro
 - ${o.recognizerWeight ? 'Whole chips (150x150, edge-padded to 152)' : `Crops ${o.patch}x${o.patch} from chips with random shifts`} and horizontal flips; batch ${o.batch}; ${o.steps} steps (${totalSamples} samples).
 - Loss: L1 reconstruction${o.recognizerWeight ? ` + ${o.recognizerWeight} x squared distance between the frozen recognizer's embeddings of the restored and the original chip (embeddings of the originals computed once and cached; whole chips, not crops)` : ''}${o.rateWeight ? ` + ${o.rateWeight} x a rate proxy (mean log2(1 + |horizontal difference|) of the noisy code in quantisation steps, the residual PNG's Sub filter codes)` : ''}${o.init ? `, starting from ${path.basename(o.init.compnet)} and ${path.basename(o.init.recnet)}` : ''}. Quantisation in the loop as additive uniform noise on what the ${o.layout ?? 'rgb'} code layout stores${(o.layout ?? 'rgb') === 'g420' ? ' (channel 1 at full resolution, the other two as 2x2-averaged differences to it, host/codec/layout.ts)' : ''}, step delta log-uniform in [${o.delta[0]}, ${o.delta[1]}], given to RecNet as its rate condition.
 - Adam, peak learning rate ${o.lr}, 100 warm-up steps then cosine decay.
+- Command: \`${trainCommand(o)}\`
 - Wall time: ${((last?.seconds ?? 0) / 60).toFixed(1)} min on the 2-core machine, ${(totalSamples / (last?.seconds || 1)).toFixed(1)} samples/s.
 - Final training L1 ${last?.loss.toFixed(4)}, PSNR ${last?.psnr.toFixed(2)} dB${last?.identity !== undefined ? `, squared embedding distance ${last.identity.toFixed(4)}` : ''}${last?.rate !== undefined ? `, rate proxy ${last.rate.toFixed(3)} bits per code sample` : ''} (restored vs originals, noise-quantised, averaged over the last 20 steps).
 - Loss curve: codec-${o.name}-loss.svg.

@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { BackendName } from '../backends/index.ts';
-import { loadCodec, parseContainer, HEADER_BYTES, type Codec } from '../codec/codec.ts';
+import { loadCodec, parseContainer, HEADER_BYTES, MODELS, DEFAULT_MODEL_ID, type Codec } from '../codec/codec.ts';
 import { decodeImage, encodePng, sniffFormat } from '../image/codecs.ts';
 import type { Image } from '../image/image.ts';
 import { distance, loadRecognizer, SAME_PERSON_THRESHOLD } from '../models/recognizer.ts';
@@ -34,13 +34,31 @@ export function args<O extends NonNullable<Parameters<typeof parseArgs>[0]>['opt
   }
 }
 
+/** A model name (v3) or id (3) from the command line. */
+function modelId(name: string, Usage: Usage): number {
+  const id = Object.entries(MODELS).find(([k, v]) => v === name || k === name)?.[0];
+  if (!id) throw new Usage(`--model must be one of ${Object.values(MODELS).join(', ')}`);
+  return Number(id);
+}
+
+/** Codecs by model id, loaded on first use: a file is always restored by the model that wrote it. */
+function codecsByModel(backend: BackendName): (id: number) => Promise<Codec> {
+  const loaded = new Map<number, Promise<Codec>>();
+  return (id) => {
+    if (!MODELS[id]) return Promise.reject(new Error(`file was made by model #${id}, which this build does not have (known: ${Object.values(MODELS).join(', ')})`));
+    if (!loaded.has(id)) loaded.set(id, loadCodec({ backend, modelId: id }));
+    return loaded.get(id)!;
+  };
+}
+
 export async function encodeCmd(argv: string[], Usage: Usage): Promise<number> {
-  const { values, positionals } = args(argv, { quality: { type: 'string', short: 'q', default: '50' }, out: { type: 'string', short: 'o' }, backend: { type: 'string', default: 'wasm' } }, Usage);
-  if (positionals.length !== 1 || !values.out) throw new Usage('usage: facecodec encode <in.jpg|png> [-q 1..100] -o out.png');
+  const { values, positionals } = args(argv, { quality: { type: 'string', short: 'q', default: '50' }, out: { type: 'string', short: 'o' }, backend: { type: 'string', default: 'wasm' }, model: { type: 'string', default: MODELS[DEFAULT_MODEL_ID] } }, Usage);
+  if (positionals.length !== 1 || !values.out) throw new Usage(`usage: facecodec encode <in.jpg|png> [-q 1..100] [--model ${Object.values(MODELS).join('|')}] -o out.png`);
   const quality = Number(values.quality);
   const file = positionals[0];
+  const id = modelId(values.model as string, Usage);
   const image = await withFile(file, async () => decodeImage(await readBytes(file)));
-  const codec = await loadCodec({ backend: values.backend as BackendName });
+  const codec = await loadCodec({ backend: values.backend as BackendName, modelId: id });
   const png = await codec.encode(image, { quality });
   await writeFile(values.out as string, png);
   console.log(`${values.out}: ${png.length} bytes, ${((png.length * 8) / (image.width * image.height)).toFixed(3)} bpp (${image.width}x${image.height}, quality ${quality})`);
@@ -52,8 +70,8 @@ export async function decodeCmd(argv: string[], Usage: Usage): Promise<number> {
   if (positionals.length !== 1 || !values.out) throw new Usage('usage: facecodec decode <in.png> -o chip.png');
   const file = positionals[0];
   const bytes = await readBytes(file);
-  const codec = await loadCodec({ backend: values.backend as BackendName });
-  const image = await withFile(file, () => codec.decode(bytes));
+  const codecFor = codecsByModel(values.backend as BackendName);
+  const image = await withFile(file, async () => (await codecFor(parseContainer(bytes, 65535 * 65535).header.modelId)).decode(bytes));
   await writeFile(values.out as string, encodePng(image));
   console.log(`${values.out}: ${image.width}x${image.height} restored from ${bytes.length} bytes`);
   return 0;
@@ -64,17 +82,17 @@ export async function infoCmd(argv: string[], Usage: Usage): Promise<number> {
   if (positionals.length === 0) throw new Usage('usage: facecodec info <file.png...> [--json]');
   for (const file of positionals) {
     const bytes = await readBytes(file);
-    const { header, h, w, depth } = await withFile(file, () => parseContainer(bytes, 65535 * 65535));
+    const { header, h, w, depth, layout } = await withFile(file, () => parseContainer(bytes, 65535 * 65535));
     const info = {
       file,
-      model: header.modelId,
+      model: MODELS[header.modelId] ? `${MODELS[header.modelId]} (#${header.modelId})` : `#${header.modelId} (unknown to this build)`,
       weights_hash: header.weightsHash.toString(16).padStart(8, '0'),
       quality: header.quality,
       width: header.width,
       height: header.height,
       bytes: bytes.length,
       bpp: +((bytes.length * 8) / (header.width * header.height)).toFixed(4),
-      code: `${w}x${h}x3 at ${depth} bits`,
+      code: `${w}x${h}x3, layout ${layout}, ${depth}-bit PNG samples`,
       header_chunk_bytes: HEADER_BYTES + 12,
     };
     console.log(values.json ? JSON.stringify(info) : Object.entries(info).map(([k, v]) => `${k}: ${v}`).join('\n') + '\n');
@@ -82,17 +100,18 @@ export async function infoCmd(argv: string[], Usage: Usage): Promise<number> {
   return 0;
 }
 
-/** An image file; facecodec PNGs are restored first. */
-async function loadFace(file: string, codec: () => Promise<Codec>): Promise<Image> {
+/** An image file; facecodec PNGs (those with an fcHd chunk) are restored by the model that wrote them. */
+async function loadFace(file: string, codecFor: (id: number) => Promise<Codec>): Promise<Image> {
   const bytes = await readBytes(file);
   return withFile(file, async () => {
     if (sniffFormat(bytes) === 'png') {
+      let header;
       try {
-        parseContainer(bytes, 65535 * 65535);
-        return (await codec()).decode(bytes);
+        header = parseContainer(bytes, 65535 * 65535).header;
       } catch {
-        // not a facecodec PNG: an ordinary image
+        // not a facecodec PNG: an ordinary image (a corrupt one fails in decodeImage below)
       }
+      if (header) return (await codecFor(header.modelId)).decode(bytes);
     }
     return decodeImage(bytes);
   });
@@ -101,9 +120,8 @@ async function loadFace(file: string, codec: () => Promise<Codec>): Promise<Imag
 export async function compareCmd(argv: string[], Usage: Usage): Promise<number> {
   const { values, positionals } = args(argv, { backend: { type: 'string', default: 'wasm' }, json: { type: 'boolean', default: false } }, Usage);
   if (positionals.length !== 2) throw new Usage('usage: facecodec compare <a> <b>');
-  let codec: Promise<Codec> | undefined;
-  const getCodec = () => (codec ??= loadCodec({ backend: values.backend as BackendName }));
-  const [a, b] = [await loadFace(positionals[0], getCodec), await loadFace(positionals[1], getCodec)];
+  const codecFor = codecsByModel(values.backend as BackendName);
+  const [a, b] = [await loadFace(positionals[0], codecFor), await loadFace(positionals[1], codecFor)];
   const rec = await loadRecognizer({ backend: values.backend as BackendName });
   const [da, db] = await rec.embedBatch([a, b]);
   const d = distance(da, db);

@@ -60,4 +60,22 @@ test('demo (npm start) encodes, decodes and compares every sample at several qua
   assert.ok(files.includes('Martha_Burk_0001.q10.png') && files.includes('Martha_Burk_0001.q10.restored.png'), files.join(' '));
 });
 
+test('encode --model, decode and compare restore with the model named in the file; info names it', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fc-cli-'));
+  const file = path.join(dir, 'a.png');
+  let r = await cli(['encode', 'samples/Martha_Burk_0001.png', '-q', '20', '--model', 'v1', '-o', file]);
+  assert.is(r.code, 0, r.stderr);
+  r = await cli(['info', '--json', file]);
+  assert.is(JSON.parse(r.stdout).model, 'v1 (#1)');
+  assert.match(JSON.parse(r.stdout).code, /layout rgb/);
+  r = await cli(['decode', file, '-o', path.join(dir, 'a.restored.png')]);
+  assert.is(r.code, 0, r.stderr);
+  r = await cli(['compare', '--json', file, 'samples/Martha_Burk_0001.png']);
+  assert.is(r.code, 0, r.stderr);
+  assert.ok(JSON.parse(r.stdout).same, r.stdout);
+  r = await cli(['encode', 'samples/Martha_Burk_0001.png', '--model', 'v9', '-o', file]);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /--model must be one of/);
+});
+
 test.run();

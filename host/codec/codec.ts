@@ -27,7 +27,7 @@ export const HEADER_BYTES = 12;
  * reconstruction in the g420 layout (v3's ablation twin). Id 0 marks files from unregistered models.
  */
 export const MODELS: Record<number, string> = { 1: 'v1', 2: 'v2', 3: 'v3', 4: 'v3r' };
-export const DEFAULT_MODEL_ID = 1;
+export const DEFAULT_MODEL_ID = 3;
 export const DEFAULT_QUALITY = 50;
 
 /** Quantisation steps of quality 1 and 100: the range the networks were trained on. */

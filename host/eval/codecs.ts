@@ -246,7 +246,7 @@ export const CODECS: Record<string, Codec> = {
   webp: sharpCodec('webp', 'quality (libwebp, effort 4)', [1, 10, 25, 45, 70, 90], (q) => ({ quality: q, effort: 4 }), 'webp'),
   avif: sharpCodec('avif', 'quality (libaom via sharp, effort 2, 4:2:0)', [1, 15, 30, 60], (q) => ({ quality: q, effort: 2, chromaSubsampling: '4:2:0' }), 'avif'),
   jxl: jxlCodec,
-  facecodec: facecodecCodec('facecodec', 1, 'v1'),
+  facecodec: facecodecCodec('facecodec', 3, 'v3'), // the default model
   'facecodec-v3r': facecodecCodec('facecodec-v3r', 4, 'v3r'),
   'facecodec-v2': facecodecCodec('facecodec-v2', 2, 'v2'),
   'facecodec-v1': facecodecCodec('facecodec-v1', 1, 'v1'),

@@ -1,5 +1,6 @@
-// Where facecodec's bytes go, per quality: the PNG container, and what each choice the encoder makes
-// (filter strategy, bit depth, decorrelated planes) buys over a plain 8-bit PNG of the same code; plus
+// Where facecodec's bytes go, per quality: the PNG container, and what the encoder's choices (filter
+// strategy; bit depth and, in the rgb layout, decorrelated planes) buy over a plain 8-bit PNG of the
+// same stored samples; plus
 // an estimate of what a better entropy coder would need for the same code (adaptive order-0 arithmetic
 // coding of the MED-predicted residual, per plane, as in LOCO-I), to show PNG's own coding cost.
 //   npx tsx bench/codec-bytes.ts [--model 3] [--qualities 1,15,50,90] [--images 300] [--cache .cache/lfw]
@@ -8,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCodec, parseContainer, deltaForQuality } from '../host/codec/codec.ts';
-import { writePng } from '../host/codec/png.ts';
+import { readPng, writePng } from '../host/codec/png.ts';
 import { decodeImage } from '../host/image/codecs.ts';
 import type { Image } from '../host/image/image.ts';
 import { DiskCache } from '../host/eval/cache.ts';
@@ -49,18 +50,22 @@ function adaptiveBits(symbols: Int32Array, alphabet: number): number {
   return bits;
 }
 
-/** MED (LOCO-I) prediction residuals of one plane, mapped to 0..2M. */
-function medResidual(q: Uint8Array, w: number, h: number, off: number, maxQ: number): Int32Array {
+/** MED (LOCO-I) prediction residuals of a w x h rectangle at (x0, y0) of an image of width W, shifted by max. */
+function medResidual(q: Uint8Array, W: number, x0: number, y0: number, w: number, h: number, max: number): Int32Array {
   const r = new Int32Array(w * h);
+  const at = (y: number, x: number) => q[(y0 + y) * W + x0 + x];
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) {
-      const at = (yy: number, xx: number) => q[off + yy * w + xx];
       const a = x > 0 ? at(y, x - 1) : y > 0 ? at(y - 1, x) : 0, b = y > 0 ? at(y - 1, x) : a, c = x > 0 && y > 0 ? at(y - 1, x - 1) : b;
       const p = c >= Math.max(a, b) ? Math.min(a, b) : c <= Math.min(a, b) ? Math.max(a, b) : a + b - c;
-      r[y * w + x] = at(y, x) - p + maxQ;
+      r[y * w + x] = at(y, x) - p + max;
     }
   return r;
 }
+
+/** The planes of a stored code image as rectangles [x0, y0, w, h] (host/codec/layout.ts). */
+const planesOf = (layout: string, W: number, h: number): number[][] =>
+  layout === 'rgb' ? [[0, 0, W, h], [0, h, W, h], [0, 2 * h, W, h]] : [[0, 0, W, h], [0, h, W / 2, Math.ceil(h / 2)], [W / 2, h, W / 2, Math.ceil(h / 2)]];
 
 const { chips: images, source } = chips();
 const codec = await loadCodec(values.model ? { modelId: Number(values.model) } : {});
@@ -68,34 +73,33 @@ console.log(`facecodec model ${codec.modelId} on ${source}; mean bytes per 150x1
 const rows = [];
 for (const quality of values.qualities!.split(',').map(Number)) {
   const delta = deltaForQuality(quality), maxQ = Math.round(255 / delta);
-  const sum = { file: 0, container: 0, plain8: 0, filtered8: 0, minDepth: 0, decorrelated: 0, ideal: 0 };
+  const sum = { file: 0, container: 0, plain8: 0, filtered8: 0, shipped: 0, ideal: 0 };
+  const layouts = new Set<string>();
   for (let i = 0; i < images.length; i += 8) {
     const files = await codec.encodeBatch(images.slice(i, i + 8), { quality });
     for (const file of files) {
-      const { code, h, w, depth } = parseContainer(file, 4096 * 4096);
-      const n = h * w;
-      const q = new Uint8Array(3 * n);
-      for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) q[c * n + p] = Math.round(code[p * 3 + c] / delta);
-      const png = (samples: Uint8Array, d: number, strategies?: number[]) => writePng({ width: w, height: 3 * h, depth: d, samples }, [{ type: 'fcHd', data: new Uint8Array(12) }], strategies).length;
-      const minDepth = maxQ < 2 ? 1 : maxQ < 4 ? 2 : maxQ < 16 ? 4 : 8;
+      const { h, layout, header } = parseContainer(file, 4096 * 4096);
+      const { image } = readPng(file, { maxSamples: 1e7 });
+      const { width: W, height: H, samples } = image;
+      const maxSample = layout === 'rgb' && !(header.flags & 1) ? maxQ : 2 * maxQ; // the layout's range
+      const png = (d: number, strategies?: number[]) => writePng({ width: W, height: H, depth: d, samples }, [{ type: 'fcHd', data: new Uint8Array(12) }], strategies).length;
       sum.file += file.length;
       // Signature 8 + IHDR 25 + fcHd 24 + IDAT framing 12 + IEND 12 + zlib header/checksum 6.
       sum.container += 8 + 25 + 24 + 12 + 12 + 6;
-      sum.plain8 += png(q, 8, [0]);
-      sum.filtered8 += png(q, 8);
-      sum.minDepth += Math.min(png(q, minDepth), png(q, 8));
-      sum.decorrelated += file.length;
+      sum.plain8 += png(8, [0]);
+      sum.filtered8 += png(8);
+      sum.shipped += file.length;
       let bits = 0;
-      for (let c = 0; c < 3; c++) bits += adaptiveBits(medResidual(q, w, h, c * n, maxQ), 2 * maxQ + 1);
+      for (const [x0, y0, w, hh] of planesOf(layout, W, h)) bits += adaptiveBits(medResidual(samples, W, x0, y0, w, hh, maxSample), 2 * maxSample + 1);
       sum.ideal += bits / 8;
-      void depth;
+      layouts.add(`${layout} ${W}x${H}`);
     }
   }
   const m = (v: number) => +(v / images.length).toFixed(1);
-  const row = { quality, step: +delta.toFixed(2), bpp: +((sum.file * 8) / images.length / 22500).toFixed(4), file: m(sum.file), container: m(sum.container), payload: m(sum.file - sum.container), plain_png_8bit_no_filter: m(sum.plain8), plus_filters: m(sum.filtered8), plus_min_bit_depth: m(sum.minDepth), plus_decorrelation: m(sum.decorrelated), adaptive_coder_estimate: m(sum.ideal) };
+  const row = { quality, step: +delta.toFixed(2), layout: [...layouts].join(', '), bpp: +((sum.file * 8) / images.length / 22500).toFixed(4), file: m(sum.file), container: m(sum.container), payload: m(sum.file - sum.container), plain_png_8bit_no_filter: m(sum.plain8), plus_filters: m(sum.filtered8), shipped: m(sum.shipped), adaptive_coder_payload_estimate: m(sum.ideal) };
   rows.push(row);
   if (!values.json)
-    console.log(`q${quality} (step ${row.step}): ${row.file} B = ${row.container} container + ${row.payload} deflate data (${row.bpp} bpp). Plain 8-bit PNG, filter None: ${row.plain_png_8bit_no_filter} B; + filter choice: ${row.plus_filters}; + minimal bit depth: ${row.plus_min_bit_depth}; + decorrelated planes (shipped): ${row.plus_decorrelation}. Adaptive arithmetic coder on MED residuals: ~${row.adaptive_coder_estimate} B payload.`);
+    console.log(`q${quality} (step ${row.step}, ${row.layout}): ${row.file} B = ${row.container} container + ${row.payload} deflate data (${row.bpp} bpp). Same samples as a plain 8-bit PNG, filter None: ${row.plain_png_8bit_no_filter} B; + filter choice: ${row.plus_filters} B; + bit depth / plane variant choice (shipped): ${row.shipped} B. Adaptive arithmetic coder on MED residuals: ~${row.adaptive_coder_payload_estimate} B payload.`);
 }
 if (values.json) console.log(JSON.stringify(rows, null, 1));
 codec.dispose();

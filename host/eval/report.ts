@@ -53,6 +53,8 @@ export function markdown(rows: Row[]): string {
       const at = j2kAt(j.bpp);
       lines.push(`| ${j.setting} | ${r ? r.bpp.toFixed(3) : '-'} | ${r ? pct(r.accuracy) : '-'} | ${j.bpp.toFixed(3)} | ${pct(j.accuracy)} | ${at === null ? 'outside its range' : pct(at)} | ${at === null ? '-' : (100 * (j.accuracy - at)).toFixed(2)} |`);
     }
+    const bd = bdRate(curve(rows, recon, (r) => r.accuracy), curve(rows, joint, (r) => r.accuracy));
+    lines.push('', `Bjontegaard-style bitrate difference of ${joint} against ${recon} at equal accuracy: ${fmt(bd)}.`);
   }
   return lines.join('\n') + '\n';
 }

@@ -6,7 +6,9 @@ import type { Row } from './lfw.ts';
 export const CODEC_ORDER = ['none', 'jpeg', 'jpeg2000', 'webp', 'avif', 'jxl', 'facecodec', 'facecodec-v3r', 'facecodec-v2', 'facecodec-v1'];
 /** The reconstruction-only twin of the default (joint) model, for the ablation table. */
 export const ABLATION: [string, string] = ['facecodec', 'facecodec-v3r'];
-const COLORS: Record<string, string> = { jpeg: '#d62728', jpeg2000: '#1f77b4', webp: '#2ca02c', avif: '#9467bd', jxl: '#ff7f0e', facecodec: '#000000', none: '#7f7f7f' };
+const COLORS: Record<string, string> = { jpeg: '#d62728', jpeg2000: '#1f77b4', webp: '#2ca02c', avif: '#9467bd', jxl: '#ff7f0e', facecodec: '#000000', 'facecodec-v3r': '#555555', 'facecodec-v2': '#8c564b', 'facecodec-v1': '#bcbd22', none: '#7f7f7f' };
+/** Earlier and ablation models are drawn dashed so the default model and the baselines stand out. */
+const dashed = (codec: string) => codec.startsWith('facecodec-');
 
 /** Replaces rows with the same (codec, setting) and sorts by codec order then bpp. */
 export function mergeRows(old: Row[], fresh: Row[]): Row[] {
@@ -97,9 +99,10 @@ export function svgPlot(rows: Row[], y: (r: Row) => number | null, yLabel: strin
   codecs.forEach((c, i) => {
     const cs = pts.filter((r) => r.codec === c).sort((a, b) => a.bpp - b.bpp);
     const col = COLORS[c] ?? '#8c564b';
-    out.push(`<polyline fill="none" stroke="${col}" stroke-width="2" points="${cs.map((r) => `${px(r.bpp).toFixed(1)},${py(y(r)!).toFixed(1)}`).join(' ')}"/>`);
+    const dash = dashed(c) ? ' stroke-dasharray="6 3"' : '';
+    out.push(`<polyline fill="none" stroke="${col}" stroke-width="2"${dash} points="${cs.map((r) => `${px(r.bpp).toFixed(1)},${py(y(r)!).toFixed(1)}`).join(' ')}"/>`);
     for (const r of cs) out.push(`<circle cx="${px(r.bpp).toFixed(1)}" cy="${py(y(r)!).toFixed(1)}" r="3" fill="${col}"/>`);
-    out.push(`<line x1="${W - R + 12}" y1="${T + 10 + i * 18}" x2="${W - R + 32}" y2="${T + 10 + i * 18}" stroke="${col}" stroke-width="2"/><text x="${W - R + 38}" y="${T + 14 + i * 18}">${c}</text>`);
+    out.push(`<line x1="${W - R + 12}" y1="${T + 10 + i * 18}" x2="${W - R + 32}" y2="${T + 10 + i * 18}" stroke="${col}" stroke-width="2"${dash}/><text x="${W - R + 38}" y="${T + 14 + i * 18}">${c}</text>`);
   });
   if (ref && y(ref) !== null) out.push(`<line x1="${W - R + 12}" y1="${T + 10 + codecs.length * 18}" x2="${W - R + 32}" y2="${T + 10 + codecs.length * 18}" stroke="${COLORS.none}" stroke-dasharray="5 4"/><text x="${W - R + 38}" y="${T + 14 + codecs.length * 18}">uncompressed</text>`);
   out.push('</svg>');

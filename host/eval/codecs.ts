@@ -142,7 +142,7 @@ function loadJxl() {
 const jxlCodec: Codec = {
   id: 'jxl',
   setting: 'quality (libjxl via @jsquash/jxl, effort 3)',
-  defaults: [1, 15, 30, 50, 70],
+  defaults: [1, 15, 30, 50, 70, 90],
   async encode(img, q) {
     const { encode } = await loadJxl();
     const rgb = rgbOf(img), rgba = new Uint8ClampedArray(img.width * img.height * 4);
@@ -244,7 +244,7 @@ export const CODECS: Record<string, Codec> = {
   jpeg: sharpCodec('jpeg', 'quality (libjpeg-style tables, 4:2:0, optimised Huffman)', [1, 5, 10, 20, 40, 80], (q) => ({ quality: q, chromaSubsampling: '4:2:0', mozjpeg: false, optimiseCoding: true }), 'jpeg'),
   jpeg2000,
   webp: sharpCodec('webp', 'quality (libwebp, effort 4)', [1, 10, 25, 45, 70, 90], (q) => ({ quality: q, effort: 4 }), 'webp'),
-  avif: sharpCodec('avif', 'quality (libaom via sharp, effort 2, 4:2:0)', [1, 15, 30, 60], (q) => ({ quality: q, effort: 2, chromaSubsampling: '4:2:0' }), 'avif'),
+  avif: sharpCodec('avif', 'quality (libaom via sharp, effort 2, 4:2:0)', [1, 15, 30, 60, 90], (q) => ({ quality: q, effort: 2, chromaSubsampling: '4:2:0' }), 'avif'),
   jxl: jxlCodec,
   facecodec: facecodecCodec('facecodec', 3, 'v3'), // the default model
   'facecodec-v3r': facecodecCodec('facecodec-v3r', 4, 'v3r'),

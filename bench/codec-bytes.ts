@@ -9,7 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCodec, parseContainer, deltaForQuality } from '../host/codec/codec.ts';
-import { readPng, writePng } from '../host/codec/png.ts';
+import { writePng } from '../host/codec/png.ts';
+import { maxSample, planeRects } from '../host/codec/layout.ts';
 import { decodeImage } from '../host/image/codecs.ts';
 import type { Image } from '../host/image/image.ts';
 import { DiskCache } from '../host/eval/cache.ts';
@@ -63,40 +64,34 @@ function medResidual(q: Uint8Array, W: number, x0: number, y0: number, w: number
   return r;
 }
 
-/** The planes of a stored code image as rectangles [x0, y0, w, h] (host/codec/layout.ts). */
-const planesOf = (layout: string, W: number, h: number): number[][] =>
-  layout === 'rgb' ? [[0, 0, W, h], [0, h, W, h], [0, 2 * h, W, h]] : [[0, 0, W, h], [0, h, W / 2, Math.ceil(h / 2)], [W / 2, h, W / 2, Math.ceil(h / 2)]];
-
 const { chips: images, source } = chips();
 const codec = await loadCodec(values.model ? { modelId: Number(values.model) } : {});
 console.log(`facecodec model ${codec.modelId} on ${source}; mean bytes per 150x150 chip`);
 const rows = [];
 for (const quality of values.qualities!.split(',').map(Number)) {
-  const delta = deltaForQuality(quality), maxQ = Math.round(255 / delta);
-  const sum = { file: 0, container: 0, plain8: 0, filtered8: 0, shipped: 0, ideal: 0 };
+  const delta = deltaForQuality(quality);
+  const sum = { file: 0, container: 0, plain8: 0, filtered8: 0, ideal: 0 };
   const layouts = new Set<string>();
   for (let i = 0; i < images.length; i += 8) {
     const files = await codec.encodeBatch(images.slice(i, i + 8), { quality });
     for (const file of files) {
-      const { h, layout, header } = parseContainer(file, 4096 * 4096);
-      const { image } = readPng(file, { maxSamples: 1e7 });
+      const { h, w, layout, header, image } = parseContainer(file, 4096 * 4096);
       const { width: W, height: H, samples } = image;
-      const maxSample = layout === 'rgb' && !(header.flags & 1) ? maxQ : 2 * maxQ; // the layout's range
+      const max = maxSample(header.flags, delta); // the layout's range
       const png = (d: number, strategies?: number[]) => writePng({ width: W, height: H, depth: d, samples }, [{ type: 'fcHd', data: new Uint8Array(12) }], strategies).length;
       sum.file += file.length;
       // Signature 8 + IHDR 25 + fcHd 24 + IDAT framing 12 + IEND 12 + zlib header/checksum 6.
       sum.container += 8 + 25 + 24 + 12 + 12 + 6;
       sum.plain8 += png(8, [0]);
       sum.filtered8 += png(8);
-      sum.shipped += file.length;
       let bits = 0;
-      for (const [x0, y0, w, hh] of planesOf(layout, W, h)) bits += adaptiveBits(medResidual(samples, W, x0, y0, w, hh, maxSample), 2 * maxSample + 1);
+      for (const [x0, y0, pw, ph] of planeRects(layout, h, w)) bits += adaptiveBits(medResidual(samples, W, x0, y0, pw, ph, max), 2 * max + 1);
       sum.ideal += bits / 8;
       layouts.add(`${layout} ${W}x${H}`);
     }
   }
   const m = (v: number) => +(v / images.length).toFixed(1);
-  const row = { quality, step: +delta.toFixed(2), layout: [...layouts].join(', '), bpp: +((sum.file * 8) / images.length / 22500).toFixed(4), file: m(sum.file), container: m(sum.container), payload: m(sum.file - sum.container), plain_png_8bit_no_filter: m(sum.plain8), plus_filters: m(sum.filtered8), shipped: m(sum.shipped), adaptive_coder_payload_estimate: m(sum.ideal) };
+  const row = { quality, step: +delta.toFixed(2), layout: [...layouts].join(', '), bpp: +((sum.file * 8) / images.length / 22500).toFixed(4), file: m(sum.file), container: m(sum.container), payload: m(sum.file - sum.container), plain_png_8bit_no_filter: m(sum.plain8), plus_filters: m(sum.filtered8), shipped: m(sum.file), adaptive_coder_payload_estimate: m(sum.ideal) };
   rows.push(row);
   if (!values.json)
     console.log(`q${quality} (step ${row.step}, ${row.layout}): ${row.file} B = ${row.container} container + ${row.payload} deflate data (${row.bpp} bpp). Same samples as a plain 8-bit PNG, filter None: ${row.plain_png_8bit_no_filter} B; + filter choice: ${row.plus_filters} B; + bit depth / plane variant choice (shipped): ${row.shipped} B. Adaptive arithmetic coder on MED residuals: ~${row.adaptive_coder_payload_estimate} B payload.`);

@@ -14,8 +14,8 @@ import { readSource, type ModelSource } from '../format/source.ts';
 import { assetUrl } from '../format/assets.ts';
 import { checkImage, toRgbFloat, type Image } from '../image/image.ts';
 import { CODEC_FACTOR } from '../models/codec-graph.ts';
-import { CodecError, readPng, writePng } from './png.ts';
-import { bitDepthFor, codeToPlanes, planesToCode, planeSize, CODE_LAYOUTS, FLAG_DECORRELATED, FLAG_G420, type CodeLayout } from './layout.ts';
+import { CodecError, readPng, writePng, type GrayImage } from './png.ts';
+import { bitDepthFor, codeToPlanes, layoutOf, maxSample, planesToCode, planeSize, CODE_LAYOUTS, FLAG_DECORRELATED, FLAG_G420, type CodeLayout } from './layout.ts';
 
 export const FORMAT_VERSION = 1;
 export const HEADER_CHUNK = 'fcHd';
@@ -87,8 +87,8 @@ export function fnv1a(...parts: Uint8Array[]): number {
   return h >>> 0;
 }
 
-/** Reads only the container: header and the compact code [h, w, 3], without running a network. */
-export function parseContainer(bytes: Uint8Array, maxPixels: number): { header: Header; code: Float32Array; h: number; w: number; depth: number; layout: CodeLayout } {
+/** Reads only the container: header, the stored image and the compact code [h, w, 3], without running a network. */
+export function parseContainer(bytes: Uint8Array, maxPixels: number): { header: Header; image: GrayImage; code: Float32Array; h: number; w: number; depth: number; layout: CodeLayout } {
   const { image, chunks } = readPng(bytes, { maxSamples: 3 * Math.ceil(maxPixels / (CODEC_FACTOR * CODEC_FACTOR)) + 3 * 4096 });
   const hd = chunks.filter((c) => c.type === HEADER_CHUNK);
   if (hd.length === 0) throw new CodecError(`not a facecodec PNG: no ${HEADER_CHUNK} chunk`);
@@ -96,20 +96,18 @@ export function parseContainer(bytes: Uint8Array, maxPixels: number): { header: 
   const header = decodeHeader(hd[0].data);
   if (header.width * header.height > maxPixels) throw new CodecError(`declared size ${header.width}x${header.height} is over the limit of ${maxPixels} pixels`);
   const h = Math.ceil(header.height / CODEC_FACTOR), w = Math.ceil(header.width / CODEC_FACTOR);
-  const layout: CodeLayout = header.flags & FLAG_G420 ? 'g420' : 'rgb';
+  const layout = layoutOf(header.flags);
   const size = planeSize(layout, h, w);
   if (image.width !== size.width || image.height !== size.height) throw new CodecError(`PNG is ${image.width}x${image.height} but the header's ${header.width}x${header.height} needs ${size.width}x${size.height}`);
   const delta = deltaForQuality(header.quality);
-  const M = Math.round(255 / delta);
-  const maxSample = layout === 'rgb' && !(header.flags & FLAG_DECORRELATED) ? M : 2 * M;
-  if (image.depth !== bitDepthFor(maxSample) && image.depth !== 8) throw new CodecError(`bit depth ${image.depth} does not match quality ${header.quality}`);
+  if (image.depth !== bitDepthFor(maxSample(header.flags, delta)) && image.depth !== 8) throw new CodecError(`bit depth ${image.depth} does not match quality ${header.quality}`);
   let code: Float32Array;
   try {
     code = planesToCode(header.flags, image, h, w, delta);
   } catch (e) {
     throw e instanceof CodecError ? new CodecError(`${e.message} (quality ${header.quality})`) : e;
   }
-  return { header, code, h, w, depth: image.depth, layout };
+  return { header, image, code, h, w, depth: image.depth, layout };
 }
 
 export interface CodecOptions {

@@ -31,9 +31,25 @@ export interface Planes {
 
 const clampRound = (v: number, max: number) => Math.min(max, Math.max(0, Math.round(v)));
 
+export const layoutOf = (flags: number): CodeLayout => (flags & FLAG_G420 ? 'g420' : 'rgb');
+
+/** Largest sample value a file with these header flags may hold at step delta (sets the bit depth). */
+export function maxSample(flags: number, delta: number): number {
+  const M = Math.round(255 / delta);
+  return layoutOf(flags) === 'rgb' && !(flags & FLAG_DECORRELATED) ? M : 2 * M;
+}
+
+/** The planes of the PNG image for a code of h x w, as rectangles [x0, y0, width, height]. */
+export function planeRects(layout: CodeLayout, h: number, w: number): Array<[number, number, number, number]> {
+  if (layout === 'rgb') return [[0, 0, w, h], [0, h, w, h], [0, 2 * h, w, h]];
+  const hc = Math.ceil(h / 2), wc = Math.ceil(w / 2);
+  return [[0, 0, 2 * wc, h], [0, h, wc, hc], [wc, h, wc, hc]];
+}
+
 /** Image size of the PNG for a code of h x w. */
 export function planeSize(layout: CodeLayout, h: number, w: number): { width: number; height: number } {
-  return layout === 'rgb' ? { width: w, height: 3 * h } : { width: 2 * Math.ceil(w / 2), height: h + Math.ceil(h / 2) };
+  const rects = planeRects(layout, h, w);
+  return { width: Math.max(...rects.map(([x, , rw]) => x + rw)), height: Math.max(...rects.map(([, y, , rh]) => y + rh)) };
 }
 
 /** Sample variants for one code [h, w, 3] (the encoder keeps whichever PNG is smallest). */
@@ -50,8 +66,8 @@ export function codeToPlanes(layout: CodeLayout, code: Float32Array, h: number, 
       diff[2 * n + p] = q[2 * n + p] - q[n + p] + M;
     }
     return [
-      { flags: 0, width: w, height: 3 * h, samples: q, maxSample: M },
-      { flags: FLAG_DECORRELATED, width: w, height: 3 * h, samples: diff, maxSample: 2 * M },
+      { flags: 0, width: w, height: 3 * h, samples: q, maxSample: maxSample(0, delta) },
+      { flags: FLAG_DECORRELATED, width: w, height: 3 * h, samples: diff, maxSample: maxSample(FLAG_DECORRELATED, delta) },
     ];
   }
   const { width: W, height: H } = planeSize(layout, h, w);
@@ -72,13 +88,13 @@ export function codeToPlanes(layout: CodeLayout, code: Float32Array, h: number, 
           for (let x = 2 * xc; x < Math.min(w, 2 * xc + 2); x++, cnt++) s += code[(y * w + x) * 3 + c] - g[y * w + x];
         out[(h + yc) * W + k * wc + xc] = clampRound(s / cnt / delta + M, 2 * M);
       }
-  return [{ flags: FLAG_G420, width: W, height: H, samples: out, maxSample: 2 * M }];
+  return [{ flags: FLAG_G420, width: W, height: H, samples: out, maxSample: maxSample(FLAG_G420, delta) }];
 }
 
 /** The dequantised code [h, w, 3] from the PNG samples; checks every sample against the layout. */
 export function planesToCode(flags: number, img: { width: number; height: number; samples: Uint8Array }, h: number, w: number, delta: number): Float32Array {
   const M = Math.round(255 / delta);
-  const layout: CodeLayout = flags & FLAG_G420 ? 'g420' : 'rgb';
+  const layout = layoutOf(flags);
   const { width: W, height: H } = planeSize(layout, h, w);
   if (img.width !== W || img.height !== H) throw new CodecError(`PNG is ${img.width}x${img.height} but a ${w}x${h} code in layout ${layout} needs ${W}x${H}`);
   const s = img.samples;
@@ -86,10 +102,10 @@ export function planesToCode(flags: number, img: { width: number; height: number
   const bad = () => new CodecError(`sample out of range for step ${delta.toFixed(2)}`);
   if (layout === 'rgb') {
     const n = h * w, decorrelated = (flags & FLAG_DECORRELATED) !== 0;
-    const maxSample = decorrelated ? 2 * M : M;
+    const max = maxSample(flags, delta);
     for (let p = 0; p < n; p++) {
       const s0 = s[p], s1 = s[n + p], s2 = s[2 * n + p];
-      if (s0 > maxSample || s1 > maxSample || s2 > maxSample) throw bad();
+      if (s0 > max || s1 > max || s2 > max) throw bad();
       const q = decorrelated ? [s1 + s0 - M, s0, s2 + s0 - M] : [s0, s1, s2];
       for (let c = 0; c < 3; c++) {
         if (q[c] < 0 || q[c] > M) throw bad();

@@ -1,7 +1,7 @@
 // facecodec align <image...> -o <dir> [--box x,y,w,h] [--passes N]: writes dlib-style 150x150 chips (PNG).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { args } from './args.ts';
 import type { BackendName } from '../backends/index.ts';
 import { decodeImage, encodePng } from '../image/codecs.ts';
 import { loadLandmarks, type Box } from '../models/landmarks.ts';
@@ -16,18 +16,11 @@ export function parseBox(s: string): Box {
 }
 
 export async function alignCmd(argv: string[], UsageError: new (m: string) => Error = AlignUsageError): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { out: { type: 'string', short: 'o' }, box: { type: 'string' }, passes: { type: 'string', default: '1' }, backend: { type: 'string', default: 'wasm' }, landmarks: { type: 'boolean', default: false } },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = args(
+    argv,
+    { out: { type: 'string', short: 'o' }, box: { type: 'string' }, passes: { type: 'string', default: '1' }, backend: { type: 'string', default: 'wasm' }, landmarks: { type: 'boolean', default: false } },
+    UsageError,
+  );
   if (positionals.length === 0) throw new UsageError('align needs at least one image');
   if (!values.out) throw new UsageError('align needs -o <dir>');
   let box: Box | undefined;

@@ -1,7 +1,7 @@
 // facecodec bench lfw: verification accuracy against bits per pixel for image codecs on LFW-style data.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { args } from './args.ts';
 import type { BackendName } from '../backends/index.ts';
 import { loadLandmarks } from '../models/landmarks.ts';
 import { loadRecognizer } from '../models/recognizer.ts';
@@ -86,31 +86,24 @@ export function writeResults(dir: string, fresh: Row[]): Row[] {
 }
 
 export async function benchLfwCmd(argv: string[], UsageError: new (m: string) => Error = Error): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        data: { type: 'string', default: LFW_DEFAULTS.data },
-        pairs: { type: 'string', default: LFW_DEFAULTS.pairs },
-        codec: { type: 'string', multiple: true },
-        settings: { type: 'string' },
-        folds: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        cache: { type: 'string', default: LFW_DEFAULTS.cache },
-        out: { type: 'string' },
-        box: { type: 'string' },
-        passes: { type: 'string', default: '1' },
-        backend: { type: 'string', default: 'wasm' },
-        quiet: { type: 'boolean', default: false },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = args(
+    argv,
+    {
+      data: { type: 'string', default: LFW_DEFAULTS.data },
+      pairs: { type: 'string', default: LFW_DEFAULTS.pairs },
+      codec: { type: 'string', multiple: true },
+      settings: { type: 'string' },
+      folds: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      cache: { type: 'string', default: LFW_DEFAULTS.cache },
+      out: { type: 'string' },
+      box: { type: 'string' },
+      passes: { type: 'string', default: '1' },
+      backend: { type: 'string', default: 'wasm' },
+      quiet: { type: 'boolean', default: false },
+    },
+    UsageError,
+  );
   if (positionals[0] !== 'lfw' || positionals.length > 1) throw new UsageError('usage: bench lfw [--data DIR] [--pairs FILE] [--codec NAME]...');
   const codecIds = (values.codec ?? ['none']).flatMap((c) => c.split(','));
   if (codecIds.includes('all')) codecIds.splice(0, codecIds.length, ...Object.keys(CODECS));

@@ -1,13 +1,11 @@
 // facecodec encode / decode / info / compare.
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { BackendName } from '../backends/index.ts';
+import { args, type Usage } from './args.ts';
 import { loadCodec, parseContainer, HEADER_BYTES, MODELS, DEFAULT_MODEL_ID, type Codec } from '../codec/codec.ts';
 import { decodeImage, encodePng, sniffFormat } from '../image/codecs.ts';
 import type { Image } from '../image/image.ts';
 import { distance, loadRecognizer, SAME_PERSON_THRESHOLD } from '../models/recognizer.ts';
-
-type Usage = new (m: string) => Error;
 
 async function readBytes(file: string): Promise<Uint8Array> {
   try {
@@ -24,15 +22,6 @@ const withFile = async <T>(file: string, f: () => Promise<T> | T): Promise<T> =>
     throw new Error(`${file}: ${(e as Error).message}`);
   }
 };
-
-/** parseArgs (strict, positionals allowed) with its errors rethrown as the CLI's usage error. */
-export function args<O extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(argv: string[], options: O, Usage: Usage) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new Usage((e as Error).message);
-  }
-}
 
 /** A model name (v3) or id (3) from the command line. */
 function modelId(name: string, Usage: Usage): number {

@@ -2,8 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { args } from './codec.ts';
+import { args, type Options } from './args.ts';
 import { availableBackends, createBackend, type BackendName } from '../backends/index.ts';
 import type { Image } from '../image/image.ts';
 import { decodeImage } from '../image/codecs.ts';
@@ -84,7 +83,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const parse = <O extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(argv: string[], options: O) => args(argv, options, UsageError);
+const parse = <O extends Options>(argv: string[], options: O) => args(argv, options, UsageError);
 
 async function readImageFile(file: string) {
   let bytes: Uint8Array;

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createReadStream, realpathSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { args } from './codec.ts';
+import { args } from './args.ts';
 
 export const PACKAGE_ROOT = path.join(import.meta.dirname, '../..');
 /** The bundle the demo page imports; the server refuses to start without it. */

@@ -13,6 +13,7 @@ export { loadRecognizer, distance, Recognizer, DESCRIPTOR_LENGTH, SAME_PERSON_TH
 export { recognizerGraph, RECOGNIZER_SIZE } from './models/recognizer-graph.ts';
 export { ImageError, checkImage, toRgbFloat, resizeRgb, cropResize, type Image } from './image/image.ts';
 export { loadCodec, Codec, CodecError, deltaForQuality, parseContainer, FORMAT_VERSION, HEADER_CHUNK, type CodecOptions, type Header } from './codec/codec.ts';
+export { planeSize, type CodeLayout } from './codec/layout.ts';
 export { WasmBackend, type WasmOptions } from './backends/wasm/index.ts';
 export { WebGPUError } from './backends/webgpu/device.ts';
 export { loadLandmarks, LandmarkDetector, DEFAULT_LANDMARKS_URL, type Box, type Landmarks, type LandmarksOptions } from './models/landmarks.ts';

@@ -4,15 +4,14 @@
 // URL parameters: ?backend=auto|webgpu|wasm &quality=1..100 &sample=<file in samples/>.
 // Tests read window.facecodecDemo.result once <body data-state> is "done" (or .error when "error").
 import {
-  activeBackend, alignBatch, centralBox, createBackend, distance, loadCodec, loadLandmarks, loadRecognizer, parseContainer, SAME_PERSON_THRESHOLD,
+  activeBackend, alignBatch, centralBox, createBackend, distance, loadCodec, loadLandmarks, loadRecognizer, parseContainer, planeSize, SAME_PERSON_THRESHOLD,
 } from '../dist/browser/facecodec.js';
 
 /** What the stored PNG holds, from its header (the layout depends on the model). */
 function codeDescription(png) {
   const { h, w, layout } = parseContainer(png, MAX_PIXELS);
-  return layout === 'g420'
-    ? `${2 * Math.ceil(w / 2)}x${h + Math.ceil(h / 2)} grey PNG: the ${w}x${h} main code plane above two half-size difference planes (shown stretched)`
-    : `${w}x${3 * h} grey PNG: the 3 code planes stacked (shown stretched)`;
+  const { width, height } = planeSize(layout, h, w);
+  return `${width}x${height} grey PNG: ${layout === 'g420' ? `the ${w}x${h} main code plane above two half-size difference planes` : 'the 3 code planes stacked'} (shown stretched)`;
 }
 
 const CHIP = 150; // the codec and the recognizer work on dlib-aligned 150x150 chips

@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadCodec, parseContainer, deltaForQuality } from '../host/codec/codec.ts';
+import { loadCodec, parseContainer, deltaForQuality, HEADER_BYTES } from '../host/codec/codec.ts';
 import { writePng } from '../host/codec/png.ts';
 import { maxSample, planeRects } from '../host/codec/layout.ts';
 import { decodeImage } from '../host/image/codecs.ts';
@@ -78,10 +78,10 @@ for (const quality of values.qualities!.split(',').map(Number)) {
       const { h, w, layout, header, image } = parseContainer(file, 4096 * 4096);
       const { width: W, height: H, samples } = image;
       const max = maxSample(header.flags, delta); // the layout's range
-      const png = (d: number, strategies?: number[]) => writePng({ width: W, height: H, depth: d, samples }, [{ type: 'fcHd', data: new Uint8Array(12) }], strategies).length;
+      const png = (d: number, strategies?: number[]) => writePng({ width: W, height: H, depth: d, samples }, [{ type: 'fcHd', data: new Uint8Array(HEADER_BYTES) }], { strategies, refine: 0 }).length;
       sum.file += file.length;
-      // Signature 8 + IHDR 25 + fcHd 24 + IDAT framing 12 + IEND 12 + zlib header/checksum 6.
-      sum.container += 8 + 25 + 24 + 12 + 12 + 6;
+      // Signature 8 + IHDR 25 + fcHd (12 + data) + IDAT framing 12 + IEND 12 + zlib header/checksum 6.
+      sum.container += 8 + 25 + 12 + HEADER_BYTES + 12 + 12 + 6;
       sum.plain8 += png(8, [0]);
       sum.filtered8 += png(8);
       let bits = 0;

@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { BackendName } from '../backends/index.ts';
 import { args, type Usage } from './args.ts';
-import { loadCodec, parseContainer, HEADER_BYTES, MODELS, DEFAULT_MODEL_ID, type Codec } from '../codec/codec.ts';
+import { loadCodec, parseContainer, MODELS, DEFAULT_MODEL_ID, type Codec } from '../codec/codec.ts';
 import { decodeImage, encodePng, sniffFormat } from '../image/codecs.ts';
 import type { Image } from '../image/image.ts';
 import { distance, loadRecognizer, SAME_PERSON_THRESHOLD } from '../models/recognizer.ts';
@@ -75,14 +75,14 @@ export async function infoCmd(argv: string[], Usage: Usage): Promise<number> {
     const info = {
       file,
       model: MODELS[header.modelId] ? `${MODELS[header.modelId]} (#${header.modelId})` : `#${header.modelId} (unknown to this build)`,
-      weights_hash: header.weightsHash.toString(16).padStart(8, '0'),
+      weights_hash: header.weightsHash.toString(16).padStart(header.hashBits / 4, '0'),
+      container: `version ${header.version}`,
       quality: header.quality,
       width: header.width,
       height: header.height,
       bytes: bytes.length,
       bpp: +((bytes.length * 8) / (header.width * header.height)).toFixed(4),
       code: `${w}x${h}x3, layout ${layout}, ${depth}-bit PNG samples`,
-      header_chunk_bytes: HEADER_BYTES + 12,
     };
     console.log(values.json ? JSON.stringify(info) : Object.entries(info).map(([k, v]) => `${k}: ${v}`).join('\n') + '\n');
   }

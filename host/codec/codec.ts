@@ -2,11 +2,11 @@
 //
 // Bitstream: a standard grayscale PNG holding the compact code (ceil(H/4) x ceil(W/4) x 3 values,
 // quantised with step delta) in one of the layouts of layout.ts, at the smallest bit depth that holds
-// the samples or at 8 bits, with every PNG filter strategy tried: the encoder keeps the smallest file.
-// The private ancillary chunk "fcHd" (12 bytes of data) holds: format version u8, flags u8 (bit 0:
-// decorrelated rgb planes, bit 1: g420 layout), model id u8, weights hash u32 (FNV-1a of both model
-// files), quality u8, original width u16, original height u16. Any PNG reader opens the file; only
-// facecodec restores it.
+// the samples or at 8 bits, with every PNG filter strategy tried and the smallest candidates deflated
+// again by optimal parsing (deflate.ts): the encoder keeps the smallest file. The private ancillary
+// chunk "fcHd" (header.ts: 5 bytes of data since format version 2) names the model, the quality and
+// what the PNG's size leaves open of the original size. Any PNG reader opens the file; only facecodec
+// restores it.
 import { createBackend, type Backend, type BackendName } from '../backends/index.ts';
 import { Executor } from '../executor/executor.ts';
 import { loadModel, type Model } from '../format/model.ts';
@@ -15,11 +15,9 @@ import { assetUrl } from '../format/assets.ts';
 import { checkImage, toRgbFloat, type Image } from '../image/image.ts';
 import { CODEC_FACTOR } from '../models/codec-graph.ts';
 import { CodecError, readPng, writePng, type GrayImage } from './png.ts';
-import { bitDepthFor, codeToPlanes, layoutOf, maxSample, planesToCode, planeSize, CODE_LAYOUTS, FLAG_DECORRELATED, FLAG_G420, type CodeLayout } from './layout.ts';
+import { decodeHeader, encodeHeader, hashMatches, HEADER_CHUNK, type Header } from './header.ts';
+import { bitDepthFor, codeToPlanes, layoutOf, maxSample, planeRects, planesToCode, planeSize, CODE_LAYOUTS, FLAG_DECORRELATED, FLAG_G420, type CodeLayout } from './layout.ts';
 
-export const FORMAT_VERSION = 1;
-export const HEADER_CHUNK = 'fcHd';
-export const HEADER_BYTES = 12;
 /**
  * Model ids known to this build; the file names weights/compnet-<name> and recnet-<name>.
  * v1: reconstruction only, rgb layout; v2: v1 fine-tuned through the frozen recognizer (rgb);
@@ -41,40 +39,7 @@ export function deltaForQuality(quality: number): number {
 }
 
 export { FLAG_DECORRELATED, FLAG_G420 } from './layout.ts';
-
-export interface Header {
-  version: number;
-  flags: number;
-  modelId: number;
-  weightsHash: number;
-  quality: number;
-  width: number;
-  height: number;
-}
-
-export function encodeHeader(h: Header): Uint8Array {
-  const b = new Uint8Array(HEADER_BYTES);
-  const dv = new DataView(b.buffer);
-  dv.setUint8(0, h.version);
-  dv.setUint8(1, h.flags);
-  dv.setUint8(2, h.modelId);
-  dv.setUint32(3, h.weightsHash);
-  dv.setUint8(7, h.quality);
-  dv.setUint16(8, h.width);
-  dv.setUint16(10, h.height);
-  return b;
-}
-
-export function decodeHeader(b: Uint8Array): Header {
-  if (b.length !== HEADER_BYTES) throw new CodecError(`${HEADER_CHUNK} chunk is ${b.length} bytes, expected ${HEADER_BYTES}`);
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const h = { version: dv.getUint8(0), flags: dv.getUint8(1), modelId: dv.getUint8(2), weightsHash: dv.getUint32(3), quality: dv.getUint8(7), width: dv.getUint16(8), height: dv.getUint16(10) };
-  if (h.version !== FORMAT_VERSION) throw new CodecError(`unsupported facecodec format version ${h.version} (this build reads ${FORMAT_VERSION})`);
-  if (h.flags & ~(FLAG_DECORRELATED | FLAG_G420) || h.flags === (FLAG_DECORRELATED | FLAG_G420)) throw new CodecError(`unknown header flags ${h.flags}`);
-  if (h.quality < 1 || h.quality > 100) throw new CodecError(`header quality ${h.quality} is out of range`);
-  if (h.width < 1 || h.height < 1) throw new CodecError('header declares an empty image');
-  return h;
-}
+export { encodeHeader, decodeHeader, FORMAT_VERSION, HEADER_BYTES, HEADER_CHUNK, type Header } from './header.ts';
 
 /** FNV-1a over byte arrays: a short fingerprint of the weights a file was made with. */
 export function fnv1a(...parts: Uint8Array[]): number {
@@ -93,7 +58,7 @@ export function parseContainer(bytes: Uint8Array, maxPixels: number): { header: 
   const hd = chunks.filter((c) => c.type === HEADER_CHUNK);
   if (hd.length === 0) throw new CodecError(`not a facecodec PNG: no ${HEADER_CHUNK} chunk`);
   if (hd.length > 1) throw new CodecError(`corrupt facecodec PNG: ${hd.length} ${HEADER_CHUNK} chunks`);
-  const header = decodeHeader(hd[0].data);
+  const header = decodeHeader(hd[0].data, image, CODEC_FACTOR);
   if (header.width * header.height > maxPixels) throw new CodecError(`declared size ${header.width}x${header.height} is over the limit of ${maxPixels} pixels`);
   const h = Math.ceil(header.height / CODEC_FACTOR), w = Math.ceil(header.width / CODEC_FACTOR);
   const layout = layoutOf(header.flags);
@@ -164,11 +129,11 @@ export class Codec {
     return images.map((_, k) => {
       let best: Uint8Array | undefined;
       for (const planes of codeToPlanes(this.layout, code.data.subarray(k * n * 3, (k + 1) * n * 3), h, w, delta)) {
-        const header = encodeHeader({ version: FORMAT_VERSION, flags: planes.flags, modelId: this.modelId, weightsHash: this.weightsHash, quality, width: W, height: H });
-        for (const depth of new Set([bitDepthFor(planes.maxSample), 8])) {
-          const png = writePng({ width: planes.width, height: planes.height, depth, samples: planes.samples }, [{ type: HEADER_CHUNK, data: header }]);
-          if (!best || png.length < best.length) best = png;
-        }
+        const header = encodeHeader({ flags: planes.flags, modelId: this.modelId, weightsHash: this.weightsHash, quality, width: W, height: H });
+        const depths = [...new Set([bitDepthFor(planes.maxSample), 8])];
+        const images = depths.map((depth) => ({ width: planes.width, height: planes.height, depth, samples: planes.samples }));
+        const png = writePng(images, [{ type: HEADER_CHUNK, data: header }], { splitRows: planeRects(this.layout, h, w).map(([, y]) => y).filter((y) => y > 0) });
+        if (!best || png.length < best.length) best = png;
       }
       return best!;
     });
@@ -185,7 +150,7 @@ export class Codec {
       const c = parseContainer(bytes, this.maxPixels);
       const { header } = c;
       if (header.modelId !== this.modelId) throw new CodecError(`file was made by model ${MODELS[header.modelId] ?? `#${header.modelId}`} but this codec has ${MODELS[this.modelId]}`);
-      if (header.weightsHash !== this.weightsHash) throw new CodecError(`file was made with different weights (hash ${hex(header.weightsHash)}, loaded ${hex(this.weightsHash)})`);
+      if (!hashMatches(header, this.weightsHash)) throw new CodecError(`file was made with different weights (hash ${hex(header.weightsHash)}, loaded ${hex(this.weightsHash)})`);
       if (c.layout !== this.layout) throw new CodecError(`file uses the ${c.layout} code layout but the model was trained for ${this.layout}`);
       return c;
     });

@@ -1,8 +1,10 @@
 // A small PNG writer and a strict reader for the codec's bitstream: 8-bit-or-less grayscale images
 // plus one private ancillary chunk. The reader validates every length, CRC, dimension and the inflated
 // size before unfiltering, so a corrupt, truncated or hostile file is a clear CodecError, never a
-// crash, a hang or a huge allocation. Deflate is fflate (pure JS, also in browsers).
+// crash, a hang or a huge allocation. Deflate is fflate (pure JS, also in browsers) and, for the
+// smallest candidates, the small-payload encoder of deflate.ts; inflate is fflate.
 import { zlibSync, unzlibSync } from 'fflate';
+import { zlibSmall } from './deflate.ts';
 
 export class CodecError extends Error {
   override name = 'CodecError';
@@ -103,21 +105,46 @@ function filtered(rows: Uint8Array[], stride: number, strategy: number): Uint8Ar
 /** Filter strategies: the five PNG filter types for every row, or (-1) the per-row heuristic. */
 export const FILTER_STRATEGIES = [0, 1, 2, 3, 4, -1];
 
-/** Writes the smallest PNG over the filter strategies given (and deflate at level 9). */
-export function writePng(img: GrayImage, extra: Chunk[], strategies = FILTER_STRATEGIES): Uint8Array {
-  const { rows, stride } = packRows(img);
-  let idat: Uint8Array | undefined;
-  for (const strategy of strategies) {
-    const z = zlibSync(filtered(rows, stride, strategy), { level: 9 });
-    if (!idat || z.length < idat.length) idat = z;
+export interface WriteOptions {
+  /** Filter strategies to try (default: all of FILTER_STRATEGIES). */
+  strategies?: number[];
+  /**
+   * How many of the smallest (image, strategy) candidates after fflate's level-9 deflate are
+   * recompressed with the small-payload encoder of deflate.ts (default 1; 0: fflate only).
+   */
+  refine?: number;
+  /** Rows where the image changes character (e.g. where one code plane ends): candidate deflate block splits. */
+  splitRows?: number[];
+}
+
+/**
+ * The smallest PNG of one of the images (the same samples at different bit depths, say) over the
+ * filter strategies: every candidate is deflated by fflate at level 9, and the `refine` smallest are
+ * deflated again with optimal parsing (deflate.ts); the smallest stream wins.
+ */
+export function writePng(images: GrayImage | GrayImage[], extra: Chunk[], opts: WriteOptions = {}): Uint8Array {
+  const cands: Array<{ img: GrayImage; raw: Uint8Array; stride: number; z: Uint8Array }> = [];
+  for (const img of Array.isArray(images) ? images : [images]) {
+    const { rows, stride } = packRows(img);
+    for (const strategy of opts.strategies ?? FILTER_STRATEGIES) {
+      const raw = filtered(rows, stride, strategy);
+      cands.push({ img, raw, stride, z: zlibSync(raw, { level: 9 }) });
+    }
+  }
+  cands.sort((a, b) => a.z.length - b.z.length);
+  let best = cands[0];
+  for (const c of cands.slice(0, opts.refine ?? 1)) {
+    const splits = (opts.splitRows ?? []).map((r) => [r * (c.stride + 1)]);
+    const z = zlibSmall(c.raw, { splits });
+    if (z.length < best.z.length) best = { ...c, z };
   }
   const ihdr = new Uint8Array(13);
   const dv = new DataView(ihdr.buffer);
-  dv.setUint32(0, img.width);
-  dv.setUint32(4, img.height);
-  ihdr[8] = img.depth;
+  dv.setUint32(0, best.img.width);
+  dv.setUint32(4, best.img.height);
+  ihdr[8] = best.img.depth;
   ihdr[9] = 0; // grayscale
-  const parts = [new Uint8Array(SIGNATURE), chunkBytes('IHDR', ihdr), ...extra.map((c) => chunkBytes(c.type, c.data)), chunkBytes('IDAT', idat!), chunkBytes('IEND', new Uint8Array(0))];
+  const parts = [new Uint8Array(SIGNATURE), chunkBytes('IHDR', ihdr), ...extra.map((c) => chunkBytes(c.type, c.data)), chunkBytes('IDAT', best.z), chunkBytes('IEND', new Uint8Array(0))];
   const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let pos = 0;
   for (const p of parts) {

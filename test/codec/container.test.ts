@@ -2,6 +2,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { planeSize } from '../../host/codec/layout.ts';
 import { PNG } from 'pngjs';
 import { CodecError, crc32, readPng, writePng } from '../../host/codec/png.ts';
 import { decodeHeader, deltaForQuality, encodeHeader, HEADER_BYTES, loadCodec, parseContainer, type Codec } from '../../host/codec/codec.ts';
@@ -35,16 +37,45 @@ test('PNG writer/reader round trip at every bit depth; pngjs reads our files', (
   assert.is(crc32(new TextEncoder().encode('IEND')), 0xae426082);
 });
 
-test('header round trip; quality maps to a step', () => {
-  const h = { version: 1, flags: 1, modelId: 1, weightsHash: 0xdeadbeef, quality: 77, width: 150, height: 151 };
-  assert.equal(decodeHeader(encodeHeader(h)), h);
+test('header round trip (version 2, size completed from the PNG); version 1 still read; quality maps to a step', () => {
+  for (const [flags, layout] of [[2, 'g420'], [0, 'rgb'], [1, 'rgb']] as const)
+    for (let width = 1; width <= 40; width++)
+      for (const height of [1, 2, 3, 4, 5, 7, 8, 9, 150, 151, 152, 153]) {
+        const h = { flags, modelId: 4, weightsHash: 0xdeadbeef, quality: 77, width, height };
+        const png = planeSize(layout, Math.ceil(height / 4), Math.ceil(width / 4));
+        const back = decodeHeader(encodeHeader(h), png, 4);
+        assert.equal(back, { ...h, version: 2, weightsHash: 0xef, hashBits: 8 });
+      }
+  const h = { flags: 2, modelId: 1, weightsHash: 0xdeadbeef, quality: 77, width: 150, height: 151 };
   assert.is(encodeHeader(h).length, HEADER_BYTES);
+  const png = { width: 38, height: 57 };
+  assert.throws(() => decodeHeader(encodeHeader({ ...h, flags: 3 }), png, 4), /unknown header flags/);
+  assert.throws(() => decodeHeader(encodeHeader({ ...h, flags: 4 }), png, 4), /unknown header flags/);
+  assert.throws(() => decodeHeader(encodeHeader({ ...h, quality: 0 }), png, 4), /quality 0/);
+  assert.throws(() => decodeHeader(encodeHeader(h), { width: 38, height: 58 }, 4), /possible sizes/);
+  assert.throws(() => decodeHeader(Uint8Array.from([0x30, 1, 1, 0, 0]), png, 4), /unsupported facecodec header/);
+  assert.throws(() => decodeHeader(Uint8Array.from([0x22, 1, 1, 0xc0, 0]), png, 4), /reserved/);
+  // Version 1: 12 bytes, the full size and hash stored.
+  const v1 = Uint8Array.from([1, 2, 3, 0xde, 0xad, 0xbe, 0xef, 50, 0, 150, 0, 151]);
+  assert.equal(decodeHeader(v1, png, 4), { version: 1, flags: 2, modelId: 3, weightsHash: 0xdeadbeef, hashBits: 32, quality: 50, width: 150, height: 151 });
   assert.ok(Math.abs(deltaForQuality(1) - 128) < 1e-9 && Math.abs(deltaForQuality(100) - 2) < 1e-9);
-  assert.equal(decodeHeader(encodeHeader({ ...h, flags: 2 })).flags, 2);
-  assert.throws(() => decodeHeader(encodeHeader({ ...h, flags: 3 })), /unknown header flags/);
-  assert.throws(() => decodeHeader(encodeHeader({ ...h, flags: 4 })), /unknown header flags/);
   assert.throws(() => deltaForQuality(0), /quality/);
   assert.throws(() => deltaForQuality(101), /quality/);
+});
+
+test('files written by the version-1 container (models v1 and v3 as released) still decode, pixel for pixel', async () => {
+  const dir = new URL('../fixtures/container-v1/', import.meta.url);
+  const expected = JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8')) as Array<{ file: string; model: number; quality: number; bytes: number; decodedSha256: string }>;
+  for (const e of expected) {
+    const file = new Uint8Array(readFileSync(new URL(e.file, dir)));
+    assert.is(file.length, e.bytes);
+    assert.is(parseContainer(file, 1e7).header.version, 1);
+    const shipped = await loadCodec({ backend: 'wasm', modelId: e.model });
+    const out = await shipped.decode(file);
+    shipped.dispose();
+    assert.is(createHash('sha256').update(out.data).digest('hex'), e.decodedSha256, e.file);
+    assert.is(out.width, 150);
+  }
 });
 
 test('encode -> decode keeps the size; odd sizes are padded and cropped; container overhead is small', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { trainCodec } from '../train/train-codec.ts';
 import { CODE_LAYOUTS, type CodeLayout } from '../codec/layout.ts';
+import { DELTA_RANGE } from '../models/codec-graph.ts';
 
 const SHARED = path.join(import.meta.dirname, '../../../shared/data');
 
@@ -59,7 +60,7 @@ export async function trainCmd(argv: string[]): Promise<number> {
     patch,
     celebaShare: 0.2,
     lr: num('lr'),
-    delta: [2, 128],
+    delta: [DELTA_RANGE[1], DELTA_RANGE[0]],
     checkpointEvery: 50,
     maxSeconds: num('max-minutes') * 60,
     name: values.name as string,

@@ -13,30 +13,18 @@ import { loadModel, type Model } from '../format/model.ts';
 import { readSource, type ModelSource } from '../format/source.ts';
 import { assetUrl } from '../format/assets.ts';
 import { checkImage, toRgbFloat, type Image } from '../image/image.ts';
-import { CODEC_FACTOR } from '../models/codec-graph.ts';
 import { CodecError, readPng, writePng, type GrayImage } from './png.ts';
 import { decodeHeader, encodeHeader, hashMatches, HEADER_CHUNK, type Header } from './header.ts';
-import { bitDepthFor, codeToPlanes, layoutOf, maxSample, planeRects, planesToCode, planeSize, CODE_LAYOUTS, FLAG_DECORRELATED, FLAG_G420, type CodeLayout } from './layout.ts';
+import { bitDepthFor, codeToPlanes, layoutOf, maxSample, planeRects, planesToCode, planeSize, type CodeLayout } from './layout.ts';
+import { contractOf, deltaFor, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
+import { MODELS, DEFAULT_MODEL_ID } from './models.ts';
 
-/**
- * Model ids known to this build; the file names weights/compnet-<name> and recnet-<name>.
- * v1: reconstruction only, rgb layout; v2: v1 fine-tuned through the frozen recognizer (rgb);
- * v3: the default, v3r fine-tuned through the recognizer (g420 layout); v3r: v1 fine-tuned for
- * reconstruction in the g420 layout (v3's ablation twin). Id 0 marks files from unregistered models.
- */
-export const MODELS: Record<number, string> = { 1: 'v1', 2: 'v2', 3: 'v3', 4: 'v3r' };
-export const DEFAULT_MODEL_ID = 3;
+export { MODELS, MODEL_REGISTRY, DEFAULT_MODEL_ID } from './models.ts';
+export { contractOf, deltaFor, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
 export const DEFAULT_QUALITY = 50;
 
-/** Quantisation steps of quality 1 and 100: the range the networks were trained on. */
-export const DELTA_RANGE: [number, number] = [128, 2];
-
-/** Quantisation step for a quality 1..100: log-spaced from 128 (quality 1) to 2 (quality 100). */
-export function deltaForQuality(quality: number): number {
-  if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw new CodecError(`quality must be an integer 1..100, got ${quality}`);
-  const [lo, hi] = DELTA_RANGE;
-  return lo * (hi / lo) ** ((quality - 1) / 99);
-}
+/** Quantisation step for a quality 1..100 under a contract (default: that of models v1 to v3r). */
+export const deltaForQuality = (quality: number, contract: Pick<CodecContract, 'deltaRange'> = LEGACY_CONTRACT) => deltaFor(contract, quality);
 
 export { FLAG_DECORRELATED, FLAG_G420 } from './layout.ts';
 export { encodeHeader, decodeHeader, FORMAT_VERSION, HEADER_BYTES, HEADER_CHUNK, type Header } from './header.ts';
@@ -53,18 +41,23 @@ export function fnv1a(...parts: Uint8Array[]): number {
 }
 
 /** Reads only the container: header, the stored image and the compact code [h, w, 3], without running a network. */
-export function parseContainer(bytes: Uint8Array, maxPixels: number): { header: Header; image: GrayImage; code: Float32Array; h: number; w: number; depth: number; layout: CodeLayout } {
-  const { image, chunks } = readPng(bytes, { maxSamples: 3 * Math.ceil(maxPixels / (CODEC_FACTOR * CODEC_FACTOR)) + 3 * 4096 });
+export function parseContainer(
+  bytes: Uint8Array,
+  maxPixels: number,
+  contract: Pick<CodecContract, 'factor' | 'deltaRange'> = LEGACY_CONTRACT,
+): { header: Header; image: GrayImage; code: Float32Array; h: number; w: number; depth: number; layout: CodeLayout } {
+  const { factor } = contract;
+  const { image, chunks } = readPng(bytes, { maxSamples: 3 * Math.ceil(maxPixels / (factor * factor)) + 3 * 4096 });
   const hd = chunks.filter((c) => c.type === HEADER_CHUNK);
   if (hd.length === 0) throw new CodecError(`not a facecodec PNG: no ${HEADER_CHUNK} chunk`);
   if (hd.length > 1) throw new CodecError(`corrupt facecodec PNG: ${hd.length} ${HEADER_CHUNK} chunks`);
-  const header = decodeHeader(hd[0].data, image, CODEC_FACTOR);
+  const header = decodeHeader(hd[0].data, image, factor);
   if (header.width * header.height > maxPixels) throw new CodecError(`declared size ${header.width}x${header.height} is over the limit of ${maxPixels} pixels`);
-  const h = Math.ceil(header.height / CODEC_FACTOR), w = Math.ceil(header.width / CODEC_FACTOR);
+  const h = Math.ceil(header.height / factor), w = Math.ceil(header.width / factor);
   const layout = layoutOf(header.flags);
   const size = planeSize(layout, h, w);
   if (image.width !== size.width || image.height !== size.height) throw new CodecError(`PNG is ${image.width}x${image.height} but the header's ${header.width}x${header.height} needs ${size.width}x${size.height}`);
-  const delta = deltaForQuality(header.quality);
+  const delta = deltaFor(contract, header.quality);
   if (image.depth !== bitDepthFor(maxSample(header.flags, delta)) && image.depth !== 8) throw new CodecError(`bit depth ${image.depth} does not match quality ${header.quality}`);
   let code: Float32Array;
   try {
@@ -95,9 +88,13 @@ export class Codec {
     private rec: Executor,
     readonly quality: number,
     readonly maxPixels: number,
-    /** How the code is laid out in the PNG: the layout the networks were trained with. */
-    readonly layout: CodeLayout = 'rgb',
+    /** What the networks were trained for: code layout, factor, quality-to-step map, rate input. */
+    readonly contract: CodecContract = LEGACY_CONTRACT,
   ) {}
+
+  get layout(): CodeLayout {
+    return this.contract.layout;
+  }
 
   get backend(): string {
     return this.comp.backend.name;
@@ -111,7 +108,8 @@ export class Codec {
   /** Images of equal size run through CompNet as one batch. */
   async encodeBatch(images: Image[], opts: { quality?: number } = {}): Promise<Uint8Array[]> {
     const quality = opts.quality ?? this.quality;
-    const delta = deltaForQuality(quality);
+    const delta = deltaFor(this.contract, quality);
+    const { factor } = this.contract;
     if (images.length === 0) return [];
     const { width: W, height: H } = images[0];
     for (const img of images) {
@@ -120,8 +118,8 @@ export class Codec {
     }
     if (W * H > this.maxPixels) throw new CodecError(`image ${W}x${H} is over the limit of ${this.maxPixels} pixels`);
     if (W > 65535 || H > 65535) throw new CodecError('images wider or taller than 65535 pixels cannot be encoded');
-    const h = Math.ceil(H / CODEC_FACTOR), w = Math.ceil(W / CODEC_FACTOR);
-    const PH = h * CODEC_FACTOR, PW = w * CODEC_FACTOR;
+    const h = Math.ceil(H / factor), w = Math.ceil(W / factor);
+    const PH = h * factor, PW = w * factor;
     const batch = new Float32Array(images.length * PH * PW * 3);
     images.forEach((img, k) => padEdge(toRgbFloat(img), W, H, PW, PH, batch, k * PH * PW * 3));
     const { code } = await this.comp.run({ image: { shape: [images.length, PH, PW, 3], data: batch } });
@@ -147,7 +145,7 @@ export class Codec {
   /** Restores several files; those with equal code sizes go through RecNet together (8 at a time). */
   async decodeBatch(files: Uint8Array[]): Promise<Array<Image & { data: Uint8Array }>> {
     const parsed = files.map((bytes) => {
-      const c = parseContainer(bytes, this.maxPixels);
+      const c = parseContainer(bytes, this.maxPixels, this.contract);
       const { header } = c;
       if (header.modelId !== this.modelId) throw new CodecError(`file was made by model ${MODELS[header.modelId] ?? `#${header.modelId}`} but this codec has ${MODELS[this.modelId]}`);
       if (!hashMatches(header, this.weightsHash)) throw new CodecError(`file was made with different weights (hash ${hex(header.weightsHash)}, loaded ${hex(this.weightsHash)})`);
@@ -165,10 +163,10 @@ export class Codec {
         const code = new Float32Array(n * hw * 3), plane = new Float32Array(n * hw);
         idx.forEach((i, k) => {
           code.set(parsed[i].code, k * hw * 3);
-          plane.fill(deltaForQuality(parsed[i].header.quality) / 16, k * hw, (k + 1) * hw);
+          plane.fill(deltaFor(this.contract, parsed[i].header.quality) * this.contract.rateScale, k * hw, (k + 1) * hw);
         });
         const { image } = await this.rec.run({ code: { shape: [n, h, w, 3], data: code }, delta: { shape: [n, h, w, 1], data: plane } });
-        const PW = w * CODEC_FACTOR, PH = h * CODEC_FACTOR;
+        const PW = w * this.contract.factor, PH = h * this.contract.factor;
         idx.forEach((i, k) => {
           const { width, height } = parsed[i].header;
           const px = new Uint8Array(width * height * 3);
@@ -215,12 +213,12 @@ export async function loadCodec(opts: CodecOptions = {}): Promise<Codec> {
   const modelId = opts.modelId ?? DEFAULT_MODEL_ID;
   const [cb, rb] = await Promise.all([readSource(opts.compnet ?? defaultModelUrl('compnet', modelId)), readSource(opts.recnet ?? defaultModelUrl('recnet', modelId))]);
   const comp: Model = loadModel(cb), rec: Model = loadModel(rb);
-  const layout = (comp.metadata.code_layout ?? 'rgb') as CodeLayout;
-  if (!CODE_LAYOUTS.includes(layout)) throw new CodecError(`model declares an unknown code layout "${layout}"`);
+  const contract = contractOf(comp.metadata);
+  if (JSON.stringify(contractOf(rec.metadata)) !== JSON.stringify(contract)) throw new CodecError('CompNet and RecNet declare different codec contracts');
   const backend = typeof opts.backend === 'object' ? opts.backend : await createBackend(opts.backend ?? 'wasm');
   const quality = opts.quality ?? DEFAULT_QUALITY;
-  deltaForQuality(quality);
-  return new Codec(modelId, fnv1a(cb, rb), new Executor(comp, backend), new Executor(rec, backend), quality, opts.maxPixels ?? 4096 * 4096, layout);
+  deltaFor(contract, quality);
+  return new Codec(modelId, fnv1a(cb, rb), new Executor(comp, backend), new Executor(rec, backend), quality, opts.maxPixels ?? 4096 * 4096, contract);
 }
 
 export { CodecError } from './png.ts';

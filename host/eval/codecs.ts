@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Image } from '../image/image.ts';
-import { fnv1a } from '../codec/codec.ts';
+import { fnv1a, FORMAT_VERSION, DEFAULT_MODEL_ID, MODELS, MODEL_REGISTRY } from '../codec/codec.ts';
 
 export interface Codec {
   id: string;
@@ -186,7 +186,8 @@ function facecodecCodec(id: string, modelId: number, name: string, dir?: string)
     get cacheId() {
       if (!cacheId) {
         const file = (k: string) => new Uint8Array(readFileSync(weights(k)));
-        cacheId = `facecodec-${fnv1a(file('compnet'), file('recnet')).toString(16).padStart(8, '0')}`;
+        // The container version is part of the key: a new container changes the bytes, not the pixels.
+        cacheId = `facecodec-c${FORMAT_VERSION}-${fnv1a(file('compnet'), file('recnet')).toString(16).padStart(8, '0')}`;
       }
       return cacheId;
     },
@@ -246,10 +247,9 @@ export const CODECS: Record<string, Codec> = {
   webp: sharpCodec('webp', 'quality (libwebp, effort 4)', [1, 10, 25, 45, 70, 90], (q) => ({ quality: q, effort: 4 }), 'webp'),
   avif: sharpCodec('avif', 'quality (libaom via sharp, effort 2, 4:2:0)', [1, 15, 30, 60, 90], (q) => ({ quality: q, effort: 2, chromaSubsampling: '4:2:0' }), 'avif'),
   jxl: jxlCodec,
-  facecodec: facecodecCodec('facecodec', 3, 'v3'), // the default model
-  'facecodec-v3r': facecodecCodec('facecodec-v3r', 4, 'v3r'),
-  'facecodec-v2': facecodecCodec('facecodec-v2', 2, 'v2'),
-  'facecodec-v1': facecodecCodec('facecodec-v1', 1, 'v1'),
+  // The default model as 'facecodec', and every registered model as 'facecodec-<name>'.
+  facecodec: facecodecCodec('facecodec', DEFAULT_MODEL_ID, MODELS[DEFAULT_MODEL_ID]),
+  ...Object.fromEntries(MODEL_REGISTRY.map((m) => [`facecodec-${m.name}`, facecodecCodec(`facecodec-${m.name}`, m.id, m.name)])),
 };
 
 export function getCodec(id: string): Codec {

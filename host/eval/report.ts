@@ -3,10 +3,11 @@
 import { bdRate, monotoneCurve, pchip } from './metrics.ts';
 import type { Row } from './lfw.ts';
 
-export const CODEC_ORDER = ['none', 'jpeg', 'jpeg2000', 'webp', 'avif', 'jxl', 'facecodec', 'facecodec-v3r', 'facecodec-v2', 'facecodec-v1'];
+/** Rows named <codec>/c1 were measured with the version-1 container (before model v4). */
+export const CODEC_ORDER = ['none', 'jpeg', 'jpeg2000', 'webp', 'avif', 'jxl', 'facecodec', 'facecodec-v3', 'facecodec-v3r', 'facecodec-v2', 'facecodec-v1', 'facecodec-v3/c1', 'facecodec-v3r/c1', 'facecodec-v2/c1', 'facecodec-v1/c1'];
 /** The reconstruction-only twin of the default (joint) model, for the ablation table. */
-export const ABLATION: [string, string] = ['facecodec', 'facecodec-v3r'];
-const COLORS: Record<string, string> = { jpeg: '#d62728', jpeg2000: '#1f77b4', webp: '#2ca02c', avif: '#9467bd', jxl: '#ff7f0e', facecodec: '#000000', 'facecodec-v3r': '#555555', 'facecodec-v2': '#8c564b', 'facecodec-v1': '#bcbd22', none: '#7f7f7f' };
+export const ABLATION: [string, string] = ['facecodec-v3/c1', 'facecodec-v3r/c1'];
+const COLORS: Record<string, string> = { jpeg: '#d62728', jpeg2000: '#1f77b4', webp: '#2ca02c', avif: '#9467bd', jxl: '#ff7f0e', facecodec: '#000000', 'facecodec-v3': '#e377c2', 'facecodec-v3/c1': '#555555', 'facecodec-v3r/c1': '#999999', 'facecodec-v2/c1': '#8c564b', 'facecodec-v1/c1': '#bcbd22', none: '#7f7f7f' };
 /** Earlier and ablation models are drawn dashed so the default model and the baselines stand out. */
 const dashed = (codec: string) => codec.startsWith('facecodec-');
 

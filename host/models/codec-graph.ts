@@ -6,15 +6,26 @@
 //   Starting from a plain thumbnail keeps the compact image looking like the face, and the PNG small.
 //   ~0.16 GFLOP for a 152x152 chip.
 //
-// RecNet   code [N,h,w,3] 0..255 (dequantised), delta [N,h,w,1] (quantisation step / 16, the rate
+// RecNet   code [N,h,w,3] 0..255 (dequantised), delta [N,h,w,1] (quantisation step x RATE_SCALE, the rate
 //   condition) -> image [N,4h,4w,3] 0..255
 //   bilinear x4 upsampling of the code + 64 * g(code, delta), g = conv 48, two residual blocks of 48,
 //   conv + depth_to_space x2 (32 ch), conv 32, conv + depth_to_space x2 (16 ch), conv 3.
 //   ~0.75 GFLOP for a 152x152 chip.
 import type { Graph, GraphNode } from '../format/graph.ts';
 import type { TensorToSave } from '../format/model.ts';
+import type { CodecContract } from '../codec/contract.ts';
+import type { CodeLayout } from '../codec/layout.ts';
 
 export const CODEC_FACTOR = 4;
+/** RecNet's rate input ('delta') is the quantisation step times this. */
+export const RATE_SCALE = 1 / 16;
+/** Quantisation steps the networks are trained over: quality 1's and quality 100's. */
+export const DELTA_RANGE: [number, number] = [128, 2];
+
+/** The contract (host/codec/contract.ts) of networks built here and trained over steps deltaRange. */
+export function codecContract(layout: CodeLayout, delta: [number, number]): CodecContract {
+  return { layout, factor: CODEC_FACTOR, deltaRange: [Math.max(...delta), Math.min(...delta)], rateScale: RATE_SCALE };
+}
 const LEAK = 0.1;
 
 interface Builder {

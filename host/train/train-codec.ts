@@ -7,7 +7,8 @@ import path from 'node:path';
 import { WasmBackend } from '../backends/wasm/index.ts';
 import { loadModel, saveModel, type Model, type TensorToSave } from '../format/model.ts';
 import { parseSafetensors, writeSafetensors, type RawTensor } from '../format/safetensors.ts';
-import { compnetSpec, initParams, recnetSpec, CODEC_FACTOR, type NetSpec } from '../models/codec-graph.ts';
+import { codecContract, compnetSpec, initParams, recnetSpec, CODEC_FACTOR, RATE_SCALE, type NetSpec } from '../models/codec-graph.ts';
+import { contractMetadata } from '../codec/contract.ts';
 import { Adam, learningRate } from './adam.ts';
 import { celebaImages, chipBatch, lfwChips, Rng, sampleBatch, type DataPaths } from './data.ts';
 import { DEFAULT_RECOGNIZER_URL } from '../models/recognizer.ts';
@@ -153,7 +154,7 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
     const code = ca.values.get('code')!;
     const noisy = noisyCode(layout, code, n, h, h, deltas, () => rng.next());
     const plane = new Float32Array(n * h * h);
-    for (let i = 0; i < plane.length; i++) plane[i] = deltas[Math.floor(i / (h * h))] / 16;
+    for (let i = 0; i < plane.length; i++) plane[i] = deltas[Math.floor(i / (h * h))] * RATE_SCALE;
     const ra = await recTape.forward({ code: { shape: [n, h, h, 3], data: noisy.input }, delta: { shape: [n, h, h, 1], data: plane } });
     const out = ra.values.get('image')!;
 
@@ -259,7 +260,7 @@ function freeze(o: TrainOptions, comp: NetSpec, rec: NetSpec, compModel: Model, 
   const last = log[log.length - 1];
   const meta = (model: string) => ({
     model,
-    code_layout: layout,
+    ...contractMetadata(codecContract(layout, o.delta)),
     training: JSON.stringify({ layout, steps: o.steps, batch: o.batch, patch: o.patch, lr: o.lr, delta: o.delta, recognizer_weight: o.recognizerWeight ?? 0, rate_weight: o.rateWeight ?? 0, init: o.init ?? null, seconds: Math.round(last?.seconds ?? 0), final_l1: last?.loss, final_psnr: last?.psnr, final_identity: last?.identity }),
     license: 'trained by the facecodec project on LFW images no test pair references and CelebA (non-commercial research use)',
   });

@@ -2,7 +2,7 @@
 // the g420 closed loop, sample-range checks, and whole files in the g420 layout.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { codeToPlanes, planesToCode, planeSize, FLAG_G420 } from '../../host/codec/layout.ts';
+import { codeToPlanes, planesToCode, planeSize, FLAG_G420, type CodeLayout } from '../../host/codec/layout.ts';
 import { CodecError } from '../../host/codec/png.ts';
 import { loadCodec, parseContainer } from '../../host/codec/codec.ts';
 import { untrainedModels } from './helpers.ts';
@@ -73,7 +73,7 @@ test('a g420 model writes g420 files that decode; a model with an unknown layout
   const out = await g.decode(png);
   assert.equal([out.width, out.height], [37, 22]);
   await assert.not.throws(() => parseContainer(png, 1e7));
-  await loadCodec({ ...untrainedModels(3, 'xyz'), backend: 'wasm' }).then(
+  await loadCodec({ ...untrainedModels(3, 'xyz' as CodeLayout), backend: 'wasm' }).then(
     () => assert.unreachable('unknown layout accepted'),
     (e) => assert.match((e as Error).message, /unknown code layout/),
   );

@@ -1,0 +1,20 @@
+// The one registry of shipped codec models. A file stores its model's id; the weights are
+// weights/compnet-<name>.safetensors and weights/recnet-<name>.safetensors. Id 0 marks files made by
+// an unregistered model (a candidate under evaluation). Everything else a model promises (code
+// layout, factor, quality-to-step map, RecNet's rate input) is in its files (contract.ts).
+export interface ModelEntry {
+  id: number;
+  name: string;
+  about: string;
+}
+
+export const MODEL_REGISTRY: ModelEntry[] = [
+  { id: 1, name: 'v1', about: 'reconstruction only, rgb layout' },
+  { id: 2, name: 'v2', about: 'v1 fine-tuned through the frozen recognizer, rgb layout' },
+  { id: 3, name: 'v3', about: 'v3r fine-tuned through the frozen recognizer, g420 layout' },
+  { id: 4, name: 'v3r', about: "v1 fine-tuned for reconstruction in the g420 layout (v3's ablation twin)" },
+];
+
+/** Model id -> name. */
+export const MODELS: Record<number, string> = Object.fromEntries(MODEL_REGISTRY.map((m) => [m.id, m.name]));
+export const DEFAULT_MODEL_ID = 3;

@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { BackendName } from '../backends/index.ts';
 import { args, type Usage } from './args.ts';
-import { loadCodec, parseContainer, MODELS, DEFAULT_MODEL_ID, type Codec } from '../codec/codec.ts';
+import { loadCodec, parseContainer, MODELS, DEFAULT_MODEL_ID, EFFORT_ITERATIONS, type Codec } from '../codec/codec.ts';
 import { decodeImage, encodePng, sniffFormat } from '../image/codecs.ts';
 import type { Image } from '../image/image.ts';
 import { distance, loadRecognizer, SAME_PERSON_THRESHOLD } from '../models/recognizer.ts';
@@ -41,16 +41,21 @@ function codecsByModel(backend: BackendName): (id: number) => Promise<Codec> {
 }
 
 export async function encodeCmd(argv: string[], Usage: Usage): Promise<number> {
-  const { values, positionals } = args(argv, { quality: { type: 'string', short: 'q', default: '50' }, out: { type: 'string', short: 'o' }, backend: { type: 'string', default: 'wasm' }, model: { type: 'string', default: MODELS[DEFAULT_MODEL_ID] } }, Usage);
-  if (positionals.length !== 1 || !values.out) throw new Usage(`usage: facecodec encode <in.jpg|png> [-q 1..100] [--model ${Object.values(MODELS).join('|')}] -o out.png`);
-  const quality = Number(values.quality);
+  const { values, positionals } = args(
+    argv,
+    { quality: { type: 'string', short: 'q', default: '50' }, effort: { type: 'string', default: '0' }, out: { type: 'string', short: 'o' }, backend: { type: 'string', default: 'wasm' }, model: { type: 'string', default: MODELS[DEFAULT_MODEL_ID] } },
+    Usage,
+  );
+  if (positionals.length !== 1 || !values.out) throw new Usage(`usage: facecodec encode <in.jpg|png> [-q 1..100] [--effort 0..${EFFORT_ITERATIONS.length - 1}] [--model ${Object.values(MODELS).join('|')}] -o out.png`);
+  const quality = Number(values.quality), effort = Number(values.effort);
+  if (!Number.isInteger(effort) || effort < 0 || effort >= EFFORT_ITERATIONS.length) throw new Usage(`--effort must be an integer 0..${EFFORT_ITERATIONS.length - 1}`);
   const file = positionals[0];
   const id = modelId(values.model as string, Usage);
   const image = await withFile(file, async () => decodeImage(await readBytes(file)));
   const codec = await loadCodec({ backend: values.backend as BackendName, modelId: id });
-  const png = await codec.encode(image, { quality });
+  const png = await codec.encode(image, { quality, effort });
   await writeFile(values.out as string, png);
-  console.log(`${values.out}: ${png.length} bytes, ${((png.length * 8) / (image.width * image.height)).toFixed(3)} bpp (${image.width}x${image.height}, quality ${quality})`);
+  console.log(`${values.out}: ${png.length} bytes, ${((png.length * 8) / (image.width * image.height)).toFixed(3)} bpp (${image.width}x${image.height}, quality ${quality}${effort ? `, effort ${effort}` : ''})`);
   return 0;
 }
 

@@ -15,7 +15,7 @@ const USAGE = `facecodec <command> [options]
 Commands:
   demo                         the whole path on the bundled sample faces: encode at several qualities, decode,
                                print bytes, bpp, PSNR and the recognizer distance original <-> restored
-  encode <image> -o out.png    compress a face chip to a facecodec PNG [-q 1..100, default 50] [--backend]
+  encode <image> -o out.png    compress a face chip to a facecodec PNG [-q 1..100, default 50] [--effort 0..3] [--backend]
   decode <file.png> -o chip.png   restore the chip [--backend]
   info <file.png...>           model, quality, size, bytes, bpp of facecodec PNGs [--json]
   compare <a> <b>              recognizer distance and same/different verdict (facecodec PNGs are restored first)

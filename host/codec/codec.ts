@@ -18,10 +18,13 @@ import { decodeHeader, encodeHeader, hashMatches, HEADER_CHUNK, type Header } fr
 import { bitDepthFor, codeToPlanes, layoutOf, maxSample, planeRects, planesToCode, planeSize, type CodeLayout } from './layout.ts';
 import { contractOf, deltaFor, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
 import { MODELS, DEFAULT_MODEL_ID } from './models.ts';
+import { CodeRefiner, EFFORT_ITERATIONS } from './effort.ts';
+import { DEFAULT_RECOGNIZER_URL } from '../models/recognizer.ts';
 
 export { MODELS, MODEL_REGISTRY, DEFAULT_MODEL_ID } from './models.ts';
 export { contractOf, deltaFor, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
 export const DEFAULT_QUALITY = 50;
+export { EFFORT_ITERATIONS } from './effort.ts';
 
 /** Quantisation step for a quality 1..100 under a contract (default: that of models v1 to v3r). */
 export const deltaForQuality = (quality: number, contract: Pick<CodecContract, 'deltaRange'> = LEGACY_CONTRACT) => deltaFor(contract, quality);
@@ -78,6 +81,18 @@ export interface CodecOptions {
   recnet?: ModelSource;
   /** Largest image encode accepts and decode will restore (default 4096 x 4096). */
   maxPixels?: number;
+  /** The recognizer's weights for encode effort > 0 (default: the bundled dlib model). */
+  recognizer?: ModelSource;
+}
+
+export interface EncodeOptions {
+  /** 1..100 (default: the codec's quality). */
+  quality?: number;
+  /**
+   * 0 (default): CompNet's code as it is. 1..3: the code refined by gradient descent through RecNet
+   * and the recognizer for EFFORT_ITERATIONS[effort] iterations (effort.ts); slower, same decoder.
+   */
+  effort?: number;
 }
 
 export class Codec {
@@ -90,7 +105,17 @@ export class Codec {
     readonly maxPixels: number,
     /** What the networks were trained for: code layout, factor, quality-to-step map, rate input. */
     readonly contract: CodecContract = LEGACY_CONTRACT,
+    /** For encode effort > 0: RecNet's model and the recognizer's weights (loaded when first needed). */
+    private effortParts?: { rec: Model; recognizer?: ModelSource },
   ) {}
+
+  private refiner?: Promise<CodeRefiner>;
+
+  private getRefiner(): Promise<CodeRefiner> {
+    if (!this.effortParts) throw new CodecError('this codec was built without its RecNet model: encode effort must be 0');
+    const { rec, recognizer } = this.effortParts;
+    return (this.refiner ??= readSource(recognizer ?? DEFAULT_RECOGNIZER_URL).then((bytes) => new CodeRefiner(rec, loadModel(bytes), this.comp.backend, this.contract)));
+  }
 
   get layout(): CodeLayout {
     return this.contract.layout;
@@ -101,13 +126,15 @@ export class Codec {
   }
 
   /** PNG bytes for one image (any size; gray/RGB/RGBA, alpha ignored). */
-  async encode(image: Image, opts: { quality?: number } = {}): Promise<Uint8Array> {
+  async encode(image: Image, opts: EncodeOptions = {}): Promise<Uint8Array> {
     return (await this.encodeBatch([image], opts))[0];
   }
 
   /** Images of equal size run through CompNet as one batch. */
-  async encodeBatch(images: Image[], opts: { quality?: number } = {}): Promise<Uint8Array[]> {
+  async encodeBatch(images: Image[], opts: EncodeOptions = {}): Promise<Uint8Array[]> {
     const quality = opts.quality ?? this.quality;
+    const effort = opts.effort ?? 0;
+    if (!Number.isInteger(effort) || effort < 0 || effort >= EFFORT_ITERATIONS.length) throw new CodecError(`effort must be an integer 0..${EFFORT_ITERATIONS.length - 1}, got ${effort}`);
     const delta = deltaFor(this.contract, quality);
     const { factor } = this.contract;
     if (images.length === 0) return [];
@@ -122,11 +149,13 @@ export class Codec {
     const PH = h * factor, PW = w * factor;
     const batch = new Float32Array(images.length * PH * PW * 3);
     images.forEach((img, k) => padEdge(toRgbFloat(img), W, H, PW, PH, batch, k * PH * PW * 3));
-    const { code } = await this.comp.run({ image: { shape: [images.length, PH, PW, 3], data: batch } });
+    const { code: raw } = await this.comp.run({ image: { shape: [images.length, PH, PW, 3], data: batch } });
+    const iterations = EFFORT_ITERATIONS[effort];
+    const code = iterations ? (await (await this.getRefiner()).refine({ code: raw.data, images: batch, width: W, height: H, n: images.length, h, w, delta, iterations })).code : raw.data;
     const n = h * w;
     return images.map((_, k) => {
       let best: Uint8Array | undefined;
-      for (const planes of codeToPlanes(this.layout, code.data.subarray(k * n * 3, (k + 1) * n * 3), h, w, delta)) {
+      for (const planes of codeToPlanes(this.layout, code.subarray(k * n * 3, (k + 1) * n * 3), h, w, delta)) {
         const header = encodeHeader({ flags: planes.flags, modelId: this.modelId, weightsHash: this.weightsHash, quality, width: W, height: H });
         const depths = [...new Set([bitDepthFor(planes.maxSample), 8])];
         const images = depths.map((depth) => ({ width: planes.width, height: planes.height, depth, samples: planes.samples }));
@@ -187,6 +216,7 @@ export class Codec {
   dispose(): void {
     this.comp.dispose();
     this.rec.dispose();
+    this.refiner?.then((r) => r.dispose());
   }
 }
 
@@ -218,7 +248,7 @@ export async function loadCodec(opts: CodecOptions = {}): Promise<Codec> {
   const backend = typeof opts.backend === 'object' ? opts.backend : await createBackend(opts.backend ?? 'wasm');
   const quality = opts.quality ?? DEFAULT_QUALITY;
   deltaFor(contract, quality);
-  return new Codec(modelId, fnv1a(cb, rb), new Executor(comp, backend), new Executor(rec, backend), quality, opts.maxPixels ?? 4096 * 4096, contract);
+  return new Codec(modelId, fnv1a(cb, rb), new Executor(comp, backend), new Executor(rec, backend), quality, opts.maxPixels ?? 4096 * 4096, contract, { rec, recognizer: opts.recognizer });
 }
 
 export { CodecError } from './png.ts';

@@ -14,7 +14,7 @@ import { readSource, type ModelSource } from '../format/source.ts';
 import { assetUrl } from '../format/assets.ts';
 import { checkImage, toRgbFloat, type Image } from '../image/image.ts';
 import { CODEC_FACTOR } from '../models/codec-graph.ts';
-import { CodecError, readPng, writePng, type GrayImage } from './png.ts';
+import { CodecError, DEFAULT_READ_LIMITS, readPng, writePng, type GrayImage } from './png.ts';
 import { bitDepthFor, codeToPlanes, layoutOf, maxSample, planesToCode, planeSize, CODE_LAYOUTS, FLAG_DECORRELATED, FLAG_G420, type CodeLayout } from './layout.ts';
 
 export const FORMAT_VERSION = 1;
@@ -87,9 +87,23 @@ export function fnv1a(...parts: Uint8Array[]): number {
   return h >>> 0;
 }
 
+/** What decoding refuses before doing the work; each has a safe default. */
+export interface DecodeLimits {
+  /** Largest restored image, width x height (default 4096 x 4096). */
+  maxPixels?: number;
+  /** Longest file (default 64 MiB). */
+  maxFileBytes?: number;
+  /** Most PNG chunks, IHDR and IEND included (default 4096). */
+  maxChunks?: number;
+}
+
+export const DEFAULT_MAX_PIXELS = 4096 * 4096;
+
 /** Reads only the container: header, the stored image and the compact code [h, w, 3], without running a network. */
-export function parseContainer(bytes: Uint8Array, maxPixels: number): { header: Header; image: GrayImage; code: Float32Array; h: number; w: number; depth: number; layout: CodeLayout } {
-  const { image, chunks } = readPng(bytes, { maxSamples: 3 * Math.ceil(maxPixels / (CODEC_FACTOR * CODEC_FACTOR)) + 3 * 4096 });
+export function parseContainer(bytes: Uint8Array, limits: DecodeLimits | number = {}): { header: Header; image: GrayImage; code: Float32Array; h: number; w: number; depth: number; layout: CodeLayout } {
+  const { maxPixels = DEFAULT_MAX_PIXELS, maxFileBytes, maxChunks } = typeof limits === 'number' ? { maxPixels: limits } : limits;
+  const maxSamples = 3 * Math.ceil(maxPixels / (CODEC_FACTOR * CODEC_FACTOR)) + 3 * 4096;
+  const { image, chunks } = readPng(bytes, { maxSamples, maxFileBytes, maxChunks });
   const hd = chunks.filter((c) => c.type === HEADER_CHUNK);
   if (hd.length === 0) throw new CodecError(`not a facecodec PNG: no ${HEADER_CHUNK} chunk`);
   if (hd.length > 1) throw new CodecError(`corrupt facecodec PNG: ${hd.length} ${HEADER_CHUNK} chunks`);
@@ -120,6 +134,10 @@ export interface CodecOptions {
   recnet?: ModelSource;
   /** Largest image encode accepts and decode will restore (default 4096 x 4096). */
   maxPixels?: number;
+  /** Longest file decode reads (default 64 MiB). */
+  maxFileBytes?: number;
+  /** Most PNG chunks decode reads (default 4096). */
+  maxChunks?: number;
 }
 
 export class Codec {
@@ -132,6 +150,8 @@ export class Codec {
     readonly maxPixels: number,
     /** How the code is laid out in the PNG: the layout the networks were trained with. */
     readonly layout: CodeLayout = 'rgb',
+    /** Limits decode applies unless a call gives its own. */
+    readonly limits: DecodeLimits = {},
   ) {}
 
   get backend(): string {
@@ -174,15 +194,16 @@ export class Codec {
     });
   }
 
-  /** Restores the face chip from facecodec PNG bytes. */
-  async decode(bytes: Uint8Array): Promise<Image & { data: Uint8Array }> {
-    return (await this.decodeBatch([bytes]))[0];
+  /** Restores the face chip from facecodec PNG bytes; `limits` override the codec's for this call. */
+  async decode(bytes: Uint8Array, limits: DecodeLimits = {}): Promise<Image & { data: Uint8Array }> {
+    return (await this.decodeBatch([bytes], limits))[0];
   }
 
   /** Restores several files; those with equal code sizes go through RecNet together (8 at a time). */
-  async decodeBatch(files: Uint8Array[]): Promise<Array<Image & { data: Uint8Array }>> {
+  async decodeBatch(files: Uint8Array[], limits: DecodeLimits = {}): Promise<Array<Image & { data: Uint8Array }>> {
+    const lim = { maxPixels: this.maxPixels, ...this.limits, ...limits };
     const parsed = files.map((bytes) => {
-      const c = parseContainer(bytes, this.maxPixels);
+      const c = parseContainer(bytes, lim);
       const { header } = c;
       if (header.modelId !== this.modelId) throw new CodecError(`file was made by model ${MODELS[header.modelId] ?? `#${header.modelId}`} but this codec has ${MODELS[this.modelId]}`);
       if (header.weightsHash !== this.weightsHash) throw new CodecError(`file was made with different weights (hash ${hex(header.weightsHash)}, loaded ${hex(this.weightsHash)})`);
@@ -255,7 +276,10 @@ export async function loadCodec(opts: CodecOptions = {}): Promise<Codec> {
   const backend = typeof opts.backend === 'object' ? opts.backend : await createBackend(opts.backend ?? 'wasm');
   const quality = opts.quality ?? DEFAULT_QUALITY;
   deltaForQuality(quality);
-  return new Codec(modelId, fnv1a(cb, rb), new Executor(comp, backend), new Executor(rec, backend), quality, opts.maxPixels ?? 4096 * 4096, layout);
+  return new Codec(modelId, fnv1a(cb, rb), new Executor(comp, backend), new Executor(rec, backend), quality, opts.maxPixels ?? DEFAULT_MAX_PIXELS, layout, {
+    maxFileBytes: opts.maxFileBytes ?? DEFAULT_READ_LIMITS.maxFileBytes,
+    maxChunks: opts.maxChunks ?? DEFAULT_READ_LIMITS.maxChunks,
+  });
 }
 
 export { CodecError } from './png.ts';

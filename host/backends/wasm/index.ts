@@ -21,6 +21,9 @@ export interface WasmOptions {
   minParallelCost?: number;
 }
 
+/** Bytes of [..., C] padded to [..., ceil(C/4)*4] floats. */
+const packedBytes = (data: Float32Array, c: number) => (data.length / c) * Math.ceil(c / 4) * 4 * 4;
+
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
   readonly fuse = true;
@@ -66,21 +69,26 @@ export class WasmBackend implements Backend {
     return p;
   }
 
-  /** [..., C] padded to [..., C4] with zeros, copied once per (data, C). */
+  /** [..., C] padded to [..., C4] with zeros, copied once per (data, C): model weights, kept for the backend's life. */
   private packedPtr(data: Float32Array, c: number): number {
     let byDim = this.packedCache.get(data);
     if (!byDim) this.packedCache.set(data, (byDim = new Map()));
     let p = byDim.get(c);
-    if (p === undefined) {
-      const c4 = Math.ceil(c / 4) * 4;
-      const rows = data.length / c;
-      p = this.mem.alloc(rows * c4 * 4);
-      const dst = this.mem.f32(p, rows * c4);
-      dst.fill(0);
-      for (let r = 0; r < rows; r++) dst.set(data.subarray(r * c, (r + 1) * c), r * c4);
-      byDim.set(c, p);
-    }
+    if (p === undefined) byDim.set(c, (p = this.packInto(this.mem.alloc(packedBytes(data, c)), data, c)));
     return p;
+  }
+
+  private packInto(p: number, data: Float32Array, c: number): number {
+    const c4 = Math.ceil(c / 4) * 4, rows = data.length / c;
+    const dst = this.mem.f32(p, rows * c4);
+    dst.fill(0);
+    for (let r = 0; r < rows; r++) dst.set(data.subarray(r * c, (r + 1) * c), r * c4);
+    return p;
+  }
+
+  /** Bytes of wasm linear memory (it only grows; flat over many plans when arenas and plan constants are reused). */
+  get memoryBytes(): number {
+    return this.mem.memory.buffer.byteLength;
   }
 
   bind(plan: Plan): BoundPlan {
@@ -89,9 +97,22 @@ export class WasmBackend implements Backend {
     const arena = mem.alloc(arenaBytes);
     let zeroPtr = 0, zeroFloats = 0;
     const extra: Array<[number, number]> = [];
+    // Model weights are packed once per backend; constants the plan made (fused epilogue scale/shift,
+    // identity vectors) are new arrays per plan, so they are packed per binding and freed with it.
+    const modelArrays = new Set(plan.steps.flatMap((s) => s.inputs.filter((t) => t.kind === 'weight' && t.data).map((t) => t.data!)));
+    const planPacked = new Map<Float32Array, number>();
+    const packPlanConstant = (d: Float32Array, c: number) => {
+      let p = planPacked.get(d);
+      if (p === undefined) {
+        const bytes = packedBytes(d, c);
+        planPacked.set(d, (p = this.packInto(mem.alloc(bytes), d, c)));
+        extra.push([p, bytes]);
+      }
+      return p;
+    };
     const addr = {
       ptr: (t: PlannedTensor) => (t.kind === 'weight' ? this.weightPtr(t.data!) : arena + t.offset * 4),
-      packed: (d: Float32Array, c: number) => this.packedPtr(d, c),
+      packed: (d: Float32Array, c: number) => (modelArrays.has(d) ? this.packedPtr(d, c) : packPlanConstant(d, c)),
       zeros: (n: number) => {
         if (n > zeroFloats) {
           zeroFloats = n;

@@ -100,7 +100,7 @@ test('loadModel: header edits (dtypes, shapes, offsets, graph references, ops, a
       const body = cut < 0 ? data.subarray(0, data.length + cut) : cut > 4 ? new Uint8Array([...data, ...new Uint8Array(cut)]) : data;
       loadAndPlan(fileWith(h, body));
     }),
-    400,
+    1000,
   );
 });
 
@@ -113,7 +113,7 @@ test('loadModel: raw byte flips, truncations and header-length lies give FormatE
       if (len !== null && f.length >= 8) new DataView(f.buffer).setBigUint64(0, len, true);
       loadAndPlan(f);
     }),
-    300,
+    600,
   );
 });
 

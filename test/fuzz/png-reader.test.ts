@@ -18,6 +18,16 @@ const acceptable = (s: PngSpec) =>
   s.excess === 0 && s.color === 0 && s.depth <= 8 && s.methods.every((m) => m === 0) &&
   Array.from({ length: s.height }, (_, y) => s.raw[y * (s.raw.length / s.height)]).every((f) => f <= 4);
 
+/** pngjs's reading of a file, or undefined where pngjs refuses a malformed ancillary chunk we skip (a gAMA not 4 bytes long). */
+function pngjs(bytes: Uint8Array, spec: PngSpec) {
+  try {
+    return PNG.sync.read(Buffer.from(bytes));
+  } catch (e) {
+    if (spec.extra.some((c) => c.type === 'gAMA' && c.data.length !== 4)) return undefined;
+    throw e;
+  }
+}
+
 test('readPng: any mutated grayscale PNG gives CodecError or an image of the declared size', () => {
   check(
     'readPng',
@@ -32,12 +42,13 @@ test('readPng: any mutated grayscale PNG gives CodecError or an image of the dec
       if (m.kind === 'none') {
         assert.ok(acceptable(spec), 'accepted a file it should refuse');
         assert.equal([width, height], [spec.width, spec.height]);
-        const std = PNG.sync.read(Buffer.from(bytes));
+        const std = pngjs(bytes, spec);
+        if (!std) return;
         const scale = 255 / (2 ** depth - 1);
         for (let i = 0; i < samples.length; i++) if (Math.round(samples[i] * scale) !== std.data[i * 4]) assert.unreachable(`sample ${i} differs from pngjs`);
       }
     }),
-    400,
+    1000,
   );
 });
 
@@ -50,7 +61,7 @@ test('readPng: every valid file is accepted; every excess or shortfall of image 
       const out = only([CodecError], () => readPng(bytes, { maxSamples: 4096 }));
       assert.is(!!out, ok, `${ok ? 'refused' : 'accepted'}: ${spec.width}x${spec.height} depth ${spec.depth} excess ${spec.excess}`);
     }),
-    300,
+    600,
   );
 });
 

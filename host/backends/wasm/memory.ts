@@ -18,10 +18,13 @@ export class LinearMemory {
 
   constructor(readonly memory: WebAssembly.Memory) {}
 
-  /** 64-byte aligned block of at least `bytes`. */
+  /** 64-byte aligned block of at least `bytes`: the best-fitting free block, else new space at the top. */
   alloc(bytes: number): number {
     const size = Math.ceil(Math.max(bytes, 1) / 64) * 64;
-    const i = this.free.findIndex((b) => b.bytes >= size);
+    let i = -1; // best fit: the smallest free block that holds it (keeps large blocks for large arenas)
+    this.free.forEach((b, k) => {
+      if (b.bytes >= size && (i < 0 || b.bytes < this.free[i].bytes)) i = k;
+    });
     if (i >= 0) {
       const b = this.free[i];
       const ptr = b.ptr;

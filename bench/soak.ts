@@ -2,7 +2,8 @@
 // sample chips (qualities cycling 1..100), then M different image sizes twice (the second pass in
 // reverse order, so every plan is made again). Reports RSS, V8 heap, array buffers and the wasm linear
 // memory after warm-up and at checkpoints; "flat" means no growth after warm-up.
-// Run: node --expose-gc --import tsx bench/soak.ts [--pairs 10000] [--sizes 200] [--out bench/results/soak]
+// Run: node --expose-gc --import tsx bench/soak.ts [--pairs 10000] [--sizes 200] [--passes 2] [--out bench/results/soak]
+// (--summarize FILE.json prints the table of a saved run).
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,7 +12,12 @@ import { WasmBackend } from '../host/backends/wasm/index.ts';
 import { decodeImage } from '../host/image/codecs.ts';
 import { resizeRgb, toRgbFloat, type Image } from '../host/image/image.ts';
 
-const { values } = parseArgs({ options: { pairs: { type: 'string', default: '10000' }, sizes: { type: 'string', default: '200' }, warmup: { type: 'string', default: '200' }, passes: { type: 'string', default: '2' }, out: { type: 'string' } } });
+const { values } = parseArgs({ options: { pairs: { type: 'string', default: '10000' }, sizes: { type: 'string', default: '200' }, warmup: { type: 'string', default: '200' }, passes: { type: 'string', default: '2' }, summarize: { type: 'string' }, out: { type: 'string' } } });
+if (values.summarize) {
+  const r = JSON.parse(readFileSync(values.summarize, 'utf8'));
+  console.log(summarize({ passes: 2, threads: 2, gc: true, ...r }));
+  process.exit(0);
+}
 const pairs = Number(values.pairs), nSizes = Number(values.sizes), warmup = Math.min(Number(values.warmup), pairs);
 const dir = path.join(import.meta.dirname, '../samples');
 const chips = readdirSync(dir).filter((f) => f.endsWith('.png')).map((f) => decodeImage(readFileSync(path.join(dir, f))));
@@ -57,27 +63,36 @@ for (let pass = 1; pass <= Number(values.passes); pass++) {
 codec.dispose();
 backend.dispose();
 
-const warm = samples.find((s) => s.phase.includes('warm-up')) ?? samples[0];
-const endPairs = samples.filter((s) => s.phase === 'pairs').at(-1) ?? warm;
-const pass1 = samples.filter((s) => s.phase === 'sizes pass 1').at(-1)!, pass2 = samples.filter((s) => s.phase === 'sizes pass 2').at(-1)!;
-const maxOf = (k: keyof Sample, ph: (s: Sample) => boolean) => Math.max(...samples.filter(ph).map((s) => s[k] as number));
-const summary = [
-  `# Memory soak (bench/soak.ts)`,
-  ``,
-  `Command: \`node --expose-gc --import tsx bench/soak.ts --pairs ${pairs} --sizes ${nSizes}\` (wasm backend, ${backend.threads} threads, model v3; gc before each reading${gc ? '' : ' NOT available: run with --expose-gc'}).`,
-  ``,
-  `| phase | reading | RSS MB | V8 heap MB | array buffers MB | wasm memory MB |`,
-  `|---|---|---|---|---|---|`,
-  `| ${pairs} encode+decode pairs | after ${warmup} (warm-up) | ${warm.rss_mb} | ${warm.heap_mb} | ${warm.array_buffers_mb} | ${warm.wasm_mb} |`,
-  `| | after ${endPairs.done} | ${endPairs.rss_mb} | ${endPairs.heap_mb} | ${endPairs.array_buffers_mb} | ${endPairs.wasm_mb} |`,
-  `| | max after warm-up | ${maxOf('rss_mb', (s) => s.phase === 'pairs')} | ${maxOf('heap_mb', (s) => s.phase === 'pairs')} | ${maxOf('array_buffers_mb', (s) => s.phase === 'pairs')} | ${maxOf('wasm_mb', (s) => s.phase === 'pairs')} |`,
-  `| ${nSizes} image sizes (48..258 px a side) | after pass 1 | ${pass1.rss_mb} | ${pass1.heap_mb} | ${pass1.array_buffers_mb} | ${pass1.wasm_mb} |`,
-  `| | after pass 2 (same sizes, reverse order) | ${pass2.rss_mb} | ${pass2.heap_mb} | ${pass2.array_buffers_mb} | ${pass2.wasm_mb} |`,
-  ``,
-  `Total ${samples.at(-1)!.s} s on a 2-core machine shared with other jobs. Every reading: \`${values.out ?? '(no --out)'}.json\`.`,
-].join('\n');
+const passes = Number(values.passes);
+const summary = summarize({ pairs, sizes: nSizes, warmup, passes, threads: backend.threads, gc: !!gc, samples });
 console.log(summary);
 if (values.out) {
   writeFileSync(`${values.out}.md`, summary + '\n');
-  writeFileSync(`${values.out}.json`, JSON.stringify({ pairs, sizes: nSizes, warmup, samples }, null, 1) + '\n');
+  writeFileSync(`${values.out}.json`, JSON.stringify({ pairs, sizes: nSizes, warmup, passes, threads: backend.threads, gc: !!gc, samples }, null, 1) + '\n');
+}
+
+/** The markdown table of a run (also: --summarize FILE.json re-renders a saved run). */
+function summarize(r: { pairs: number; sizes: number; warmup: number; passes: number; threads: number; gc: boolean; samples: Sample[] }): string {
+  const S = r.samples;
+  const row = (label: string, reading: string, x: Sample) => `| ${label} | ${reading} | ${x.rss_mb} | ${x.heap_mb} | ${x.array_buffers_mb} | ${x.wasm_mb} |`;
+  const warm = S.find((x) => x.phase.includes('warm-up')) ?? S[0];
+  const pairRows = S.filter((x) => x.phase === 'pairs');
+  const max = (k: keyof Sample, xs: Sample[]) => Math.max(...xs.map((x) => x[k] as number));
+  const lines = [
+    `# Memory soak (bench/soak.ts)`,
+    ``,
+    `Command: \`node --expose-gc --import tsx bench/soak.ts --pairs ${r.pairs} --sizes ${r.sizes} --passes ${r.passes} --warmup ${r.warmup}\` (wasm backend, ${r.threads} threads, model v3; ${r.gc ? 'gc before each reading' : 'NO gc before readings: run with --expose-gc'}).`,
+    ``,
+    `| phase | reading | RSS MB | V8 heap MB | array buffers MB | wasm memory MB |`,
+    `|---|---|---|---|---|---|`,
+    row(`${r.pairs} encode+decode pairs`, `after ${warm.done} (warm-up)`, warm),
+    row('', `after ${pairRows.at(-1)?.done}`, pairRows.at(-1) ?? warm),
+    `| | max after warm-up | ${max('rss_mb', pairRows)} | ${max('heap_mb', pairRows)} | ${max('array_buffers_mb', pairRows)} | ${max('wasm_mb', pairRows)} |`,
+  ];
+  for (let p = 1; p <= r.passes; p++) {
+    const xs = S.filter((x) => x.phase === `sizes pass ${p}`);
+    lines.push(row(p === 1 ? `${r.sizes} image sizes (48..258 px a side), ${r.passes} passes` : '', `after pass ${p}${p % 2 ? '' : ' (reverse order)'}; max in pass: RSS ${max('rss_mb', xs)}, wasm ${max('wasm_mb', xs)}`, xs.at(-1)!));
+  }
+  lines.push('', `Total ${S.at(-1)!.s} s on a 2-core machine shared with other jobs; every reading in the .json next to this file.`);
+  return lines.join('\n');
 }

@@ -11,6 +11,7 @@ export interface RawChunk {
   data: Uint8Array;
 }
 
+/** One chunk with its CRC; written here rather than borrowed from png.ts's writer, so a writer bug cannot hide a reader bug. */
 export function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
   const dv = new DataView(out.buffer);

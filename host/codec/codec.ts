@@ -13,7 +13,7 @@ import { loadModel, type Model } from '../format/model.ts';
 import { readSource, type ModelSource } from '../format/source.ts';
 import { assetUrl } from '../format/assets.ts';
 import { checkImage, toRgbFloat, type Image } from '../image/image.ts';
-import { CodecError, readPng, writePng, type GrayImage } from './png.ts';
+import { CodecError, DEFAULT_READ_LIMITS, readPng, writePng, type GrayImage } from './png.ts';
 import { decodeHeader, encodeHeader, hashMatches, HEADER_CHUNK, type Header } from './header.ts';
 import { bitDepthFor, codeToPlanes, layoutOf, maxSample, planeRects, planesToCode, planeSize, type CodeLayout } from './layout.ts';
 import { contractOf, deltaFor, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
@@ -43,14 +43,28 @@ export function fnv1a(...parts: Uint8Array[]): number {
   return h >>> 0;
 }
 
+/** What decoding refuses before doing the work; each has a safe default. */
+export interface DecodeLimits {
+  /** Largest restored image, width x height (default 4096 x 4096). */
+  maxPixels?: number;
+  /** Longest file (default 64 MiB). */
+  maxFileBytes?: number;
+  /** Most PNG chunks, IHDR and IEND included (default 4096). */
+  maxChunks?: number;
+}
+
+export const DEFAULT_MAX_PIXELS = 4096 * 4096;
+
 /** Reads only the container: header, the stored image and the compact code [h, w, 3], without running a network. */
 export function parseContainer(
   bytes: Uint8Array,
-  maxPixels: number,
+  limits: DecodeLimits | number = {},
   contract: Pick<CodecContract, 'factor' | 'deltaRange'> = LEGACY_CONTRACT,
 ): { header: Header; image: GrayImage; code: Float32Array; h: number; w: number; depth: number; layout: CodeLayout } {
+  const { maxPixels = DEFAULT_MAX_PIXELS, maxFileBytes, maxChunks } = typeof limits === 'number' ? { maxPixels: limits } : limits;
   const { factor } = contract;
-  const { image, chunks } = readPng(bytes, { maxSamples: 3 * Math.ceil(maxPixels / (factor * factor)) + 3 * 4096 });
+  const maxSamples = 3 * Math.ceil(maxPixels / (factor * factor)) + 3 * 4096;
+  const { image, chunks } = readPng(bytes, { maxSamples, maxFileBytes, maxChunks });
   const hd = chunks.filter((c) => c.type === HEADER_CHUNK);
   if (hd.length === 0) throw new CodecError(`not a facecodec PNG: no ${HEADER_CHUNK} chunk`);
   if (hd.length > 1) throw new CodecError(`corrupt facecodec PNG: ${hd.length} ${HEADER_CHUNK} chunks`);
@@ -83,6 +97,10 @@ export interface CodecOptions {
   maxPixels?: number;
   /** The recognizer's weights for encode effort > 0 (default: the bundled dlib model). */
   recognizer?: ModelSource;
+  /** Longest file decode reads (default 64 MiB). */
+  maxFileBytes?: number;
+  /** Most PNG chunks decode reads (default 4096). */
+  maxChunks?: number;
 }
 
 export interface EncodeOptions {
@@ -105,6 +123,8 @@ export class Codec {
     readonly maxPixels: number,
     /** What the networks were trained for: code layout, factor, quality-to-step map, rate input. */
     readonly contract: CodecContract = LEGACY_CONTRACT,
+    /** Limits decode applies unless a call gives its own. */
+    readonly limits: DecodeLimits = {},
     /** For encode effort > 0: RecNet's model and the recognizer's weights (loaded when first needed). */
     private effortParts?: { rec: Model; recognizer?: ModelSource },
   ) {}
@@ -166,15 +186,16 @@ export class Codec {
     });
   }
 
-  /** Restores the face chip from facecodec PNG bytes. */
-  async decode(bytes: Uint8Array): Promise<Image & { data: Uint8Array }> {
-    return (await this.decodeBatch([bytes]))[0];
+  /** Restores the face chip from facecodec PNG bytes; `limits` override the codec's for this call. */
+  async decode(bytes: Uint8Array, limits: DecodeLimits = {}): Promise<Image & { data: Uint8Array }> {
+    return (await this.decodeBatch([bytes], limits))[0];
   }
 
   /** Restores several files; those with equal code sizes go through RecNet together (8 at a time). */
-  async decodeBatch(files: Uint8Array[]): Promise<Array<Image & { data: Uint8Array }>> {
+  async decodeBatch(files: Uint8Array[], limits: DecodeLimits = {}): Promise<Array<Image & { data: Uint8Array }>> {
+    const lim = { maxPixels: this.maxPixels, ...this.limits, ...limits };
     const parsed = files.map((bytes) => {
-      const c = parseContainer(bytes, this.maxPixels, this.contract);
+      const c = parseContainer(bytes, lim, this.contract);
       const { header } = c;
       if (header.modelId !== this.modelId) throw new CodecError(`file was made by model ${MODELS[header.modelId] ?? `#${header.modelId}`} but this codec has ${MODELS[this.modelId]}`);
       if (!hashMatches(header, this.weightsHash)) throw new CodecError(`file was made with different weights (hash ${hex(header.weightsHash)}, loaded ${hex(this.weightsHash)})`);
@@ -248,7 +269,8 @@ export async function loadCodec(opts: CodecOptions = {}): Promise<Codec> {
   const backend = typeof opts.backend === 'object' ? opts.backend : await createBackend(opts.backend ?? 'wasm');
   const quality = opts.quality ?? DEFAULT_QUALITY;
   deltaFor(contract, quality);
-  return new Codec(modelId, fnv1a(cb, rb), new Executor(comp, backend), new Executor(rec, backend), quality, opts.maxPixels ?? 4096 * 4096, contract, { rec, recognizer: opts.recognizer });
+  const limits = { maxFileBytes: opts.maxFileBytes ?? DEFAULT_READ_LIMITS.maxFileBytes, maxChunks: opts.maxChunks ?? DEFAULT_READ_LIMITS.maxChunks };
+  return new Codec(modelId, fnv1a(cb, rb), new Executor(comp, backend), new Executor(rec, backend), quality, opts.maxPixels ?? DEFAULT_MAX_PIXELS, contract, limits, { rec, recognizer: opts.recognizer });
 }
 
 export { CodecError } from './png.ts';

@@ -27,10 +27,10 @@ export interface EffortWeights {
   rate: number;
 }
 /**
- * Chosen on 8 LFW training chips with model v3 at quality 1, effort 1 (no View 1 or View 2 image):
- * (identity 1, rate 0.5), (3, 0.5) and (3, 0.05) all brought the mean recognizer distance from 0.455
- * to 0.30-0.305 for 5-6% more bytes (quality 15 at effort 0 needs 36% more bytes for 0.309); (1, 0.5)
- * used the fewest bytes. bench/results/codec-effort.md has the figures.
+ * Chosen on LFW View 1 held-out chips (bench/view1/pairs-heldout.txt, never View 2) with model v3 at
+ * quality 1, effort 1 (`npx tsx bench/effort.ts`, bench/results/codec-effort.md): (identity 1,
+ * rate 0.5), (3, 0.5) and (3, 0.05) all brought the mean recognizer distance from 0.457 to 0.30 for
+ * 5-6% more bytes (quality 15 at effort 0 needs 38% more bytes for 0.321); (1, 0.5) used the fewest.
  */
 export const EFFORT_WEIGHTS: EffortWeights = { identity: 1, rate: 0.5 };
 /** Adam's step as a fraction of the quantisation step (0.25 made every iterate worse than CompNet's code; 0.05 and 0.01 improved it, 0.05 fastest). */

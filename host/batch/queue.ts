@@ -6,7 +6,8 @@
 // lock expired, or run twice) changes nothing. Jobs that Redis lost (a restart without persistence) are
 // added again by the submitter. Redis unreachable for longer than redisWaitSeconds: a clear error.
 import { randomBytes } from 'node:crypto';
-import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { BackendName } from '../backends/index.ts';
 import { processChunk, type ItemResult } from './chunk.ts';
 import { loadEngine, type BatchSettings } from './engine.ts';
@@ -18,8 +19,8 @@ export interface JobData {
   items: Item[];
 }
 
-/** redis://[:password@]host:port[/db] -> ioredis options (commands wait through reconnects). */
-export function connectionFrom(url: string): ConnectionOptions {
+/** redis://[:password@]host:port[/db] -> an ioredis client whose commands wait through reconnects. */
+export function connectionFrom(url: string): Redis {
   let u: URL;
   try {
     u = new URL(url);
@@ -28,7 +29,9 @@ export function connectionFrom(url: string): ConnectionOptions {
   }
   if (u.protocol !== 'redis:') throw new Error(`--queue needs redis://host:port (got "${url}")`);
   const db = Number(u.pathname.slice(1) || 0);
-  return { host: u.hostname, port: Number(u.port || 6379), password: u.password ? decodeURIComponent(u.password) : undefined, db, maxRetriesPerRequest: null };
+  const redis = new Redis({ host: u.hostname, port: Number(u.port || 6379), password: u.password ? decodeURIComponent(u.password) : undefined, db, maxRetriesPerRequest: null, lazyConnect: true });
+  redis.on('error', () => {}); // ioredis reconnects; the callers report lasting outages
+  return redis;
 }
 
 export interface SubmitOptions {
@@ -45,7 +48,8 @@ const JOB_OPTS = { attempts: 3, backoff: { type: 'fixed', delay: 1000 }, removeO
 /** Puts the chunks on the queue and returns when every job has completed or failed for good. */
 export async function submitBatch(chunks: Item[][], settings: BatchSettings, o: SubmitOptions): Promise<void> {
   const batch = `b${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const queue = new Queue(o.queueName, { connection: connectionFrom(o.url) });
+  const redis = connectionFrom(o.url);
+  const queue = new Queue(o.queueName, { connection: redis });
   queue.on('error', () => {}); // reconnects are retried; the deadline below reports an outage
   const deadline = <T>(p: Promise<T>) => withDeadline(p, o.redisWaitSeconds, `Redis at ${o.url} did not answer for ${o.redisWaitSeconds} s`);
   const job = (n: number) => ({ name: 'chunk', data: { batch, settings, items: chunks[n] } satisfies JobData, opts: { ...JOB_OPTS, jobId: `${batch}-${n}` } });
@@ -69,6 +73,7 @@ export async function submitBatch(chunks: Item[][], settings: BatchSettings, o: 
     }
   } finally {
     await queue.close().catch(() => {});
+    redis.disconnect(); // a client passed in is not closed by the queue
   }
 }
 
@@ -92,8 +97,9 @@ export interface WorkerOptions {
 /** Takes jobs until SIGINT/SIGTERM, then finishes the jobs in hand and returns. */
 export async function runWorker(o: WorkerOptions): Promise<void> {
   const engine = await loadEngine(o.backend, o.threads);
+  const redis = connectionFrom(o.url);
   const worker = new Worker<JobData>(o.queueName, async (job) => ({ results: await processChunk(engine, job.data.settings, job.data.items) }), {
-    connection: connectionFrom(o.url),
+    connection: redis,
     concurrency: o.concurrency,
     lockDuration: o.lockMs,
     stalledInterval: o.lockMs,
@@ -107,7 +113,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   worker.on('ready', () => (lastError = ''));
   process.stderr.write(`facecodec worker ${process.pid}: taking jobs from ${o.queueName} at ${o.url}\n`);
   await new Promise<void>((resolve) => {
-    const stop = () => void worker.close().then(resolve);
+    const stop = () => void worker.close().then(() => (redis.disconnect(), resolve()));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });

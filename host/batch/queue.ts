@@ -29,7 +29,7 @@ export function connectionFrom(url: string): Redis {
   }
   if (u.protocol !== 'redis:') throw new Error(`--queue needs redis://host:port (got "${url}")`);
   const db = Number(u.pathname.slice(1) || 0);
-  const redis = new Redis({ host: u.hostname, port: Number(u.port || 6379), password: u.password ? decodeURIComponent(u.password) : undefined, db, maxRetriesPerRequest: null, lazyConnect: true });
+  const redis = new Redis({ host: u.hostname, port: Number(u.port || 6379), password: u.password ? decodeURIComponent(u.password) : undefined, db, maxRetriesPerRequest: null });
   redis.on('error', () => {}); // ioredis reconnects; the callers report lasting outages
   return redis;
 }

@@ -13,6 +13,7 @@ export interface PoolOptions {
 }
 
 export async function runPool(chunks: Item[][], settings: BatchSettings, o: PoolOptions): Promise<void> {
+  if (chunks.length === 0) return;
   let next = 0;
   const n = Math.max(1, Math.min(o.threads, chunks.length));
   const url = new URL('./thread.js', import.meta.url);

@@ -47,6 +47,7 @@ const JOB_OPTS = { attempts: 3, backoff: { type: 'fixed', delay: 1000 }, removeO
 
 /** Puts the chunks on the queue and returns when every job has completed or failed for good. */
 export async function submitBatch(chunks: Item[][], settings: BatchSettings, o: SubmitOptions): Promise<void> {
+  if (chunks.length === 0) return;
   const batch = `b${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const redis = connectionFrom(o.url);
   const queue = new Queue(o.queueName, { connection: redis });

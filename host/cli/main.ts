@@ -36,6 +36,9 @@ Commands:
   serve                        serve the demo page (web/) and the browser bundle from the package root
       --port N                    (default 8080; 0 picks a free port)   --host ADDR (default 127.0.0.1)
       --no-isolation              leave out COOP/COEP (the page then runs WebAssembly on one thread)
+  batch encode|decode|embed <input> -o <dir>   a whole folder tree, glob or list file: threads, resumable,
+                               failures file; --queue redis://HOST:PORT spreads it over workers (see README)
+  worker --queue redis://HOST:PORT   take batch jobs from the queue (run one per core, on any number of hosts)
   train codec                  train CompNet + RecNet (resumes from .cache/train; see host/cli/train.ts for options)
   help                         this text
 `;
@@ -64,6 +67,10 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./train.ts')).trainCmd(rest);
       case 'align':
         return await alignCmd(rest, UsageError);
+      case 'batch':
+        return await (await import('./batch.ts')).batchCmd(rest, UsageError);
+      case 'worker':
+        return await (await import('./batch.ts')).workerCmd(rest, UsageError);
       case 'serve':
         return await (await import('./serve.ts')).serveCmd(rest, UsageError);
       case undefined:

@@ -13,7 +13,7 @@ const have = existsSync(path.join(lfw, 'Aaron_Peirsol/Aaron_Peirsol_0001.jpg'));
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(root, 'bin/facecodec.js'), ...args], { cwd: root }, (err, stdout, stderr) => resolve({ code: err ? (err.code as number) : 0, stdout, stderr }));
+    execFile(process.execPath, ['--import', 'tsx', path.join(root, 'bench/cli.ts'), ...args], { cwd: root }, (err, stdout, stderr) => resolve({ code: err ? (err.code as number) : 0, stdout, stderr }));
   });
 }
 

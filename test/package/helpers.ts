@@ -131,3 +131,20 @@ export async function rgbOf(file: string): Promise<Uint8Array> {
   for (let p = 0; p < img.width * img.height; p++) for (let c = 0; c < 3; c++) out[p * 3 + c] = img.data[p * img.channels + c];
   return out;
 }
+
+/**
+ * Node's decode of a facecodec PNG with the plain-SIMD kernels (no relaxed SIMD). An engine without
+ * relaxed SIMD (Bun's JavaScriptCore) runs that build, whose rounding can differ from the relaxed
+ * (fused multiply-add) build's by a level in a few pixels; on the same build the bytes are equal.
+ */
+export async function nodePlainSimdDecode(png: Uint8Array): Promise<Uint8Array> {
+  const { WasmBackend } = await import('../../host/backends/wasm/index.ts');
+  const { loadCodec } = await import('../../host/codec/codec.ts');
+  const backend = await WasmBackend.create({ threads: 1, relaxed: false });
+  const codec = await loadCodec({ backend });
+  try {
+    return (await codec.decode(png)).data as Uint8Array;
+  } finally {
+    codec.dispose();
+  }
+}

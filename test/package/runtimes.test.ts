@@ -69,14 +69,14 @@ workerd.it("worker.js in workerd decodes a posted facecodec PNG to Node's pixels
     const url = curl.match(/http:\/\/127\.0\.0\.1:8787\//)![0].replace('8787', String(port));
     let res: Response | undefined;
     for (let i = 0; i < 100 && !res; i++) {
-      res = await fetch(url, { method: 'POST', body: node.png }).catch(() => new Promise<undefined>((r) => setTimeout(r, 100)));
+      res = await fetch(url, { method: 'POST', body: new Uint8Array(node.png) }).catch(() => new Promise<undefined>((r) => setTimeout(r, 100)));
     }
     assert.ok(res, `workerd did not answer: ${log}`);
     assert.is(res!.status, 200, log);
     assert.is(res!.headers.get('x-chip-size'), '150x150');
     assert.ok(Buffer.from(await res!.arrayBuffer()).equals(node.restored), "the worker's chip equals Node's decode");
     copyFileSync(path.join(dir, 'face.png'), path.join(dir, 'not-facecodec.png'));
-    const bad = await fetch(url, { method: 'POST', body: readFileSync(path.join(dir, 'not-facecodec.png')) });
+    const bad = await fetch(url, { method: 'POST', body: new Uint8Array(readFileSync(path.join(dir, 'not-facecodec.png'))) });
     assert.is(bad.status, 400);
     assert.match(await bad.text(), /not a facecodec PNG/);
   } finally {

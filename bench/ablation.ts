@@ -6,8 +6,8 @@
 // accuracy is its predecessor's; such a step is derived here from the measured rows by its exact
 // byte difference per file, and marked so.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { bdRate } from '../host/eval/metrics.ts';
-import type { Row } from '../host/eval/lfw.ts';
+import { bdRate } from './eval/metrics.ts';
+import type { Row } from './eval/lfw.ts';
 
 const CHIP_PIXELS = 150 * 150;
 

@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { getCodec } from '../host/eval/codecs.ts';
-import { LfwBench } from '../host/eval/lfw.ts';
-import { bestThreshold } from '../host/eval/metrics.ts';
-import { pairImages, parsePairs } from '../host/eval/pairs.ts';
+import { getCodec } from './eval/codecs.ts';
+import { LfwBench } from './eval/lfw.ts';
+import { bestThreshold } from './eval/metrics.ts';
+import { pairImages, parsePairs } from './eval/pairs.ts';
 import { distance, loadRecognizer } from '../host/models/recognizer.ts';
 import { loadLandmarks } from '../host/models/landmarks.ts';
 

@@ -4,7 +4,7 @@
 // an estimate of what a better entropy coder would need for the same code (adaptive order-0 arithmetic
 // coding of the MED-predicted residual, per plane, as in LOCO-I), to show PNG's own coding cost.
 //   npx tsx bench/codec-bytes.ts [--model 3] [--qualities 1,15,50,90] [--images 300] [--cache .cache/lfw]
-// Chips come from the LFW benchmark's cache (run `facecodec bench lfw` first), else samples/.
+// Chips come from the LFW benchmark's cache (run `npm run bench -- lfw` first), else samples/.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,9 +13,9 @@ import { writePng } from '../host/codec/png.ts';
 import { bitDepthFor, maxSample, planeRects } from '../host/codec/layout.ts';
 import { decodeImage } from '../host/image/codecs.ts';
 import type { Image } from '../host/image/image.ts';
-import { DiskCache } from '../host/eval/cache.ts';
-import { alignKey } from '../host/eval/lfw.ts';
-import { parsePairs, pairImages } from '../host/eval/pairs.ts';
+import { DiskCache } from './eval/cache.ts';
+import { alignKey } from './eval/lfw.ts';
+import { parsePairs, pairImages } from './eval/pairs.ts';
 
 const { values } = parseArgs({
   options: {

@@ -9,9 +9,9 @@ import { zlibAsync } from '@gfx/zopfli';
 import { loadCodec, parseContainer, MODELS, DEFAULT_MODEL_ID } from '../host/codec/codec.ts';
 import { zlibSmall } from '../host/codec/deflate.ts';
 import { planeRects } from '../host/codec/layout.ts';
-import { DiskCache } from '../host/eval/cache.ts';
-import { alignKey } from '../host/eval/lfw.ts';
-import { parsePairs, pairImages } from '../host/eval/pairs.ts';
+import { DiskCache } from './eval/cache.ts';
+import { alignKey } from './eval/lfw.ts';
+import { parsePairs, pairImages } from './eval/pairs.ts';
 
 const { values } = parseArgs({
   options: {

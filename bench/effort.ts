@@ -10,8 +10,8 @@ import { loadCodec, MODELS, DEFAULT_MODEL_ID } from '../host/codec/codec.ts';
 import { EFFORT_WEIGHTS } from '../host/codec/effort.ts';
 import { loadRecognizer, distance } from '../host/models/recognizer.ts';
 import { loadLandmarks } from '../host/models/landmarks.ts';
-import { LfwBench } from '../host/eval/lfw.ts';
-import { parsePairs, pairImages } from '../host/eval/pairs.ts';
+import { LfwBench } from './eval/lfw.ts';
+import { parsePairs, pairImages } from './eval/pairs.ts';
 
 const { values } = parseArgs({
   options: {

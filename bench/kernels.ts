@@ -1,7 +1,7 @@
 // Kernel benchmark: facecodec-wasm (1 and 2 threads) against TensorFlow.js wasm (XNNPACK) and
 // onnxruntime-web wasm on the identical convs, in one process, interleaved round by round so machine
 // noise hits every implementation alike; then the whole recognizer; then this CPU's f32x4 peak.
-// Run: npx facecodec bench kernels [--json] [--case NAME] [--rounds 15] [--out bench/results/kernels-wasm]
+// Run: npm run bench -- kernels [--json] [--case NAME] [--rounds 15] [--out bench/results/kernels-wasm]
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { WasmBackend } from '../host/backends/wasm/index.ts';

@@ -9,8 +9,8 @@ import { decodeImage } from '../host/image/codecs.ts';
 import { loadLandmarks } from '../host/models/landmarks.ts';
 import { alignBatch, centralBox } from '../host/models/align.ts';
 import { loadRecognizer, distance } from '../host/models/recognizer.ts';
-import { parsePairs, pairImages } from '../host/eval/pairs.ts';
-import { foldAccuracy, rocAuc } from '../host/eval/metrics.ts';
+import { parsePairs, pairImages } from './eval/pairs.ts';
+import { foldAccuracy, rocAuc } from './eval/metrics.ts';
 
 const { values, positionals } = parseArgs({ options: { data: { type: 'string', default: '../shared/data/lfw-deepfunneled' }, view1: { type: 'string', default: '../shared/data/lfw-pairs' }, files: { type: 'string' } }, allowPositionals: true });
 const pairs = (values.files ?? 'pairsDevTrain.txt,pairsDevTest.txt').split(',').flatMap((f) => parsePairs(readFileSync(path.join(values.view1!, f), 'utf8')).pairs);

@@ -2,10 +2,10 @@
 # The full LFW View 2 benchmark, one codec after another; resumable (rerun it after an interruption:
 # finished work is read back from the cache). Writes bench/results/lfw.{json,md} and the SVG plots.
 #   nohup bash bench/run-lfw.sh > lfw-bench.log 2>&1 &
-# Extra arguments go to every `facecodec bench lfw` call (e.g. --data DIR --pairs FILE --cache DIR).
+# Extra arguments go to every `bench/cli.ts bench lfw` call (e.g. --data DIR --pairs FILE --cache DIR).
 set -e
 cd "$(dirname "$0")/.."
-run() { node bin/facecodec.js bench lfw --out bench/results "$@"; }
+run() { npx tsx bench/cli.ts bench lfw --out bench/results "$@"; }
 run --codec none "$@"
 # JPEG and JPEG2000 near 0.2, 0.3 and 0.5 bpp first, then every codec's full default grid.
 run --codec jpeg --settings 1,10,20 "$@"

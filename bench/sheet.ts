@@ -10,11 +10,11 @@ import { parseArgs } from 'node:util';
 import { loadCodec, MODELS, DEFAULT_MODEL_ID } from '../host/codec/codec.ts';
 import { encodePng } from '../host/image/codecs.ts';
 import type { Image } from '../host/image/image.ts';
-import { DiskCache } from '../host/eval/cache.ts';
-import { alignKey } from '../host/eval/lfw.ts';
-import { parsePairs } from '../host/eval/pairs.ts';
-import { getCodec } from '../host/eval/codecs.ts';
-import { psnr } from '../host/eval/quality.ts';
+import { DiskCache } from './eval/cache.ts';
+import { alignKey } from './eval/lfw.ts';
+import { parsePairs } from './eval/pairs.ts';
+import { getCodec } from './eval/codecs.ts';
+import { psnr } from './eval/quality.ts';
 
 const { values } = parseArgs({
   options: {

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// CLI entry: runs the TypeScript sources directly through tsx (no build step needed after npm install).
-import { register } from 'tsx/esm/api';
+// The installed CLI: runs the compiled sources in lib/ (`npm run build`; `npm pack` builds first).
+// In the repository, `npx tsx bench/cli.ts <command>` runs the same commands from host/ directly.
+import { main } from '../lib/cli/main.js';
 
-register();
-const { main } = await import('../host/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -4,7 +4,7 @@
 //   npx tsx bench/view1/heldout-pairs.ts > bench/view1/pairs-heldout.txt
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parsePairs, type Pair } from '../../host/eval/pairs.ts';
+import { parsePairs, type Pair } from '../eval/pairs.ts';
 
 const root = path.join(import.meta.dirname, '../..');
 const lists = path.join(root, '../shared/data/lfw-pairs');

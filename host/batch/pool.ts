@@ -16,7 +16,8 @@ export async function runPool(chunks: Item[][], settings: BatchSettings, o: Pool
   if (chunks.length === 0) return;
   let next = 0;
   const n = Math.max(1, Math.min(o.threads, chunks.length));
-  const url = new URL('./thread.js', import.meta.url);
+  // Compiled (lib/): thread-main.js runs as it is; from the TypeScript sources, thread.js registers tsx first.
+  const url = new URL(import.meta.url.endsWith('.ts') ? './thread.js' : './thread-main.js', import.meta.url);
   const runThread = () =>
     new Promise<void>((resolve, reject) => {
       const w = new Worker(url, { workerData: { settings, backend: o.backend } });

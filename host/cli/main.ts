@@ -8,7 +8,6 @@ import type { Image } from '../image/image.ts';
 import { decodeImage } from '../image/codecs.ts';
 import { distance, loadRecognizer, SAME_PERSON_THRESHOLD } from '../models/recognizer.ts';
 import { alignCmd } from './align.ts';
-import { benchLfwCmd } from './bench-lfw.ts';
 
 const USAGE = `facecodec <command> [options]
 
@@ -24,28 +23,27 @@ Commands:
       --json                      one {"file", "descriptor"} object per line
       --weights <file>            recognizer model file (default: bundled)
   align <image...> -o <dir>    write dlib-style 150x150 face chips (68-point landmarks) [--box x,y,w,h] [--passes N]
-  bench lfw                    LFW verification accuracy vs bpp per codec [--data DIR] [--pairs FILE] [--codec NAME]
-                               [--settings a,b,c] [--folds 1-10] [--json] [--cache DIR] [--out DIR] (see README)
-  bench kernels                conv kernels and the whole recognizer: ours (1 and 2 threads) vs tfjs-wasm
-                               and onnxruntime-web, plus this CPU's f32x4 peak (needs the devDependencies)
-      --json                      one {"case", "impl", "threads", "ms", "gflops"} object per line
-      --case NAME                 only cases whose name contains NAME
-      --rounds N                  timed rounds per case (default 15)
-      --out PATH                  also write PATH.json and PATH.md
-      --competitor-threads N      threads for tfjs-wasm and onnxruntime-web (default 1)
   serve                        serve the demo page (web/) and the browser bundle from the package root
       --port N                    (default 8080; 0 picks a free port)   --host ADDR (default 127.0.0.1)
       --no-isolation              leave out COOP/COEP (the page then runs WebAssembly on one thread)
   batch encode|decode|embed <input> -o <dir>   a whole folder tree, glob or list file: threads, resumable,
                                failures file; --queue redis://HOST:PORT spreads it over workers (see README)
   worker --queue redis://HOST:PORT   take batch jobs from the queue (run one per core, on any number of hosts)
-  train codec                  train CompNet + RecNet (resumes from .cache/train; see host/cli/train.ts for options)
   help                         this text
 `;
 
 export class UsageError extends Error {}
 
-export async function main(argv: string[]): Promise<number> {
+/** A command: its arguments after the command name -> exit code. */
+export type Command = (argv: string[]) => Promise<number>;
+
+/** Commands that only the repository has (bench/cli.ts: benchmarks, training), with their help text. */
+export interface ExtraCommands {
+  commands: Record<string, Command>;
+  usage: string;
+}
+
+export async function main(argv: string[], extra?: ExtraCommands): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     switch (cmd) {
@@ -53,8 +51,6 @@ export async function main(argv: string[]): Promise<number> {
         return await embedCmd(rest);
       case 'demo':
         return await demoCmd(rest);
-      case 'bench':
-        return await benchCmd(rest);
       case 'encode':
         return await (await import('./codec.ts')).encodeCmd(rest, UsageError);
       case 'decode':
@@ -63,8 +59,6 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./codec.ts')).infoCmd(rest, UsageError);
       case 'compare':
         return await (await import('./codec.ts')).compareCmd(rest, UsageError);
-      case 'train':
-        return await (await import('./train.ts')).trainCmd(rest);
       case 'align':
         return await alignCmd(rest, UsageError);
       case 'batch':
@@ -77,9 +71,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'help':
       case '--help':
       case '-h':
-        process.stdout.write(USAGE);
+        process.stdout.write(USAGE + (extra?.usage ?? ''));
         return cmd === undefined ? 2 : 0;
       default:
+        if (cmd && extra && Object.hasOwn(extra.commands, cmd)) return await extra.commands[cmd](rest);
         throw new UsageError(`unknown command "${cmd}"`);
     }
   } catch (e) {
@@ -168,24 +163,4 @@ function psnr(a: Image, b: Image): number {
   const n = a.width * a.height;
   for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) se += (a.data[p * a.channels + c] - b.data[p * b.channels + c]) ** 2;
   return 10 * Math.log10((255 * 255) / (se / (n * 3)));
-}
-
-async function benchCmd(argv: string[]): Promise<number> {
-  if (argv[0] === 'lfw') return benchLfwCmd(argv, UsageError);
-  const { values, positionals } = parse(argv, {
-    json: { type: 'boolean', default: false },
-    case: { type: 'string' },
-    rounds: { type: 'string', default: '15' },
-    out: { type: 'string' },
-    'competitor-threads': { type: 'string', default: '1' },
-  });
-  const [what] = positionals;
-  if (what !== 'kernels') throw new UsageError(`bench needs a suite: kernels (got ${JSON.stringify(what)})`);
-  const rounds = Number(values.rounds);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new UsageError('--rounds must be a positive integer');
-  // bench/ lives beside host/ in the package and needs the devDependencies (tfjs, onnxruntime-web).
-  const { runKernelBench } = await import('../../bench/kernels.ts');
-  const competitorThreads = Number(values['competitor-threads']);
-  await runKernelBench({ json: values.json as boolean, only: values.case as string | undefined, rounds, out: values.out as string | undefined, competitorThreads });
-  process.exit(0); // the competitors' worker threads would keep the process alive
 }

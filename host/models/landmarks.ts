@@ -2,12 +2,13 @@
 // in image pixel coordinates (pixel centres at integers, as dlib's shape predictor reports them).
 import { createBackend, type Backend, type BackendName } from '../backends/index.ts';
 import { Executor } from '../executor/executor.ts';
+import { assetUrl } from '../format/assets.ts';
 import { loadModel, type Model } from '../format/model.ts';
 import { readSource, type ModelSource } from '../format/source.ts';
 import { checkImage, toRgbFloat, type Image } from '../image/image.ts';
 import { LANDMARK_COUNT, LANDMARKS_SIZE } from './landmarks-graph.ts';
 
-export const DEFAULT_LANDMARKS_URL = new URL('../../weights/landmarks-68.safetensors', import.meta.url);
+export const DEFAULT_LANDMARKS_URL = assetUrl('weights/landmarks-68.safetensors');
 
 export interface Box {
   x: number;

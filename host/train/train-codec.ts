@@ -246,7 +246,7 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
 /** The CLI command line that reproduces a run (defaults left out). */
 function trainCommand(o: TrainOptions): string {
   const init = o.init && path.basename(o.init.compnet).replace(/^compnet-|\.safetensors$/g, '');
-  const parts = ['npx facecodec train codec', `--name ${o.name}`, `--steps ${o.steps}`, `--batch ${o.batch}`, `--lr ${o.lr}`];
+  const parts = ['npm run train -- codec', `--name ${o.name}`, `--steps ${o.steps}`, `--batch ${o.batch}`, `--lr ${o.lr}`];
   if (!o.recognizerWeight) parts.push(`--patch ${o.patch}`);
   if (o.layout && o.layout !== 'rgb') parts.push(`--layout ${o.layout}`);
   if (init) parts.push(`--init-from ${init}`);
@@ -276,7 +276,7 @@ function freeze(o: TrainOptions, comp: NetSpec, rec: NetSpec, compModel: Model, 
     path.join(o.weightsDir, `codec-${o.name}.md`),
     `# codec-${o.name}: CompNet + RecNet
 
-Trained by \`npx facecodec train codec\` (host/train/train-codec.ts) on this project's own runtime (wasm SIMD kernels, ${o.threads} threads).
+Trained by \`npm run train -- codec\` (host/train/train-codec.ts) on this project's own runtime (wasm SIMD kernels, ${o.threads} threads).
 
 - Data: ${lfwCount} aligned LFW chips from lfw-pairs/train-identity-disjoint.txt and train-unreferenced.txt (no image that a View 2 test pair references; the latter list includes other images of people who appear in test pairs, used without identity labels)${o.recognizerWeight ? '' : `, ${celebaCount} CelebA images (64x64 crops, ${Math.round(o.celebaShare * 100)}% of steps)`}. Manifest: codec-${o.name}-train-manifest.txt.
 - ${o.recognizerWeight ? 'Whole chips (150x150, edge-padded to 152)' : `Crops ${o.patch}x${o.patch} from chips with random shifts`} and horizontal flips; batch ${o.batch}; ${o.steps} steps (${totalSamples} samples).

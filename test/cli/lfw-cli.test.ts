@@ -28,7 +28,7 @@ function tinyLfw(dir: string): { data: string; pairs: string } {
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(root, 'bin/facecodec.js'), ...args], { cwd: root }, (err, stdout, stderr) => resolve({ code: err ? (err.code as number) : 0, stdout, stderr }));
+    execFile(process.execPath, ['--import', 'tsx', path.join(root, 'bench/cli.ts'), ...args], { cwd: root }, (err, stdout, stderr) => resolve({ code: err ? (err.code as number) : 0, stdout, stderr }));
   });
 }
 

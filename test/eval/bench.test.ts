@@ -5,12 +5,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DiskCache, TMP_MARK } from '../../host/eval/cache.ts';
-import { LfwBench, CHIP } from '../../host/eval/lfw.ts';
-import { CODECS, type Codec } from '../../host/eval/codecs.ts';
-import type { Pair } from '../../host/eval/pairs.ts';
+import { DiskCache, TMP_MARK } from '../../bench/eval/cache.ts';
+import { LfwBench, CHIP } from '../../bench/eval/lfw.ts';
+import { CODECS, type Codec } from '../../bench/eval/codecs.ts';
+import type { Pair } from '../../bench/eval/pairs.ts';
 import type { Image } from '../../host/image/image.ts';
-import { psnr, ssim } from '../../host/eval/quality.ts';
+import { psnr, ssim } from '../../bench/eval/quality.ts';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'facecodec-bench-'));
 

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { accuracyAt, bdRate, bestThreshold, foldAccuracy, monotoneCurve, pchip, rocAuc, tarAtFar, type Scored } from '../../host/eval/metrics.ts';
-import { parsePairs } from '../../host/eval/pairs.ts';
+import { accuracyAt, bdRate, bestThreshold, foldAccuracy, monotoneCurve, pchip, rocAuc, tarAtFar, type Scored } from '../../bench/eval/metrics.ts';
+import { parsePairs } from '../../bench/eval/pairs.ts';
 import { close } from '../helpers.ts';
 
 /** 10 folds of 6 pairs: same at 0.2, 0.3, 0.4, different at 0.7, 0.8, 0.9. */

@@ -4,7 +4,7 @@
 // rewrites the fixture. Review the printout before committing the new fixture.
 import { existsSync, writeFileSync } from 'node:fs';
 import { loadRecognizer, distance } from '../../host/models/recognizer.ts';
-import { psnr } from '../../host/eval/quality.ts';
+import { psnr } from '../../bench/eval/quality.ts';
 import { codecFor, computeModel, goldenBackend, readGolden, registry, samples, FIXTURE, type Golden, type GoldenEntry } from './codec-golden.ts';
 
 const DEFAULT_TOLERANCES: Golden['tolerances'] = { wasmRelaxed: { maxAbs: 1, bytes: 16 }, ref: { maxAbs: 1, bytes: 16 }, webgpu: { maxAbs: 1, bytes: 16 } };

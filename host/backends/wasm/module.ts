@@ -3,10 +3,15 @@
 // chosen when the engine validates it; on Node 20 it sits behind a V8 flag that we may switch on at
 // run time (never required: the plain build always works).
 import { assetUrl } from '../../format/assets.ts';
+import { importNode } from '../../format/node-import.ts';
 
 export type KernelBuild = 'simd' | 'relaxed' | 'simd-st' | 'relaxed-st';
 
-export type WasmSource = Uint8Array | ArrayBuffer | URL | string;
+/**
+ * A kernel build: bytes, a URL or path, or an already compiled module (where the host compiles wasm for
+ * you and forbids compiling bytes at run time, as Cloudflare Workers do with a module import of a .wasm).
+ */
+export type WasmSource = Uint8Array | ArrayBuffer | URL | string | WebAssembly.Module;
 
 /** Where the .wasm files live by default: kernels/dist/ of this package. */
 export function defaultWasmUrl(build: KernelBuild): URL {
@@ -31,7 +36,7 @@ export async function enableRelaxedSimd(): Promise<boolean> {
   if (hasRelaxedSimd()) return true;
   if (typeof process === 'undefined' || !process.versions?.node) return false;
   try {
-    const v8 = await import('node:v8');
+    const v8 = await importNode<typeof import('node:v8')>('node:v8');
     v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
   } catch {
     return false;
@@ -50,6 +55,7 @@ export function hasThreads(): boolean {
 }
 
 export async function compileKernels(src: WasmSource): Promise<WebAssembly.Module> {
+  if (src instanceof WebAssembly.Module) return src;
   const { readSource } = await import('../../format/source.ts');
   return WebAssembly.compile((await readSource(src)) as Uint8Array<ArrayBuffer>);
 }

@@ -4,6 +4,7 @@
 // thread, bumps the generation and wakes the workers (Atomics.notify); everyone runs its range; the
 // main thread waits for the done count. No messages on the hot path, no allocation per job.
 import { CTRL_PTR } from './memory.ts';
+import { importNode } from '../../format/node-import.ts';
 
 // ctrl Int32 slots
 const GEN = 0, DONE = 1, KERNEL = 2, ARGS = 3, RANGES = 4;
@@ -57,7 +58,7 @@ export class ThreadPool {
   private async spawn(env: Parameters<typeof workerMain>[0]): Promise<void> {
     const body = `(${workerMain.toString()})`;
     if (typeof process !== 'undefined' && process.versions?.node) {
-      const { Worker } = await import('node:worker_threads');
+      const { Worker } = await importNode<typeof import('node:worker_threads')>('node:worker_threads');
       const code = `const { workerData, parentPort } = require('node:worker_threads'); ${body}(workerData, () => parentPort.postMessage('ready'));`;
       const w = new Worker(code, { eval: true, workerData: env });
       w.unref(); // idle workers never keep the process alive

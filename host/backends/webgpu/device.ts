@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 // Device acquisition: navigator.gpu in browsers and Deno; in Node the optional npm package `webgpu`
 // (Dawn). Every failure is a WebGPUError that says what to do about it.
 

@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 // The WebGPU backend: hand-written WGSL kernels (wgsl/, embedded by scripts/gen-shaders.mjs) on one
 // device. A bound plan owns one arena storage buffer laid out exactly as the executor planned it (plus
 // slots for constant tensors that a kernel reads as activations) and one uniform buffer with a

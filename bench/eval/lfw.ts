@@ -4,12 +4,12 @@
 // stopped and a finished one is only re-read.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Image } from '../image/image.ts';
-import { decodeImage } from '../image/codecs.ts';
-import type { Recognizer } from '../models/recognizer.ts';
-import { distance } from '../models/recognizer.ts';
-import type { Box, LandmarkDetector } from '../models/landmarks.ts';
-import { alignBatch, centralBox } from '../models/align.ts';
+import type { Image } from '../../host/image/image.ts';
+import { decodeImage } from '../../host/image/codecs.ts';
+import type { Recognizer } from '../../host/models/recognizer.ts';
+import { distance } from '../../host/models/recognizer.ts';
+import type { Box, LandmarkDetector } from '../../host/models/landmarks.ts';
+import { alignBatch, centralBox } from '../../host/models/align.ts';
 import { DiskCache } from './cache.ts';
 import type { Codec } from './codecs.ts';
 import { foldAccuracy, rocAuc, tarAtFar, type Scored } from './metrics.ts';

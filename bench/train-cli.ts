@@ -1,11 +1,11 @@
-// facecodec train codec: trains CompNet + RecNet (reconstruction), resuming from its checkpoint.
+// npm run train -- codec (dev tool, bench/cli.ts): trains CompNet + RecNet (reconstruction), resuming from its checkpoint.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { trainCodec } from '../train/train-codec.ts';
-import { CODE_LAYOUTS, type CodeLayout } from '../codec/layout.ts';
-import { DELTA_RANGE } from '../models/codec-graph.ts';
+import { trainCodec } from '../host/train/train-codec.ts';
+import { CODE_LAYOUTS, type CodeLayout } from '../host/codec/layout.ts';
+import { DELTA_RANGE } from '../host/models/codec-graph.ts';
 
-const SHARED = path.join(import.meta.dirname, '../../../shared/data');
+const SHARED = path.join(import.meta.dirname, '../../shared/data');
 
 export async function trainCmd(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -15,8 +15,8 @@ export async function trainCmd(argv: string[]): Promise<number> {
       lfw: { type: 'string', default: path.join(SHARED, 'lfw-deepfunneled') },
       pairs: { type: 'string', default: path.join(SHARED, 'lfw-pairs') },
       celeba: { type: 'string', default: path.join(SHARED, 'celeba-10k') },
-      cache: { type: 'string', default: path.join(import.meta.dirname, '../../.cache/train') },
-      weights: { type: 'string', default: path.join(import.meta.dirname, '../../weights') },
+      cache: { type: 'string', default: path.join(import.meta.dirname, '../.cache/train') },
+      weights: { type: 'string', default: path.join(import.meta.dirname, '../weights') },
       name: { type: 'string', default: 'v1' },
       steps: { type: 'string', default: '3000' },
       batch: { type: 'string', default: '8' },
@@ -31,7 +31,7 @@ export async function trainCmd(argv: string[]): Promise<number> {
       'init-from': { type: 'string' },
     },
   });
-  if (positionals[0] !== 'codec') throw new Error('usage: facecodec train codec [options]');
+  if (positionals[0] !== 'codec') throw new Error('usage: npm run train -- codec [options]');
   const num = (k: keyof typeof values) => {
     const v = Number(values[k]);
     if (!Number.isFinite(v) || v <= 0) throw new Error(`--${k} must be a positive number`);

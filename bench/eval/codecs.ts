@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Image } from '../image/image.ts';
-import { fnv1a, FORMAT_VERSION, DEFAULT_MODEL_ID, MODELS, MODEL_REGISTRY } from '../codec/codec.ts';
+import type { Image } from '../../host/image/image.ts';
+import { fnv1a, FORMAT_VERSION, DEFAULT_MODEL_ID, MODELS, MODEL_REGISTRY } from '../../host/codec/codec.ts';
 
 export interface Codec {
   id: string;
@@ -174,10 +174,10 @@ const none: Codec = {
 
 /** facecodec itself (weights/compnet-<name> + recnet-<name> on the wasm backend); setting = quality 1..100. */
 function facecodecCodec(id: string, modelId: number, name: string, dir?: string): Codec {
-  let codec: Promise<import('../codec/codec.ts').Codec> | undefined;
+  let codec: Promise<import('../../host/codec/codec.ts').Codec> | undefined;
   const weights = (k: string) => (dir ? pathToFileURL(path.resolve(dir, `${k}-${name}.safetensors`)) : new URL(`../../weights/${k}-${name}.safetensors`, import.meta.url));
   // Registered models load by id; candidates (facecodec@<name>) by file, with model id 0.
-  const load = () => (codec ??= import('../codec/codec.ts').then((m) => m.loadCodec(modelId ? { modelId } : { modelId: 0, compnet: weights('compnet'), recnet: weights('recnet') })));
+  const load = () => (codec ??= import('../../host/codec/codec.ts').then((m) => m.loadCodec(modelId ? { modelId } : { modelId: 0, compnet: weights('compnet'), recnet: weights('recnet') })));
   let cacheId: string | undefined;
   return {
     id,

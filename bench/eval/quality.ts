@@ -1,6 +1,6 @@
 // Image fidelity of a decoded chip against the uncompressed chip: PSNR over RGB (peak 255) and SSIM
 // on BT.601 luma with Wang et al.'s 11x11 Gaussian window (sigma 1.5, K1 0.01, K2 0.03, valid region).
-import type { Image } from '../image/image.ts';
+import type { Image } from '../../host/image/image.ts';
 
 function rgb(img: Image): ArrayLike<number>[] {
   const n = img.width * img.height, c = img.channels;

@@ -1,15 +1,15 @@
-// facecodec bench lfw: verification accuracy against bits per pixel for image codecs on LFW-style data.
+// npm run bench -- lfw (dev tool, bench/cli.ts): verification accuracy against bits per pixel for image codecs on LFW-style data.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { args } from './args.ts';
-import type { BackendName } from '../backends/index.ts';
-import { loadLandmarks } from '../models/landmarks.ts';
-import { loadRecognizer } from '../models/recognizer.ts';
-import { CODECS, getCodec } from '../eval/codecs.ts';
-import { LfwBench, type Progress, type Row } from '../eval/lfw.ts';
-import { pairImages, parsePairs } from '../eval/pairs.ts';
-import { markdown, mergeRows, svgPlot } from '../eval/report.ts';
-import { parseBox } from './align.ts';
+import { args } from '../host/cli/args.ts';
+import type { BackendName } from '../host/backends/index.ts';
+import { loadLandmarks } from '../host/models/landmarks.ts';
+import { loadRecognizer } from '../host/models/recognizer.ts';
+import { CODECS, getCodec } from './eval/codecs.ts';
+import { LfwBench, type Progress, type Row } from './eval/lfw.ts';
+import { pairImages, parsePairs } from './eval/pairs.ts';
+import { markdown, mergeRows, svgPlot } from './eval/report.ts';
+import { parseBox } from '../host/cli/align.ts';
 
 export const LFW_DEFAULTS = { data: '../shared/data/lfw-deepfunneled', pairs: '../shared/data/lfw-pairs/pairs.txt', cache: '.cache/lfw' };
 

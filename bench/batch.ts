@@ -8,7 +8,7 @@
 //    submission (in-process submitBatch, chunks of 8) for real work, and the overhead per job measured
 //    with jobs whose outputs all exist (a worker only checks them): add, take, complete, poll, remove.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -101,7 +101,7 @@ for (const W of [1, 2, 3]) {
   for (const w of ws) w.child.kill('SIGTERM');
   await Promise.all(ws.map((w) => w.done));
 }
-await redis.stop();
+await redis.dispose();
 
 const byPath = (op: string, p: string) => rows.find((r) => r.op === op && r.path.startsWith(p))!.chips_per_s;
 const lines = [
@@ -122,4 +122,5 @@ const lines = [
 writeFileSync(`${values.out}.md`, lines.join('\n'));
 writeFileSync(`${values.out}.json`, JSON.stringify(rows, null, 1) + '\n');
 console.log(lines.join('\n'));
+rmSync(dir, { recursive: true, force: true });
 process.exit(0);

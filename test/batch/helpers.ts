@@ -1,6 +1,6 @@
 // Shared by the batch tests: chips to work on, the CLI as a child process, a private redis-server.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -111,6 +111,12 @@ export class TestRedis {
     await this.stop();
     await sleep(downMs);
     await this.launch();
+  }
+
+  /** Stops the server and removes its folder. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   async stop(): Promise<void> {

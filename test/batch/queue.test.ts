@@ -82,7 +82,7 @@ if (!HAS_REDIS) {
 
   test.after(async () => {
     for (const w of started) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL'); // after a failed test
-    await redis?.stop();
+    await redis?.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
 }

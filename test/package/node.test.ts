@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { installed, nodeReference, ROOT, run, snippet } from './helpers.ts';
 
-const PRODUCT_COMMANDS = ['demo', 'encode', 'decode', 'info', 'compare', 'embed', 'align', 'serve', 'help'];
+const PRODUCT_COMMANDS = ['demo', 'encode', 'decode', 'info', 'compare', 'embed', 'align', 'serve', 'batch', 'worker', 'help'];
 
 /** The installed bin, as npx runs it (node_modules/.bin/facecodec). */
 async function cli(args: string[], cwd?: string) {
@@ -74,6 +74,12 @@ test('embed, align, demo and serve from the installed package; errors exit 1 and
   assert.is(r.code, 1);
   assert.match(r.stderr, /not a facecodec PNG/);
   r = await cli(['encode'], dir);
+  assert.is(r.code, 2);
+  // batch runs its worker_threads from the compiled lib/ (thread-main.js), with effort 0 and 1 thread.
+  r = await cli(['batch', 'encode', 'chips', '-o', 'codes', '--threads', '1'], dir);
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(readdirSync(path.join(dir, 'codes')).filter((f) => f.endsWith('.png')), ['face.png']);
+  r = await cli(['worker'], dir);
   assert.is(r.code, 2);
   await serveOnce();
 });

@@ -52,25 +52,27 @@ function table(file: string, label: string): string[] {
   if (!existsSync(file)) return [`(${label}: ${file} not measured yet)`, ''];
   const all: Row[] = JSON.parse(readFileSync(file, 'utf8'));
   const curve = (rows: Row[]) => rows.map((r) => ({ bpp: r.bpp, quality: r.accuracy }));
-  const j2k = curve(all.filter((r) => r.codec === 'jpeg2000'));
-  const webp = curve(all.filter((r) => r.codec === 'webp'));
+  const psnrCurve = (rows: Row[]) => rows.filter((r) => r.psnr !== null).map((r) => ({ bpp: r.bpp, quality: r.psnr! }));
+  const anchors = ['jpeg2000', 'jpeg', 'webp', 'avif', 'jxl'].filter((a) => all.some((r) => r.codec === a));
+  const of = (codec: string) => all.filter((r) => r.codec === codec);
   const fmt = (v: number | null) => (v === null ? '-' : `${v > 0 ? '+' : ''}${(100 * v).toFixed(1)}%`);
   const out = [
     `### ${label}`,
     '',
-    '| step | bytes per file at q1 / q15 / q50 / q90 | accuracy (%) at q1 / q15 / q50 / q90 | BD-rate vs previous step | vs JPEG2000 | vs WebP | rows |',
-    '|---|---|---|---|---|---|---|',
+    `| step | bytes per file at q1 / q15 / q50 / q90 | accuracy (%) at q1 / q15 / q50 / q90 | BD-rate vs previous step | ${anchors.map((a) => `vs ${a}`).join(' | ')} | PSNR: vs jpeg2000 | rows |`,
+    `|---|---|---|---|${anchors.map(() => '---|').join('')}---|---|`,
   ];
   let prev: Row[] | undefined;
   for (const s of STEPS) {
     const rows = s.rows(all);
     if (!rows.length) {
-      out.push(`| ${s.name} | - | - | - | - | - | not measured |`);
+      out.push(`| ${s.name} | - | - | - | ${anchors.map(() => '-').join(' | ')} | - | not measured |`);
       continue;
     }
     const bytes = rows.map((r) => ((r.bpp * CHIP_PIXELS) / 8).toFixed(0)).join(' / ');
     const acc = rows.map((r) => (100 * r.accuracy).toFixed(2)).join(' / ');
-    out.push(`| ${s.name} | ${bytes} | ${acc} | ${prev ? fmt(bdRate(curve(prev), curve(rows))) : '-'} | ${fmt(bdRate(j2k, curve(rows)))} | ${fmt(bdRate(webp, curve(rows)))} | ${s.note} |`);
+    const vs = anchors.map((a) => fmt(bdRate(curve(of(a)), curve(rows))));
+    out.push(`| ${s.name} | ${bytes} | ${acc} | ${prev ? fmt(bdRate(curve(prev), curve(rows))) : '-'} | ${vs.join(' | ')} | ${fmt(bdRate(psnrCurve(of('jpeg2000')), psnrCurve(rows)))} | ${s.note} |`);
     prev = rows;
   }
   return [...out, ''];

@@ -2,10 +2,9 @@
 // README's JS consumer, and its TypeScript consumer type-checked under NodeNext and bundler resolution.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { installed, nodeReference, ROOT, run, snippet } from './helpers.ts';
+import { installed, nodeReference, ROOT, run, serve, snippet } from './helpers.ts';
 
 const PRODUCT_COMMANDS = ['demo', 'encode', 'decode', 'info', 'compare', 'embed', 'align', 'serve', 'help'];
 
@@ -76,26 +75,17 @@ test('embed, align, demo and serve from the installed package; errors exit 1 and
   await serveOnce();
 });
 
-/** `facecodec serve --port 0` from the installed package serves the demo page and the browser bundle. */
+/** `facecodec serve` from the installed package serves the demo page and the browser bundle. */
 async function serveOnce() {
   const { app } = await installed();
-  const child = spawn(path.join(app, 'node_modules/.bin/facecodec'), ['serve', '--port', '0'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = await serve([], app);
   try {
-    const origin = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-        const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (m) resolve(m[1]);
-      });
-      child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-    });
     for (const p of ['/web/', '/dist/browser/facecodec.js', '/kernels/dist/kernels-simd.wasm']) {
-      const res = await fetch(origin + p);
+      const res = await fetch(server.origin + p);
       assert.is(res.status, 200, p);
     }
   } finally {
-    child.kill();
+    server.stop();
   }
 }
 

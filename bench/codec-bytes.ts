@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCodec, parseContainer, deltaForQuality, HEADER_BYTES } from '../host/codec/codec.ts';
 import { writePng } from '../host/codec/png.ts';
-import { maxSample, planeRects } from '../host/codec/layout.ts';
+import { bitDepthFor, maxSample, planeRects } from '../host/codec/layout.ts';
 import { decodeImage } from '../host/image/codecs.ts';
 import type { Image } from '../host/image/image.ts';
 import { DiskCache } from './eval/cache.ts';
@@ -70,7 +70,7 @@ console.log(`facecodec model ${codec.modelId} on ${source}; mean bytes per 150x1
 const rows = [];
 for (const quality of values.qualities!.split(',').map(Number)) {
   const delta = deltaForQuality(quality);
-  const sum = { file: 0, container: 0, plain8: 0, filtered8: 0, ideal: 0 };
+  const sum = { file: 0, container: 0, plain8: 0, filtered8: 0, fflate: 0, ideal: 0 };
   const layouts = new Set<string>();
   for (let i = 0; i < images.length; i += 8) {
     const files = await codec.encodeBatch(images.slice(i, i + 8), { quality });
@@ -84,6 +84,9 @@ for (const quality of values.qualities!.split(',').map(Number)) {
       sum.container += 8 + 25 + 12 + HEADER_BYTES + 12 + 12 + 6;
       sum.plain8 += png(8, [0]);
       sum.filtered8 += png(8);
+      // The shipped candidates (bit depths x filter strategies) with fflate alone: the container-diet step.
+      const depths = [...new Set([bitDepthFor(max), 8])];
+      sum.fflate += writePng(depths.map((depth) => ({ width: W, height: H, depth, samples })), [{ type: 'fcHd', data: new Uint8Array(HEADER_BYTES) }], { refine: 0 }).length;
       let bits = 0;
       for (const [x0, y0, pw, ph] of planeRects(layout, h, w)) bits += adaptiveBits(medResidual(samples, W, x0, y0, pw, ph, max), 2 * max + 1);
       sum.ideal += bits / 8;
@@ -91,10 +94,10 @@ for (const quality of values.qualities!.split(',').map(Number)) {
     }
   }
   const m = (v: number) => +(v / images.length).toFixed(1);
-  const row = { quality, step: +delta.toFixed(2), layout: [...layouts].join(', '), bpp: +((sum.file * 8) / images.length / 22500).toFixed(4), file: m(sum.file), container: m(sum.container), payload: m(sum.file - sum.container), plain_png_8bit_no_filter: m(sum.plain8), plus_filters: m(sum.filtered8), shipped: m(sum.file), adaptive_coder_payload_estimate: m(sum.ideal) };
+  const row = { quality, step: +delta.toFixed(2), layout: [...layouts].join(', '), bpp: +((sum.file * 8) / images.length / 22500).toFixed(4), file: m(sum.file), container: m(sum.container), payload: m(sum.file - sum.container), plain_png_8bit_no_filter: m(sum.plain8), plus_filters: m(sum.filtered8), depth_choice_fflate: m(sum.fflate), shipped: m(sum.file), images: images.length, adaptive_coder_payload_estimate: m(sum.ideal) };
   rows.push(row);
   if (!values.json)
-    console.log(`q${quality} (step ${row.step}, ${row.layout}): ${row.file} B = ${row.container} container + ${row.payload} deflate data (${row.bpp} bpp). Same samples as a plain 8-bit PNG, filter None: ${row.plain_png_8bit_no_filter} B; + filter choice: ${row.plus_filters} B; + bit depth / plane variant choice (shipped): ${row.shipped} B. Adaptive arithmetic coder on MED residuals: ~${row.adaptive_coder_payload_estimate} B payload.`);
+    console.log(`q${quality} (step ${row.step}, ${row.layout}): ${row.file} B = ${row.container} container + ${row.payload} deflate data (${row.bpp} bpp). Same samples as a plain 8-bit PNG, filter None: ${row.plain_png_8bit_no_filter} B; + filter choice: ${row.plus_filters} B; + bit depth / plane variant choice: ${row.depth_choice_fflate} B; + small-payload deflate (shipped): ${row.shipped} B. Adaptive arithmetic coder on MED residuals: ~${row.adaptive_coder_payload_estimate} B payload.`);
 }
 if (values.json) console.log(JSON.stringify(rows, null, 1));
 codec.dispose();

@@ -1,16 +1,17 @@
 // Backend selection by name. Backends that a build lacks are refused with the list of those it has.
-// `fallback` names a backend to use when the requested one cannot start (no adapter, no driver) or
-// cannot bind a plan (device lost, shader error); the switch is reported through `onFallback`.
+// `fallback` names a backend to use when the requested one cannot start (no adapter, no driver),
+// cannot bind a plan (shader error) or fails during a run (device lost mid-run: the call is re-run on
+// the fallback, see fallback.ts); the switch is reported once through `onFallback`.
 import type { Backend } from './backend.ts';
-import type { Plan } from '../executor/plan.ts';
 import { RefBackend } from './ref/index.ts';
+import { FallbackBackend } from './fallback.ts';
 import type { WebGPUOptions } from './webgpu/index.ts';
 import type { WasmOptions } from './wasm/index.ts';
 
 export type BackendName = 'ref' | 'wasm' | 'webgpu';
 
 export interface BackendOptions {
-  /** Backend to use instead when this one fails to start or to bind a plan (e.g. 'wasm'). */
+  /** Backend to use instead when this one fails to start, to bind a plan or during a run (e.g. 'wasm'). */
   fallback?: BackendName;
   /** Told when the fallback is taken (default: console.warn). */
   onFallback?: (error: Error, fallback: BackendName) => void;
@@ -54,47 +55,6 @@ export async function createBackend(name: string, options: BackendOptions = {}):
 /** The backend doing the work: for one made with a fallback, the primary or (after it failed) the fallback. */
 export function activeBackend(backend: Backend): Backend {
   return backend instanceof FallbackBackend ? backend.active : backend;
-}
-
-/** A backend that binds on `primary` and, the first time that fails, on the fallback from then on. */
-class FallbackBackend implements Backend {
-  private current: Backend;
-  private switching?: Promise<Backend>;
-
-  constructor(primary: Backend, private readonly makeFallback: (e: Error) => Promise<Backend>) {
-    this.current = primary;
-  }
-
-  get name(): string {
-    return this.current.name;
-  }
-
-  /** The backend that runs now: the primary until a bind failed, the fallback after. */
-  get active(): Backend {
-    return this.current;
-  }
-
-  get fuse(): boolean | undefined {
-    return this.current.fuse;
-  }
-
-  async bind(plan: Plan) {
-    const backend = this.current;
-    try {
-      return await backend.bind(plan);
-    } catch (e) {
-      if (!this.switching) {
-        this.switching = this.makeFallback(e as Error);
-        (backend as { dispose?: () => void }).dispose?.();
-      }
-      this.current = await this.switching;
-      return this.current.bind(plan);
-    }
-  }
-
-  dispose(): void {
-    (this.current as { dispose?: () => void }).dispose?.();
-  }
 }
 
 export type { Backend, BoundPlan } from './backend.ts';

@@ -2,12 +2,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { BackendName } from '../backends/index.ts';
 import { args, type Usage } from './args.ts';
-import { loadCodec, parseContainer, MODELS, DEFAULT_MODEL_ID, type Codec } from '../codec/codec.ts';
+import { checkFileSize, limitsFrom, LIMIT_FLAGS, LIMITS_USAGE } from './limits.ts';
+import { loadCodec, parseContainer, MODELS, DEFAULT_MODEL_ID, EFFORT_ITERATIONS, type Codec, type DecodeLimits } from '../codec/codec.ts';
 import { decodeImage, encodePng, sniffFormat } from '../image/codecs.ts';
 import type { Image } from '../image/image.ts';
 import { distance, loadRecognizer, SAME_PERSON_THRESHOLD } from '../models/recognizer.ts';
 
-async function readBytes(file: string): Promise<Uint8Array> {
+async function readBytes(file: string, limits: DecodeLimits = {}): Promise<Uint8Array> {
+  await checkFileSize(file, limits);
   try {
     return new Uint8Array(await readFile(file));
   } catch (e) {
@@ -31,47 +33,55 @@ function modelId(name: string, Usage: Usage): number {
 }
 
 /** Codecs by model id, loaded on first use: a file is always restored by the model that wrote it. */
-function codecsByModel(backend: BackendName): (id: number) => Promise<Codec> {
+function codecsByModel(backend: BackendName, limits: DecodeLimits = {}): (id: number) => Promise<Codec> {
   const loaded = new Map<number, Promise<Codec>>();
   return (id) => {
     if (!MODELS[id]) return Promise.reject(new Error(`file was made by model #${id}, which this build does not have (known: ${Object.values(MODELS).join(', ')})`));
-    if (!loaded.has(id)) loaded.set(id, loadCodec({ backend, modelId: id }));
+    if (!loaded.has(id)) loaded.set(id, loadCodec({ backend, modelId: id, ...limits }));
     return loaded.get(id)!;
   };
 }
 
 export async function encodeCmd(argv: string[], Usage: Usage): Promise<number> {
-  const { values, positionals } = args(argv, { quality: { type: 'string', short: 'q', default: '50' }, out: { type: 'string', short: 'o' }, backend: { type: 'string', default: 'wasm' }, model: { type: 'string', default: MODELS[DEFAULT_MODEL_ID] } }, Usage);
-  if (positionals.length !== 1 || !values.out) throw new Usage(`usage: facecodec encode <in.jpg|png> [-q 1..100] [--model ${Object.values(MODELS).join('|')}] -o out.png`);
-  const quality = Number(values.quality);
+  const { values, positionals } = args(
+    argv,
+    { quality: { type: 'string', short: 'q', default: '50' }, effort: { type: 'string', default: '0' }, out: { type: 'string', short: 'o' }, backend: { type: 'string', default: 'wasm' }, model: { type: 'string', default: MODELS[DEFAULT_MODEL_ID] }, ...LIMIT_FLAGS },
+    Usage,
+  );
+  if (positionals.length !== 1 || !values.out) throw new Usage(`usage: facecodec encode <in.jpg|png> [-q 1..100] [--effort 0..${EFFORT_ITERATIONS.length - 1}] [--model ${Object.values(MODELS).join('|')}] ${LIMITS_USAGE} -o out.png`);
+  const limits = limitsFrom(values, Usage);
+  const quality = Number(values.quality), effort = Number(values.effort);
+  if (!Number.isInteger(effort) || effort < 0 || effort >= EFFORT_ITERATIONS.length) throw new Usage(`--effort must be an integer 0..${EFFORT_ITERATIONS.length - 1}`);
   const file = positionals[0];
   const id = modelId(values.model as string, Usage);
-  const image = await withFile(file, async () => decodeImage(await readBytes(file)));
-  const codec = await loadCodec({ backend: values.backend as BackendName, modelId: id });
-  const png = await codec.encode(image, { quality });
+  const image = await withFile(file, async () => decodeImage(await readBytes(file, limits), limits));
+  const codec = await loadCodec({ backend: values.backend as BackendName, modelId: id, ...limits });
+  const png = await codec.encode(image, { quality, effort });
   await writeFile(values.out as string, png);
-  console.log(`${values.out}: ${png.length} bytes, ${((png.length * 8) / (image.width * image.height)).toFixed(3)} bpp (${image.width}x${image.height}, quality ${quality})`);
+  console.log(`${values.out}: ${png.length} bytes, ${((png.length * 8) / (image.width * image.height)).toFixed(3)} bpp (${image.width}x${image.height}, quality ${quality}${effort ? `, effort ${effort}` : ''})`);
   return 0;
 }
 
 export async function decodeCmd(argv: string[], Usage: Usage): Promise<number> {
-  const { values, positionals } = args(argv, { out: { type: 'string', short: 'o' }, backend: { type: 'string', default: 'wasm' } }, Usage);
-  if (positionals.length !== 1 || !values.out) throw new Usage('usage: facecodec decode <in.png> -o chip.png');
+  const { values, positionals } = args(argv, { out: { type: 'string', short: 'o' }, backend: { type: 'string', default: 'wasm' }, ...LIMIT_FLAGS }, Usage);
+  if (positionals.length !== 1 || !values.out) throw new Usage(`usage: facecodec decode <in.png> ${LIMITS_USAGE} -o chip.png`);
+  const limits = limitsFrom(values, Usage);
   const file = positionals[0];
-  const bytes = await readBytes(file);
-  const codecFor = codecsByModel(values.backend as BackendName);
-  const image = await withFile(file, async () => (await codecFor(parseContainer(bytes, 65535 * 65535).header.modelId)).decode(bytes));
+  const bytes = await readBytes(file, limits);
+  const codecFor = codecsByModel(values.backend as BackendName, limits);
+  const image = await withFile(file, async () => (await codecFor(parseContainer(bytes, limits).header.modelId)).decode(bytes));
   await writeFile(values.out as string, encodePng(image));
   console.log(`${values.out}: ${image.width}x${image.height} restored from ${bytes.length} bytes`);
   return 0;
 }
 
 export async function infoCmd(argv: string[], Usage: Usage): Promise<number> {
-  const { values, positionals } = args(argv, { json: { type: 'boolean', default: false } }, Usage);
-  if (positionals.length === 0) throw new Usage('usage: facecodec info <file.png...> [--json]');
+  const { values, positionals } = args(argv, { json: { type: 'boolean', default: false }, ...LIMIT_FLAGS }, Usage);
+  if (positionals.length === 0) throw new Usage(`usage: facecodec info <file.png...> [--json] ${LIMITS_USAGE}`);
+  const limits = { maxPixels: 65535 * 65535, ...limitsFrom(values, Usage) };
   for (const file of positionals) {
-    const bytes = await readBytes(file);
-    const { header, h, w, depth, layout } = await withFile(file, () => parseContainer(bytes, 65535 * 65535));
+    const bytes = await readBytes(file, limits);
+    const { header, h, w, depth, layout } = await withFile(file, () => parseContainer(bytes, limits));
     const info = {
       file,
       model: MODELS[header.modelId] ? `${MODELS[header.modelId]} (#${header.modelId})` : `#${header.modelId} (unknown to this build)`,
@@ -90,27 +100,28 @@ export async function infoCmd(argv: string[], Usage: Usage): Promise<number> {
 }
 
 /** An image file; facecodec PNGs (those with an fcHd chunk) are restored by the model that wrote them. */
-async function loadFace(file: string, codecFor: (id: number) => Promise<Codec>): Promise<Image> {
-  const bytes = await readBytes(file);
+async function loadFace(file: string, codecFor: (id: number) => Promise<Codec>, limits: DecodeLimits): Promise<Image> {
+  const bytes = await readBytes(file, limits);
   return withFile(file, async () => {
     if (sniffFormat(bytes) === 'png') {
       let header;
       try {
-        header = parseContainer(bytes, 65535 * 65535).header;
+        header = parseContainer(bytes, { ...limits, maxPixels: 65535 * 65535 }).header;
       } catch {
         // not a facecodec PNG: an ordinary image (a corrupt one fails in decodeImage below)
       }
       if (header) return (await codecFor(header.modelId)).decode(bytes);
     }
-    return decodeImage(bytes);
+    return decodeImage(bytes, limits);
   });
 }
 
 export async function compareCmd(argv: string[], Usage: Usage): Promise<number> {
-  const { values, positionals } = args(argv, { backend: { type: 'string', default: 'wasm' }, json: { type: 'boolean', default: false } }, Usage);
-  if (positionals.length !== 2) throw new Usage('usage: facecodec compare <a> <b>');
-  const codecFor = codecsByModel(values.backend as BackendName);
-  const [a, b] = [await loadFace(positionals[0], codecFor), await loadFace(positionals[1], codecFor)];
+  const { values, positionals } = args(argv, { backend: { type: 'string', default: 'wasm' }, json: { type: 'boolean', default: false }, ...LIMIT_FLAGS }, Usage);
+  if (positionals.length !== 2) throw new Usage(`usage: facecodec compare <a> <b> ${LIMITS_USAGE}`);
+  const limits = limitsFrom(values, Usage);
+  const codecFor = codecsByModel(values.backend as BackendName, limits);
+  const [a, b] = [await loadFace(positionals[0], codecFor, limits), await loadFace(positionals[1], codecFor, limits)];
   const rec = await loadRecognizer({ backend: values.backend as BackendName });
   const [da, db] = await rec.embedBatch([a, b]);
   const d = distance(da, db);

@@ -14,7 +14,7 @@ const USAGE = `facecodec <command> [options]
 Commands:
   demo                         the whole path on the bundled sample faces: encode at several qualities, decode,
                                print bytes, bpp, PSNR and the recognizer distance original <-> restored
-  encode <image> -o out.png    compress a face chip to a facecodec PNG [-q 1..100, default 50] [--backend]
+  encode <image> -o out.png    compress a face chip to a facecodec PNG [-q 1..100, default 50] [--effort 0..3] [--backend]
   decode <file.png> -o chip.png   restore the chip [--backend]
   info <file.png...>           model, quality, size, bytes, bpp of facecodec PNGs [--json]
   compare <a> <b>              recognizer distance and same/different verdict (facecodec PNGs are restored first)
@@ -26,6 +26,9 @@ Commands:
   serve                        serve the demo page (web/) and the browser bundle from the package root
       --port N                    (default 8080; 0 picks a free port)   --host ADDR (default 127.0.0.1)
       --no-isolation              leave out COOP/COEP (the page then runs WebAssembly on one thread)
+  batch encode|decode|embed <input> -o <dir>   a whole folder tree, glob or list file: threads, resumable,
+                               failures file; --queue redis://HOST:PORT spreads it over workers (see README)
+  worker --queue redis://HOST:PORT   take batch jobs from the queue (run one per core, on any number of hosts)
   help                         this text
 `;
 
@@ -58,6 +61,10 @@ export async function main(argv: string[], extra?: ExtraCommands): Promise<numbe
         return await (await import('./codec.ts')).compareCmd(rest, UsageError);
       case 'align':
         return await alignCmd(rest, UsageError);
+      case 'batch':
+        return await (await import('./batch.ts')).batchCmd(rest, UsageError);
+      case 'worker':
+        return await (await import('./batch.ts')).workerCmd(rest, UsageError);
       case 'serve':
         return await (await import('./serve.ts')).serveCmd(rest, UsageError);
       case undefined:

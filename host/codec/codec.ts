@@ -13,15 +13,18 @@ import { loadModel, type Model } from '../format/model.ts';
 import { readSource, type ModelSource } from '../format/source.ts';
 import { assetUrl } from '../format/assets.ts';
 import { checkImage, toRgbFloat, type Image } from '../image/image.ts';
-import { CodecError, readPng, writePng, type GrayImage } from './png.ts';
+import { CodecError, DEFAULT_READ_LIMITS, readPng, writePng, type GrayImage } from './png.ts';
 import { decodeHeader, encodeHeader, hashMatches, HEADER_CHUNK, type Header } from './header.ts';
 import { bitDepthFor, codeToPlanes, layoutOf, maxSample, planeRects, planesToCode, planeSize, type CodeLayout } from './layout.ts';
 import { contractOf, deltaFor, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
 import { MODELS, DEFAULT_MODEL_ID } from './models.ts';
+import { CodeRefiner, EFFORT_ITERATIONS } from './effort.ts';
+import { DEFAULT_RECOGNIZER_URL } from '../models/recognizer.ts';
 
 export { MODELS, MODEL_REGISTRY, DEFAULT_MODEL_ID } from './models.ts';
 export { contractOf, deltaFor, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
 export const DEFAULT_QUALITY = 50;
+export { EFFORT_ITERATIONS } from './effort.ts';
 
 /** Quantisation step for a quality 1..100 under a contract (default: that of models v1 to v3r). */
 export const deltaForQuality = (quality: number, contract: Pick<CodecContract, 'deltaRange'> = LEGACY_CONTRACT) => deltaFor(contract, quality);
@@ -40,14 +43,28 @@ export function fnv1a(...parts: Uint8Array[]): number {
   return h >>> 0;
 }
 
+/** What decoding refuses before doing the work; each has a safe default. */
+export interface DecodeLimits {
+  /** Largest restored image, width x height (default 4096 x 4096). */
+  maxPixels?: number;
+  /** Longest file (default 64 MiB). */
+  maxFileBytes?: number;
+  /** Most PNG chunks, IHDR and IEND included (default 4096). */
+  maxChunks?: number;
+}
+
+export const DEFAULT_MAX_PIXELS = 4096 * 4096;
+
 /** Reads only the container: header, the stored image and the compact code [h, w, 3], without running a network. */
 export function parseContainer(
   bytes: Uint8Array,
-  maxPixels: number,
+  limits: DecodeLimits | number = {},
   contract: Pick<CodecContract, 'factor' | 'deltaRange'> = LEGACY_CONTRACT,
 ): { header: Header; image: GrayImage; code: Float32Array; h: number; w: number; depth: number; layout: CodeLayout } {
+  const { maxPixels = DEFAULT_MAX_PIXELS, maxFileBytes, maxChunks } = typeof limits === 'number' ? { maxPixels: limits } : limits;
   const { factor } = contract;
-  const { image, chunks } = readPng(bytes, { maxSamples: 3 * Math.ceil(maxPixels / (factor * factor)) + 3 * 4096 });
+  const maxSamples = 3 * Math.ceil(maxPixels / (factor * factor)) + 3 * 4096;
+  const { image, chunks } = readPng(bytes, { maxSamples, maxFileBytes, maxChunks });
   const hd = chunks.filter((c) => c.type === HEADER_CHUNK);
   if (hd.length === 0) throw new CodecError(`not a facecodec PNG: no ${HEADER_CHUNK} chunk`);
   if (hd.length > 1) throw new CodecError(`corrupt facecodec PNG: ${hd.length} ${HEADER_CHUNK} chunks`);
@@ -78,6 +95,22 @@ export interface CodecOptions {
   recnet?: ModelSource;
   /** Largest image encode accepts and decode will restore (default 4096 x 4096). */
   maxPixels?: number;
+  /** The recognizer's weights for encode effort > 0 (default: the bundled dlib model). */
+  recognizer?: ModelSource;
+  /** Longest file decode reads (default 64 MiB). */
+  maxFileBytes?: number;
+  /** Most PNG chunks decode reads (default 4096). */
+  maxChunks?: number;
+}
+
+export interface EncodeOptions {
+  /** 1..100 (default: the codec's quality). */
+  quality?: number;
+  /**
+   * 0 (default): CompNet's code as it is. 1..3: the code refined by gradient descent through RecNet
+   * and the recognizer for EFFORT_ITERATIONS[effort] iterations (effort.ts); slower, same decoder.
+   */
+  effort?: number;
 }
 
 export class Codec {
@@ -90,7 +123,19 @@ export class Codec {
     readonly maxPixels: number,
     /** What the networks were trained for: code layout, factor, quality-to-step map, rate input. */
     readonly contract: CodecContract = LEGACY_CONTRACT,
+    /** Limits decode applies unless a call gives its own. */
+    readonly limits: DecodeLimits = {},
+    /** For encode effort > 0: RecNet's model and the recognizer's weights (loaded when first needed). */
+    private effortParts?: { rec: Model; recognizer?: ModelSource },
   ) {}
+
+  private refiner?: Promise<CodeRefiner>;
+
+  private getRefiner(): Promise<CodeRefiner> {
+    if (!this.effortParts) throw new CodecError('this codec was built without its RecNet model: encode effort must be 0');
+    const { rec, recognizer } = this.effortParts;
+    return (this.refiner ??= readSource(recognizer ?? DEFAULT_RECOGNIZER_URL).then((bytes) => new CodeRefiner(rec, loadModel(bytes), this.comp.backend, this.contract)));
+  }
 
   get layout(): CodeLayout {
     return this.contract.layout;
@@ -101,13 +146,15 @@ export class Codec {
   }
 
   /** PNG bytes for one image (any size; gray/RGB/RGBA, alpha ignored). */
-  async encode(image: Image, opts: { quality?: number } = {}): Promise<Uint8Array> {
+  async encode(image: Image, opts: EncodeOptions = {}): Promise<Uint8Array> {
     return (await this.encodeBatch([image], opts))[0];
   }
 
   /** Images of equal size run through CompNet as one batch. */
-  async encodeBatch(images: Image[], opts: { quality?: number } = {}): Promise<Uint8Array[]> {
+  async encodeBatch(images: Image[], opts: EncodeOptions = {}): Promise<Uint8Array[]> {
     const quality = opts.quality ?? this.quality;
+    const effort = opts.effort ?? 0;
+    if (!Number.isInteger(effort) || effort < 0 || effort >= EFFORT_ITERATIONS.length) throw new CodecError(`effort must be an integer 0..${EFFORT_ITERATIONS.length - 1}, got ${effort}`);
     const delta = deltaFor(this.contract, quality);
     const { factor } = this.contract;
     if (images.length === 0) return [];
@@ -122,11 +169,13 @@ export class Codec {
     const PH = h * factor, PW = w * factor;
     const batch = new Float32Array(images.length * PH * PW * 3);
     images.forEach((img, k) => padEdge(toRgbFloat(img), W, H, PW, PH, batch, k * PH * PW * 3));
-    const { code } = await this.comp.run({ image: { shape: [images.length, PH, PW, 3], data: batch } });
+    const { code: raw } = await this.comp.run({ image: { shape: [images.length, PH, PW, 3], data: batch } });
+    const iterations = EFFORT_ITERATIONS[effort];
+    const code = iterations ? (await (await this.getRefiner()).refine({ code: raw.data, images: batch, width: W, height: H, n: images.length, h, w, delta, iterations })).code : raw.data;
     const n = h * w;
     return images.map((_, k) => {
       let best: Uint8Array | undefined;
-      for (const planes of codeToPlanes(this.layout, code.data.subarray(k * n * 3, (k + 1) * n * 3), h, w, delta)) {
+      for (const planes of codeToPlanes(this.layout, code.subarray(k * n * 3, (k + 1) * n * 3), h, w, delta)) {
         const header = encodeHeader({ flags: planes.flags, modelId: this.modelId, weightsHash: this.weightsHash, quality, width: W, height: H });
         const depths = [...new Set([bitDepthFor(planes.maxSample), 8])];
         const images = depths.map((depth) => ({ width: planes.width, height: planes.height, depth, samples: planes.samples }));
@@ -137,15 +186,16 @@ export class Codec {
     });
   }
 
-  /** Restores the face chip from facecodec PNG bytes. */
-  async decode(bytes: Uint8Array): Promise<Image & { data: Uint8Array }> {
-    return (await this.decodeBatch([bytes]))[0];
+  /** Restores the face chip from facecodec PNG bytes; `limits` override the codec's for this call. */
+  async decode(bytes: Uint8Array, limits: DecodeLimits = {}): Promise<Image & { data: Uint8Array }> {
+    return (await this.decodeBatch([bytes], limits))[0];
   }
 
   /** Restores several files; those with equal code sizes go through RecNet together (8 at a time). */
-  async decodeBatch(files: Uint8Array[]): Promise<Array<Image & { data: Uint8Array }>> {
+  async decodeBatch(files: Uint8Array[], limits: DecodeLimits = {}): Promise<Array<Image & { data: Uint8Array }>> {
+    const lim = { maxPixels: this.maxPixels, ...this.limits, ...limits };
     const parsed = files.map((bytes) => {
-      const c = parseContainer(bytes, this.maxPixels, this.contract);
+      const c = parseContainer(bytes, lim, this.contract);
       const { header } = c;
       if (header.modelId !== this.modelId) throw new CodecError(`file was made by model ${MODELS[header.modelId] ?? `#${header.modelId}`} but this codec has ${MODELS[this.modelId]}`);
       if (!hashMatches(header, this.weightsHash)) throw new CodecError(`file was made with different weights (hash ${hex(header.weightsHash)}, loaded ${hex(this.weightsHash)})`);
@@ -187,6 +237,7 @@ export class Codec {
   dispose(): void {
     this.comp.dispose();
     this.rec.dispose();
+    this.refiner?.then((r) => r.dispose());
   }
 }
 
@@ -218,7 +269,8 @@ export async function loadCodec(opts: CodecOptions = {}): Promise<Codec> {
   const backend = typeof opts.backend === 'object' ? opts.backend : await createBackend(opts.backend ?? 'wasm');
   const quality = opts.quality ?? DEFAULT_QUALITY;
   deltaFor(contract, quality);
-  return new Codec(modelId, fnv1a(cb, rb), new Executor(comp, backend), new Executor(rec, backend), quality, opts.maxPixels ?? 4096 * 4096, contract);
+  const limits = { maxFileBytes: opts.maxFileBytes ?? DEFAULT_READ_LIMITS.maxFileBytes, maxChunks: opts.maxChunks ?? DEFAULT_READ_LIMITS.maxChunks };
+  return new Codec(modelId, fnv1a(cb, rb), new Executor(comp, backend), new Executor(rec, backend), quality, opts.maxPixels ?? DEFAULT_MAX_PIXELS, contract, limits, { rec, recognizer: opts.recognizer });
 }
 
 export { CodecError } from './png.ts';

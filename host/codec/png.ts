@@ -2,13 +2,13 @@
 // plus one private ancillary chunk. The reader validates every length, CRC, dimension and the inflated
 // size before unfiltering, so a corrupt, truncated or hostile file is a clear CodecError, never a
 // crash, a hang or a huge allocation. Deflate is fflate (pure JS, also in browsers) and, for the
-// smallest candidates, the small-payload encoder of deflate.ts; inflate is fflate.
-import { zlibSync, unzlibSync } from 'fflate';
+// smallest candidates, the small-payload encoder of deflate.ts; inflate is bounded (inflate.ts).
+import { zlibSync } from 'fflate';
 import { zlibSmall } from './deflate.ts';
+import { CodecError } from './errors.ts';
+import { inflateExact } from './inflate.ts';
 
-export class CodecError extends Error {
-  override name = 'CodecError';
-}
+export { CodecError } from './errors.ts';
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
@@ -157,18 +157,33 @@ export function writePng(images: GrayImage | GrayImage[], extra: Chunk[], opts: 
 export interface ReadLimits {
   /** Refuse images with more samples than this before inflating. */
   maxSamples: number;
+  /** Refuse files longer than this (default DEFAULT_READ_LIMITS.maxFileBytes). */
+  maxFileBytes?: number;
+  /** Refuse files with more chunks than this, IHDR and IEND included (default DEFAULT_READ_LIMITS.maxChunks). */
+  maxChunks?: number;
 }
 
-/** Parses and validates a grayscale PNG; returns its samples and the ancillary chunks. */
-export function readPng(bytes: Uint8Array, limits: ReadLimits): { image: GrayImage; chunks: Chunk[] } {
+/** Defaults for the limits a caller may leave out: 64 MiB files, 4096 chunks. */
+export const DEFAULT_READ_LIMITS = { maxFileBytes: 64 * 1024 * 1024, maxChunks: 4096 };
+
+interface RawChunks {
+  ihdr: Uint8Array;
+  idat: Uint8Array[];
+  chunks: Chunk[];
+}
+
+/** Walks the chunks up to IEND: lengths, types, CRCs, order, count; nothing may follow IEND. */
+function readChunks(bytes: Uint8Array, limits: ReadLimits): RawChunks {
+  const maxFileBytes = limits.maxFileBytes ?? DEFAULT_READ_LIMITS.maxFileBytes, maxChunks = limits.maxChunks ?? DEFAULT_READ_LIMITS.maxChunks;
+  if (bytes.length > maxFileBytes) throw new CodecError(`PNG is ${bytes.length} bytes, over the limit of ${maxFileBytes} bytes`);
   if (bytes.length < 8 || SIGNATURE.some((b, i) => bytes[i] !== b)) throw new CodecError('not a PNG file (bad signature)');
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let pos = 8;
+  let pos = 8, count = 0, ended = false;
   const chunks: Chunk[] = [];
   const idat: Uint8Array[] = [];
   let ihdr: Uint8Array | undefined;
-  let ended = false;
   while (!ended) {
+    if (++count > maxChunks) throw new CodecError(`PNG has more than ${maxChunks} chunks, over the limit`);
     if (pos + 12 > bytes.length) throw new CodecError(`truncated PNG: chunk header at byte ${pos} runs past the end`);
     const len = dv.getUint32(pos);
     const type = String.fromCharCode(...bytes.subarray(pos + 4, pos + 8));
@@ -177,7 +192,7 @@ export function readPng(bytes: Uint8Array, limits: ReadLimits): { image: GrayIma
     const crc = dv.getUint32(pos + 8 + len);
     if (crc32(bytes, pos + 4, pos + 8 + len) !== crc) throw new CodecError(`corrupt PNG: CRC mismatch in chunk ${type}`);
     const data = bytes.subarray(pos + 8, pos + 8 + len);
-    if (chunks.length === 0 && !ihdr && type !== 'IHDR') throw new CodecError('corrupt PNG: IHDR is not the first chunk');
+    if (!ihdr && type !== 'IHDR') throw new CodecError('corrupt PNG: IHDR is not the first chunk');
     if (type === 'IHDR') {
       if (ihdr) throw new CodecError('corrupt PNG: two IHDR chunks');
       if (len !== 13) throw new CodecError('corrupt PNG: IHDR length is not 13');
@@ -188,7 +203,13 @@ export function readPng(bytes: Uint8Array, limits: ReadLimits): { image: GrayIma
     else chunks.push({ type, data });
     pos += 12 + len;
   }
-  if (!ihdr) throw new CodecError('corrupt PNG: no IHDR');
+  if (pos !== bytes.length) throw new CodecError(`corrupt PNG: ${bytes.length - pos} bytes after IEND`);
+  return { ihdr: ihdr!, idat, chunks };
+}
+
+/** Parses and validates a grayscale PNG; returns its samples and the ancillary chunks. */
+export function readPng(bytes: Uint8Array, limits: ReadLimits): { image: GrayImage; chunks: Chunk[] } {
+  const { ihdr, idat, chunks } = readChunks(bytes, limits);
   const h = new DataView(ihdr.buffer, ihdr.byteOffset, 13);
   const width = h.getUint32(0), height = h.getUint32(4), depth = ihdr[8], color = ihdr[9];
   if (ihdr[10] !== 0 || ihdr[11] !== 0 || ihdr[12] !== 0) throw new CodecError('unsupported PNG: compression, filter or interlace method');
@@ -197,20 +218,13 @@ export function readPng(bytes: Uint8Array, limits: ReadLimits): { image: GrayIma
   if (width * height > limits.maxSamples) throw new CodecError(`PNG is ${width}x${height}, over the limit of ${limits.maxSamples} samples`);
   if (idat.length === 0) throw new CodecError('corrupt PNG: no IDAT');
   const stride = Math.ceil((width * depth) / 8);
-  const expected = height * (stride + 1);
   const z = new Uint8Array(idat.reduce((a, d) => a + d.length, 0));
   let zp = 0;
   for (const d of idat) {
     z.set(d, zp);
     zp += d.length;
   }
-  let raw: Uint8Array;
-  try {
-    raw = unzlibSync(z, { out: new Uint8Array(expected) });
-  } catch (e) {
-    throw new CodecError(`corrupt PNG: image data does not inflate (${(e as Error).message})`);
-  }
-  if (raw.length !== expected) throw new CodecError(`corrupt PNG: image data inflates to ${raw.length} bytes, expected ${expected}`);
+  const raw = inflateExact(z, height * (stride + 1));
   const samples = new Uint8Array(width * height);
   const perByte = 8 / depth, mask = (1 << depth) - 1;
   let prev = new Uint8Array(stride);

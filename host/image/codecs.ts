@@ -8,9 +8,12 @@ import { ImageError, checkImage, type Image } from './image.ts';
 export interface DecodeOptions {
   /** Refuse images with more pixels than this (default 40 megapixels). */
   maxPixels?: number;
+  /** Refuse files longer than this (default 256 MiB). */
+  maxFileBytes?: number;
 }
 
 const DEFAULT_MAX_PIXELS = 40_000_000;
+const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
 
 export function sniffFormat(bytes: Uint8Array): 'png' | 'jpeg' | undefined {
   if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
@@ -19,7 +22,8 @@ export function sniffFormat(bytes: Uint8Array): 'png' | 'jpeg' | undefined {
 }
 
 export function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): Image {
-  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS, maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (bytes.length > maxFileBytes) throw new ImageError(`image file is ${bytes.length} bytes, over the limit of ${maxFileBytes} bytes`);
   const format = sniffFormat(bytes);
   if (format === 'png') {
     if (bytes.length < 24) throw new ImageError('PNG is truncated before its IHDR');

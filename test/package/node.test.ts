@@ -21,7 +21,9 @@ test('the package holds compiled code, declarations and assets, and no dev code'
     assert.ok(existsSync(path.join(pkg, f)), f);
   }
   assert.not.ok(existsSync(path.join(pkg, 'bench')), 'bench/ is not shipped');
-  assert.not.ok(existsSync(path.join(pkg, 'host/train')) || existsSync(path.join(pkg, 'host/eval')) || existsSync(path.join(pkg, 'lib/train')), 'no training or evaluation code');
+  // Encode effort needs the tape, Adam and the layout's quantisation steps (lib/train/), not the trainer.
+  assert.not.ok(existsSync(path.join(pkg, 'host/train')) || existsSync(path.join(pkg, 'host/eval')) || existsSync(path.join(pkg, 'lib/train/train-codec.js')) || existsSync(path.join(pkg, 'lib/train/data.js')), 'no trainer or evaluation code');
+  assert.ok(existsSync(path.join(pkg, 'lib/batch/thread-main.js')), "the batch pool's thread entry");
   for (const dev of ['tsx', 'esbuild', 'typescript']) assert.not.ok(existsSync(path.join(app, 'node_modules', dev)), `${dev} is not installed`);
   const dts = readFileSync(path.join(pkg, 'lib/codec/codec.d.ts'), 'utf8');
   assert.not.match(dts, /from '\.[^']*\.ts'/, 'declarations import .js paths');

@@ -21,6 +21,10 @@ export interface WasmOptions {
   minParallelCost?: number;
 }
 
+/** Bytes of [..., C] padded to [..., ceil(C/4)*4] floats. */
+const packedBytes = (data: Float32Array, c: number) => (data.length / c) * Math.ceil(c / 4) * 4 * 4;
+const align64 = (bytes: number) => Math.ceil(bytes / 64) * 64;
+
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
   readonly fuse = true;
@@ -66,45 +70,79 @@ export class WasmBackend implements Backend {
     return p;
   }
 
-  /** [..., C] padded to [..., C4] with zeros, copied once per (data, C). */
+  /** [..., C] padded to [..., C4] with zeros, copied once per (data, C): model weights, kept for the backend's life. */
   private packedPtr(data: Float32Array, c: number): number {
     let byDim = this.packedCache.get(data);
     if (!byDim) this.packedCache.set(data, (byDim = new Map()));
     let p = byDim.get(c);
-    if (p === undefined) {
-      const c4 = Math.ceil(c / 4) * 4;
-      const rows = data.length / c;
-      p = this.mem.alloc(rows * c4 * 4);
-      const dst = this.mem.f32(p, rows * c4);
-      dst.fill(0);
-      for (let r = 0; r < rows; r++) dst.set(data.subarray(r * c, (r + 1) * c), r * c4);
-      byDim.set(c, p);
-    }
+    if (p === undefined) byDim.set(c, (p = this.packInto(this.mem.alloc(packedBytes(data, c)), data, c)));
     return p;
+  }
+
+  private packInto(p: number, data: Float32Array, c: number): number {
+    const c4 = Math.ceil(c / 4) * 4, rows = data.length / c;
+    const dst = this.mem.f32(p, rows * c4);
+    dst.fill(0);
+    for (let r = 0; r < rows; r++) dst.set(data.subarray(r * c, (r + 1) * c), r * c4);
+    return p;
+  }
+
+  /** What a binding owns besides its arena: packed plan constants (bytes) and the longest zero row (floats). */
+  private planOwned(plan: Plan, modelArrays: Set<Float32Array>): { constBytes: number; zeroFloats: number } {
+    let constBytes = 0, zeroFloats = 0;
+    const seen = new Set<Float32Array>();
+    const sizing = {
+      ptr: () => 0,
+      packed: (d: Float32Array, c: number) => {
+        if (!modelArrays.has(d) && !seen.has(d)) {
+          seen.add(d);
+          constBytes += align64(packedBytes(d, c));
+        }
+        return 0;
+      },
+      zeros: (n: number) => ((zeroFloats = Math.max(zeroFloats, n)), 0),
+    };
+    for (const step of plan.steps) lower(step, sizing, this.options.convKernel);
+    return { constBytes, zeroFloats };
+  }
+
+  /** Bytes of wasm linear memory (it only grows; flat over many plans when arenas and plan constants are reused). */
+  get memoryBytes(): number {
+    return this.mem.memory.buffer.byteLength;
   }
 
   bind(plan: Plan): BoundPlan {
     const mem = this.mem;
-    const arenaBytes = plan.arenaFloats * 4;
-    const arena = mem.alloc(arenaBytes);
-    let zeroPtr = 0, zeroFloats = 0;
-    const extra: Array<[number, number]> = [];
+    // Model weights are packed once per backend; constants the plan made (fused epilogue scale/shift,
+    // identity vectors) are new arrays per plan. Those and the zero row live in one block with the
+    // arena, sized by a first lowering pass, so a binding is one allocation, freed whole on dispose.
+    const modelArrays = new Set(plan.steps.flatMap((s) => s.inputs.filter((t) => t.kind === 'weight' && t.data).map((t) => t.data!)));
+    const { constBytes, zeroFloats } = this.planOwned(plan, modelArrays);
+    const arenaBytes = align64(plan.arenaFloats * 4);
+    const blockBytes = arenaBytes + constBytes + align64(zeroFloats * 4);
+    const arena = mem.alloc(blockBytes);
+    const zeroPtr = arena + arenaBytes + constBytes;
+    mem.f32(zeroPtr, zeroFloats).fill(0);
+    let cursor = arena + arenaBytes;
+    const planPacked = new Map<Float32Array, number>();
+    const packPlanConstant = (d: Float32Array, c: number) => {
+      let p = planPacked.get(d);
+      if (p === undefined) {
+        planPacked.set(d, (p = this.packInto(cursor, d, c)));
+        cursor += align64(packedBytes(d, c));
+      }
+      return p;
+    };
     const addr = {
       ptr: (t: PlannedTensor) => (t.kind === 'weight' ? this.weightPtr(t.data!) : arena + t.offset * 4),
-      packed: (d: Float32Array, c: number) => this.packedPtr(d, c),
+      packed: (d: Float32Array, c: number) => (modelArrays.has(d) ? this.packedPtr(d, c) : packPlanConstant(d, c)),
       zeros: (n: number) => {
-        if (n > zeroFloats) {
-          zeroFloats = n;
-          zeroPtr = mem.alloc(n * 4);
-          extra.push([zeroPtr, n * 4]);
-          mem.f32(zeroPtr, n).fill(0);
-        }
+        if (n > zeroFloats) throw new Error(`wasm backend: zero row of ${n} floats not sized (${zeroFloats})`);
         return zeroPtr;
       },
     };
     const jobs = new Map<Step, Job[]>();
     for (const step of plan.steps) jobs.set(step, lower(step, addr, this.options.convKernel));
-    // Zero rows allocated after an earlier conv got a smaller one stay valid: each job keeps its pointer.
     const minCost = this.options.minParallelCost ?? 50_000;
     let args = new Int32Array(mem.memory.buffer, ARGS_PTR, ARG_SLOTS);
     const run = (job: Job) => {
@@ -137,8 +175,7 @@ export class WasmBackend implements Backend {
       dispose: () => {
         if (disposed) return;
         disposed = true;
-        mem.release(arena, arenaBytes);
-        for (const [p, b] of extra) mem.release(p, b);
+        mem.release(arena, blockBytes);
       },
     };
   }

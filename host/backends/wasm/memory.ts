@@ -18,10 +18,13 @@ export class LinearMemory {
 
   constructor(readonly memory: WebAssembly.Memory) {}
 
-  /** 64-byte aligned block of at least `bytes`. */
+  /** 64-byte aligned block of at least `bytes`: the best-fitting free block, else new space at the top. */
   alloc(bytes: number): number {
     const size = Math.ceil(Math.max(bytes, 1) / 64) * 64;
-    const i = this.free.findIndex((b) => b.bytes >= size);
+    let i = -1; // best fit: the smallest free block that holds it (keeps large blocks for large arenas)
+    this.free.forEach((b, k) => {
+      if (b.bytes >= size && (i < 0 || b.bytes < this.free[i].bytes)) i = k;
+    });
     if (i >= 0) {
       const b = this.free[i];
       const ptr = b.ptr;
@@ -45,8 +48,26 @@ export class LinearMemory {
     return ptr;
   }
 
+  /** Returns a block: merged with free neighbours, and given back to the top when it ends there. */
   release(ptr: number, bytes: number): void {
-    this.free.push({ ptr, bytes: Math.ceil(Math.max(bytes, 1) / 64) * 64 });
+    let block = { ptr, bytes: Math.ceil(Math.max(bytes, 1) / 64) * 64 };
+    for (let i = this.free.length - 1; i >= 0; i--) {
+      const b = this.free[i];
+      if (b.ptr + b.bytes === block.ptr || block.ptr + block.bytes === b.ptr) {
+        block = { ptr: Math.min(b.ptr, block.ptr), bytes: b.bytes + block.bytes };
+        this.free.splice(i, 1);
+      }
+    }
+    if (block.ptr + block.bytes === this.top) this.top = block.ptr;
+    else {
+      const at = this.free.findIndex((b) => b.ptr > block.ptr);
+      this.free.splice(at < 0 ? this.free.length : at, 0, block);
+    }
+  }
+
+  /** End of the highest block in use (the heap's high-water mark is memory.buffer.byteLength). */
+  get used(): number {
+    return this.top;
   }
 
   f32(ptr: number, length: number): Float32Array {

@@ -1,0 +1,88 @@
+// The lever-by-lever table of issue 17: each step's bytes per file at each quality and its
+// Bjontegaard rate at equal accuracy against the step before it and against JPEG2000, with dlib's
+// recognizer (bench/results/lfw.json) and, where measured, the second recognizer (lfw-faceres.json).
+//   npx tsx bench/ablation.ts   (writes bench/results/ablation.md)
+// A step that changes only the container bytes keeps every decoded pixel (tests pin this), so its
+// accuracy is its predecessor's; such a step is derived here from the measured rows by its exact
+// byte difference per file, and marked so.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { bdRate } from './eval/metrics.ts';
+import type { Row } from './eval/lfw.ts';
+
+const CHIP_PIXELS = 150 * 150;
+
+interface Step {
+  name: string;
+  rows: (all: Row[]) => Row[];
+  note: string;
+}
+
+const byCodec = (codec: string) => (all: Row[]) => all.filter((r) => r.codec === codec).sort((a, b) => a.setting - b.setting);
+
+/** bench/codec-bytes.ts --json over all View 2 chips: mean bytes per file of each writer variant. */
+const BYTES_FILE = 'bench/results/codec-bytes-v3-view2.json';
+const bytesRows: Array<{ quality: number; depth_choice_fflate: number; shipped: number; images: number }> = existsSync(BYTES_FILE) ? JSON.parse(readFileSync(BYTES_FILE, 'utf8')) : [];
+
+/** Rows of v3 as released with each file's bytes replaced by a writer variant's mean (same pixels, so the same accuracy). */
+const withBytes = (all: Row[], key: 'depth_choice_fflate' | 'shipped') =>
+  byCodec('facecodec-v3/c1')(all).flatMap((r) => {
+    const b = bytesRows.find((x) => x.quality === r.setting);
+    return b ? [{ ...r, bpp: (b[key] * 8) / CHIP_PIXELS }] : [];
+  });
+
+const STEPS: Step[] = [
+  { name: 'v3 as released (container v1, fflate level 9)', rows: byCodec('facecodec-v3/c1'), note: 'measured (LFW benchmark)' },
+  {
+    name: '+ container diet (fcHd 24 -> 17 bytes)',
+    rows: (all) => withBytes(all, 'depth_choice_fflate'),
+    note: `bytes measured on every View 2 chip (${BYTES_FILE}); pixels unchanged, so accuracy as above`,
+  },
+  {
+    name: '+ small-payload deflate (optimal parsing, block split)',
+    rows: (all) => {
+      const measured = byCodec('facecodec-v3')(all);
+      const derived = withBytes(all, 'shipped').filter((r) => !measured.some((m) => m.setting === r.setting));
+      return [...measured, ...derived].sort((a, b) => a.setting - b.setting);
+    },
+    note: `measured rows of facecodec-v3 where the LFW benchmark ran them (dlib: quality 1, accuracy identical to the rows above); the others: bytes from ${BYTES_FILE}, accuracy as above`,
+  },
+];
+
+function table(file: string, label: string): string[] {
+  if (!existsSync(file)) return [`(${label}: ${file} not measured yet)`, ''];
+  const all: Row[] = JSON.parse(readFileSync(file, 'utf8'));
+  const curve = (rows: Row[]) => rows.map((r) => ({ bpp: r.bpp, quality: r.accuracy }));
+  const j2k = curve(all.filter((r) => r.codec === 'jpeg2000'));
+  const webp = curve(all.filter((r) => r.codec === 'webp'));
+  const fmt = (v: number | null) => (v === null ? '-' : `${v > 0 ? '+' : ''}${(100 * v).toFixed(1)}%`);
+  const out = [
+    `### ${label}`,
+    '',
+    '| step | bytes per file at q1 / q15 / q50 / q90 | accuracy (%) at q1 / q15 / q50 / q90 | BD-rate vs previous step | vs JPEG2000 | vs WebP | rows |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  let prev: Row[] | undefined;
+  for (const s of STEPS) {
+    const rows = s.rows(all);
+    if (!rows.length) {
+      out.push(`| ${s.name} | - | - | - | - | - | not measured |`);
+      continue;
+    }
+    const bytes = rows.map((r) => ((r.bpp * CHIP_PIXELS) / 8).toFixed(0)).join(' / ');
+    const acc = rows.map((r) => (100 * r.accuracy).toFixed(2)).join(' / ');
+    out.push(`| ${s.name} | ${bytes} | ${acc} | ${prev ? fmt(bdRate(curve(prev), curve(rows))) : '-'} | ${fmt(bdRate(j2k, curve(rows)))} | ${fmt(bdRate(webp, curve(rows)))} | ${s.note} |`);
+    prev = rows;
+  }
+  return [...out, ''];
+}
+
+const md = [
+  '# Ablation: one lever at a time (LFW View 2, 6,000 pairs unless the file says otherwise)',
+  '',
+  'Bjontegaard-style average bitrate difference at equal verification accuracy (negative = fewer bits). Regenerate: `npx tsx bench/ablation.ts`.',
+  '',
+  ...table('bench/results/lfw.json', "dlib's recognizer (the one in the training loss)"),
+  ...table('bench/results/lfw-faceres.json', 'HSE FaceRes-deep (evaluation only, never in a loss or a choice)'),
+];
+writeFileSync('bench/results/ablation.md', md.join('\n'));
+console.log(md.join('\n'));

@@ -1,0 +1,60 @@
+// What encode effort buys and costs, on LFW View 1 held-out chips (the tuning set, never View 2): per
+// (quality, effort, objective weights) the mean file bytes, recognizer distance between original and
+// restored chip, L1 and encode ms per chip, next to effort 0 at a few qualities for the trade-off
+// that raising the quality alone gives.
+//   npx tsx bench/effort.ts [--images 16] [--grid '[[1,0.5,1,1],...]' (identity, rate, quality, effort)]
+//       [--out bench/results/codec-effort.md]
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadCodec, MODELS, DEFAULT_MODEL_ID } from '../host/codec/codec.ts';
+import { EFFORT_WEIGHTS } from '../host/codec/effort.ts';
+import { loadRecognizer, distance } from '../host/models/recognizer.ts';
+import { loadLandmarks } from '../host/models/landmarks.ts';
+import { LfwBench } from './eval/lfw.ts';
+import { parsePairs, pairImages } from './eval/pairs.ts';
+
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string', default: MODELS[DEFAULT_MODEL_ID] },
+    images: { type: 'string', default: '16' },
+    grid: { type: 'string', default: '[[1,0.5,1,0],[1,0.5,5,0],[1,0.5,8,0],[1,0.5,15,0],[1,0.5,1,1],[3,0.5,1,1],[3,0.05,1,1],[1,0.5,15,1]]' },
+    data: { type: 'string', default: '../shared/data/lfw-deepfunneled' },
+    pairs: { type: 'string', default: 'bench/view1/pairs-heldout.txt' },
+    cache: { type: 'string', default: '.cache/lfw' },
+    out: { type: 'string' },
+  },
+});
+
+const files = pairImages(parsePairs(readFileSync(values.pairs!, 'utf8')).pairs).slice(0, Number(values.images));
+const rec = await loadRecognizer();
+const bench = new LfwBench(values.data!, values.cache!, await loadLandmarks(), rec);
+await bench.prepareChips(files);
+const chips = files.map((f) => bench.chip(f)!);
+const targets = await rec.embedBatch(chips);
+const modelId = Number(Object.entries(MODELS).find(([, v]) => v === values.model)?.[0]);
+const lines = [
+  `# Encode effort (model ${values.model}; ${chips.length} LFW View 1 held-out chips from ${values.pairs})`,
+  '',
+  '| identity weight | rate weight | quality | effort | bytes | recognizer distance | L1 (0..1) | encode ms per chip |',
+  '|---|---|---|---|---|---|---|---|',
+];
+for (const [identity, rate, quality, effort] of JSON.parse(values.grid!) as number[][]) {
+  Object.assign(EFFORT_WEIGHTS, { identity, rate });
+  const codec = await loadCodec({ backend: 'wasm', modelId });
+  const t0 = performance.now();
+  const pngs: Uint8Array[] = [];
+  for (let i = 0; i < chips.length; i += 8) pngs.push(...(await codec.encodeBatch(chips.slice(i, i + 8), { quality, effort })));
+  const ms = (performance.now() - t0) / chips.length;
+  const restored = await codec.decodeBatch(pngs);
+  const embedded = await rec.embedBatch(restored);
+  let dist = 0, l1 = 0, bytes = 0;
+  restored.forEach((img, k) => {
+    dist += distance(targets[k], embedded[k]) / chips.length;
+    bytes += pngs[k].length / chips.length;
+    for (let i = 0; i < img.data.length; i++) l1 += Math.abs(img.data[i] - chips[k].data[i]) / img.data.length / 255 / chips.length;
+  });
+  lines.push(`| ${effort ? identity : '-'} | ${effort ? rate : '-'} | ${quality} | ${effort} | ${bytes.toFixed(1)} | ${dist.toFixed(4)} | ${l1.toFixed(4)} | ${ms.toFixed(0)} |`);
+  console.log(lines[lines.length - 1]);
+  codec.dispose();
+}
+if (values.out) writeFileSync(values.out, lines.join('\n') + '\n');

@@ -1,0 +1,173 @@
+// Encode effort: before quantising, refine each image's code by gradient descent through the frozen
+// RecNet (and, for 150x150 face chips, the frozen recognizer), so that what the decoder will restore
+// is closer to the original. The decoder is unchanged; the file format is unchanged.
+//
+// Objective per image, the training objective of the joint models: mean |restored - original| / 255
+// + identity * ||embed(restored) - embed(original)||^2 (chips only) + rate * the rate proxy of the
+// stored planes (code-noise.ts). Every iteration restores
+// the code exactly as the decoder will (quantised in the model's layout), and the gradient passes
+// straight through the rounding (through the layout's linear steps, code-noise.ts at zero noise).
+// Adam on the code, step size a fraction of the quantisation step; the best iterate is kept, so a
+// higher effort never ends with a worse objective than effort 0's code.
+import type { Backend } from '../backends/backend.ts';
+import type { Model } from '../format/model.ts';
+import { Executor } from '../executor/executor.ts';
+import { Tape } from '../train/tape.ts';
+import { Adam } from '../train/adam.ts';
+import { noisyCode, rateOfPlanes, type Plane } from '../train/code-noise.ts';
+import { codeToPlanes, planesToCode } from './layout.ts';
+import type { CodecContract } from './contract.ts';
+
+/** Iterations per effort level (0: CompNet's code as it is). */
+export const EFFORT_ITERATIONS = [0, 4, 10, 25];
+/** Weights of the objective's terms besides the L1 reconstruction (effort's own, not training's). */
+export interface EffortWeights {
+  /** identity: ||embed(restored) - embed(original)||^2; rate: code-noise.ts's rate proxy (bits per sample). */
+  identity: number;
+  rate: number;
+}
+/**
+ * Chosen on LFW View 1 held-out chips (bench/view1/pairs-heldout.txt, never View 2) with model v3 at
+ * quality 1, effort 1 (`npx tsx bench/effort.ts`, bench/results/codec-effort.md): (identity 1,
+ * rate 0.5), (3, 0.5) and (3, 0.05) all brought the mean recognizer distance from 0.457 to 0.30 for
+ * 5-6% more bytes (quality 15 at effort 0 needs 38% more bytes for 0.321); (1, 0.5) used the fewest.
+ */
+export const EFFORT_WEIGHTS: EffortWeights = { identity: 1, rate: 0.5 };
+/** Adam's step as a fraction of the quantisation step (0.25 made every iterate worse than CompNet's code; 0.05 and 0.01 improved it, 0.05 fastest). */
+const STEP_FRACTION = 0.05;
+const CHIP = 150;
+
+export interface RefineInput {
+  /** CompNet's codes [n, h, w, 3]. */
+  code: Float32Array;
+  /** The edge-padded images [n, h*factor, w*factor, 3], 0..255. */
+  images: Float32Array;
+  /** Original size (the chip test and the loss crop). */
+  width: number;
+  height: number;
+  n: number;
+  h: number;
+  w: number;
+  delta: number;
+  iterations: number;
+}
+
+export class CodeRefiner {
+  private recTape: Tape;
+  private idTape?: Tape;
+  private idExec?: Executor;
+
+  constructor(rec: Model, recognizer: Model | undefined, backend: Backend, private contract: CodecContract, readonly weights: EffortWeights = EFFORT_WEIGHTS) {
+    this.recTape = new Tape(rec, backend, new Set());
+    if (recognizer) {
+      this.idTape = new Tape(recognizer, backend, new Set());
+      this.idExec = new Executor(recognizer, backend);
+    }
+  }
+
+  /** The code as the decoder will see it: quantised and restored in the contract's layout. */
+  private decoded(code: Float32Array, r: RefineInput): Float32Array {
+    const out = new Float32Array(code.length), per = r.h * r.w * 3;
+    for (let k = 0; k < r.n; k++) {
+      const [planes] = codeToPlanes(this.contract.layout, code.subarray(k * per, (k + 1) * per), r.h, r.w, r.delta);
+      out.set(planesToCode(planes.flags, planes, r.h, r.w, r.delta), k * per);
+    }
+    return out;
+  }
+
+  /** Refined codes [n, h, w, 3] (CompNet's own where no iterate did better) and each image's objective before and after. */
+  async refine(r: RefineInput): Promise<{ code: Float32Array; before: Float64Array; after: Float64Array }> {
+    const chip = r.width === CHIP && r.height === CHIP && this.idTape !== undefined;
+    const targets = chip ? await this.embed(r.images, r) : undefined;
+    const code = r.code.slice();
+    const adam = new Adam([code]);
+    const best = { loss: new Float64Array(r.n).fill(Infinity), code: r.code.slice() };
+    const per = r.h * r.w * 3;
+    let before = best.loss;
+    for (let it = 0; it <= r.iterations; it++) {
+      const { loss, grad } = await this.objective(code, r, targets);
+      if (it === 0) before = loss.slice();
+      for (let k = 0; k < r.n; k++)
+        if (loss[k] < best.loss[k]) {
+          best.loss[k] = loss[k];
+          best.code.set(code.subarray(k * per, (k + 1) * per), k * per);
+        }
+      if (it === r.iterations) break;
+      adam.step([grad], STEP_FRACTION * r.delta);
+      for (let i = 0; i < code.length; i++) code[i] = Math.min(255, Math.max(0, code[i]));
+    }
+    return { code: best.code, before, after: best.loss };
+  }
+
+  /** The objective of each image and its gradient w.r.t. the (unquantised) code. */
+  private async objective(code: Float32Array, r: RefineInput, targets?: Float32Array): Promise<{ loss: Float64Array; grad: Float32Array }> {
+    const { n, h, w } = r;
+    const plane = new Float32Array(n * h * w).fill(r.delta * this.contract.rateScale);
+    const ra = await this.recTape.forward({ code: { shape: [n, h, w, 3], data: this.decoded(code, r) }, delta: { shape: [n, h, w, 1], data: plane } });
+    const out = ra.values.get('image')!;
+    const PH = h * this.contract.factor, PW = w * this.contract.factor;
+    const loss = new Float64Array(n), g = new Float32Array(out.length);
+    const count = r.width * r.height * 3;
+    for (let k = 0; k < n; k++)
+      for (let y = 0; y < r.height; y++)
+        for (let x = 0; x < r.width * 3; x++) {
+          const i = (k * PH + y) * PW * 3 + x, d = (out[i] - r.images[i]) / 255;
+          loss[k] += Math.abs(d) / count;
+          g[i] = Math.sign(d) / count / 255;
+        }
+    if (targets) await this.identityTerm(out, r, targets, loss, g);
+    const gCode = this.recTape.backward(ra, new Map([['image', g]]), new Set(['code'])).inputs.get('code')!;
+    // The layout's linear steps at zero noise: their backward pass, and the planes the rate is measured on.
+    const layout = this.contract.layout === 'g420' && (h % 2 || w % 2) ? undefined : this.contract.layout;
+    if (!layout) return { loss, grad: gCode };
+    const nc = noisyCode(layout, code, n, h, w, new Array(n).fill(r.delta), () => 0.5);
+    const deltas = new Array(n).fill(r.delta);
+    const { grads } = rateOfPlanes(nc.planes, deltas, this.weights.rate * n);
+    for (let k = 0; k < n; k++) loss[k] += this.weights.rate * rateOfPlanes(nc.planes.map((p) => slice(p, k, n)), [r.delta], 1).bits;
+    return { loss, grad: nc.backward(gCode, grads) };
+  }
+
+  /** Adds identity * ||embed(restored) - target||^2 to loss and its gradient to g (chips only). */
+  private async identityTerm(out: Float32Array, r: RefineInput, targets: Float32Array, loss: Float64Array, g: Float32Array): Promise<void> {
+    const crop = this.crop(out, r);
+    const ia = await this.idTape!.forward({ image: { shape: [r.n, CHIP, CHIP, 3], data: crop } });
+    const e = ia.values.get('descriptor')!;
+    const ge = new Float32Array(e.length);
+    for (let i = 0; i < e.length; i++) {
+      const d = e[i] - targets[i];
+      loss[Math.floor(i / (e.length / r.n))] += this.weights.identity * d * d;
+      ge[i] = 2 * this.weights.identity * d;
+    }
+    const gi = this.idTape!.backward(ia, new Map([['descriptor', ge]]), new Set(['image'])).inputs.get('image')!;
+    const PW = r.w * this.contract.factor, PH = r.h * this.contract.factor;
+    for (let k = 0; k < r.n; k++)
+      for (let y = 0; y < CHIP; y++)
+        for (let x = 0; x < CHIP * 3; x++) g[(k * PH + y) * PW * 3 + x] += gi[(k * CHIP + y) * CHIP * 3 + x];
+  }
+
+  /** The top-left width x height of each padded image. */
+  private crop(images: Float32Array, r: RefineInput): Float32Array {
+    const PW = r.w * this.contract.factor, PH = r.h * this.contract.factor;
+    const out = new Float32Array(r.n * CHIP * CHIP * 3);
+    for (let k = 0; k < r.n; k++)
+      for (let y = 0; y < CHIP; y++) out.set(images.subarray((k * PH + y) * PW * 3, ((k * PH + y) * PW + CHIP) * 3), (k * CHIP + y) * CHIP * 3);
+    return out;
+  }
+
+  private async embed(images: Float32Array, r: RefineInput): Promise<Float32Array> {
+    const { descriptor } = await this.idExec!.run({ image: { shape: [r.n, CHIP, CHIP, 3], data: this.crop(images, r) } });
+    return descriptor.data.slice();
+  }
+
+  dispose(): void {
+    this.recTape.dispose();
+    this.idTape?.dispose();
+    this.idExec?.dispose();
+  }
+}
+
+/** Image k of a plane holding n images. */
+function slice(p: Plane, k: number, n: number): Plane {
+  const per = p.data.length / n;
+  return { ...p, data: p.data.subarray(k * per, (k + 1) * per) };
+}

@@ -1,0 +1,46 @@
+// Encode effort: the refined code's objective is never worse than CompNet's (the best iterate is
+// kept, measured with the code quantised exactly as the decoder sees it); files decode as usual.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { loadCodec, CodecError, contractOf } from '../../host/codec/codec.ts';
+import { CodeRefiner } from '../../host/codec/effort.ts';
+import { loadModel } from '../../host/format/model.ts';
+import { createBackend } from '../../host/backends/index.ts';
+import { Executor } from '../../host/executor/executor.ts';
+import { DEFAULT_RECOGNIZER_URL } from '../../host/models/recognizer.ts';
+import { decodeImage } from '../../host/image/codecs.ts';
+import { toRgbFloat } from '../../host/image/image.ts';
+import { untrainedModels } from './helpers.ts';
+
+const chip = decodeImage(readFileSync(new URL('../../samples/Martha_Burk_0002.png', import.meta.url)));
+
+test('refinement lowers the objective of a 150x150 chip with the shipped model (recognizer term on)', async () => {
+  const files = { compnet: new URL('../../weights/compnet-v3.safetensors', import.meta.url), recnet: new URL('../../weights/recnet-v3.safetensors', import.meta.url) };
+  const comp = loadModel(new Uint8Array(readFileSync(files.compnet))), rec = loadModel(new Uint8Array(readFileSync(files.recnet)));
+  const backend = await createBackend('wasm');
+  const contract = contractOf(comp.metadata);
+  const x = new Float32Array(152 * 152 * 3);
+  const src = toRgbFloat(chip);
+  for (let y = 0; y < 152; y++) for (let xx = 0; xx < 152; xx++) x.set(src.subarray((Math.min(y, 149) * 150 + Math.min(xx, 149)) * 3, (Math.min(y, 149) * 150 + Math.min(xx, 149)) * 3 + 3), (y * 152 + xx) * 3);
+  const { code } = await new Executor(comp, backend).run({ image: { shape: [1, 152, 152, 3], data: x } });
+  const refiner = new CodeRefiner(rec, loadModel(new Uint8Array(readFileSync(DEFAULT_RECOGNIZER_URL))), backend, contract);
+  const r = await refiner.refine({ code: code.data, images: x, width: 150, height: 150, n: 1, h: 38, w: 38, delta: 40, iterations: 3 });
+  assert.ok(r.after[0] < r.before[0], `objective ${r.before[0]} -> ${r.after[0]}`);
+  assert.is(r.code.length, code.data.length);
+  refiner.dispose();
+});
+
+test('encode with effort decodes; a bad effort is a CodecError', async () => {
+  const codec = await loadCodec({ ...untrainedModels(4, 'g420'), backend: 'wasm' });
+  const small = { data: chip.data.slice(0, 40 * 24 * chip.channels), width: 40, height: 24, channels: chip.channels };
+  const png = await codec.encode(small, { quality: 30, effort: 1 }); // not a chip: reconstruction and rate terms only
+  assert.equal([(await codec.decode(png)).width, (await codec.decode(png)).height], [40, 24]);
+  await codec.encode(small, { effort: 9 }).then(
+    () => assert.unreachable('accepted'),
+    (e) => assert.instance(e, CodecError),
+  );
+  codec.dispose();
+});
+
+test.run();

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { installed, nodeReference, ROOT, run, serve, snippet } from './helpers.ts';
 
-const PRODUCT_COMMANDS = ['demo', 'encode', 'decode', 'info', 'compare', 'embed', 'align', 'serve', 'help'];
+const PRODUCT_COMMANDS = ['demo', 'encode', 'decode', 'info', 'compare', 'embed', 'align', 'serve', 'batch', 'worker', 'help'];
 
 /** The installed bin, as npx runs it (node_modules/.bin/facecodec). */
 async function cli(args: string[], cwd?: string) {
@@ -90,6 +90,20 @@ async function serveOnce() {
     server.stop();
   }
 }
+
+test('batch runs on its compiled thread entry; worker loads its queue client (bullmq) from the install', async () => {
+  const { app, workdir } = await installed();
+  const dir = workdir('batch');
+  let r = await cli(['batch', 'encode', 'face.png', '-o', 'out', '--threads', '2'], dir);
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  assert.ok(readdirSync(path.join(dir, 'out'), { recursive: true }).some((f) => String(f).endsWith('.png')), r.stdout);
+  r = await cli(['worker'], dir);
+  assert.is(r.code, 2, 'worker without --queue is a usage error');
+  // The worker's queue module (what `worker --queue URL` imports before connecting) resolves its
+  // dependencies from the consumer's node_modules.
+  r = await run(process.execPath, ['--input-type=module', '-e', "await import(new URL('lib/batch/queue.js', import.meta.resolve('facecodec/package.json')));"], app);
+  assert.is(r.code, 0, r.stderr);
+});
 
 test("README's consumer.mjs runs in Node from the tarball", async () => {
   const { png, restored } = await nodeReference();

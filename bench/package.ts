@@ -26,6 +26,15 @@ function bytesUnder(dir: string, keep: (rel: string) => boolean = () => true): n
   return sum;
 }
 
+/** Each installed dependency's bytes (scoped ones by their scope/name), the largest first, small ones summed. */
+function dependencySizes(nm: string): Array<[string, number]> {
+  const names = readdirSync(nm).filter((n) => !n.startsWith('.') && n !== 'facecodec').flatMap((n) => (n.startsWith('@') ? readdirSync(path.join(nm, n)).map((m) => `${n}/${m}`) : [n]));
+  const rows = names.map((n): [string, number] => [n, bytesUnder(path.join(nm, n))]).sort((a, b) => b[1] - a[1]);
+  const big = rows.filter(([, b]) => b >= 200_000);
+  const rest = rows.filter(([, b]) => b < 200_000);
+  return [...big.map(([n, b]): [string, number] => [`dependency ${n}`, b]), [`${rest.length} other dependencies (${rest.map(([n]) => n).join(', ')})`, rest.reduce((a, [, b]) => a + b, 0)]];
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /** Wall and CPU (user + sys of the process tree, from the shell's `times`) milliseconds of one run. */
@@ -72,7 +81,7 @@ try {
     ['host/ (sources the maps point to)', bytesUnder(path.join(pkg, 'host'))],
     ['kernels/dist/*.wasm (4 builds)', bytesUnder(path.join(pkg, 'kernels'))],
     ['samples/, web/, weights/*.md, package.json, README', bytesUnder(pkg, (f) => /^(samples|web)\//.test(f) || /\.md$/.test(f) || f === 'package.json')],
-    ['dependencies (@webgpu/types, fflate, jpeg-js, pngjs)', total - bytesUnder(pkg)],
+    ...dependencySizes(nm),
   ];
 
   // Cold start: a facecodec PNG made by the installed CLI.
@@ -106,8 +115,8 @@ try {
     '|---|---|---|',
     ...parts.map(([what, b]) => `| ${what} | ${mb(b)} | ${((100 * b) / total).toFixed(1)}% |`),
     '',
-    'The recognizer (dlib ResNet-29, F32) dominates; the four codec model pairs stay so that files written by',
-    'every released model decode.',
+    'Of the package itself, the recognizer (dlib ResNet-29, F32) dominates; the four codec model pairs stay so',
+    'that files written by every released model decode.',
     '',
     '## Cold start',
     '',

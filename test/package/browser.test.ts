@@ -2,11 +2,10 @@
 // (the "browser" condition picks dist/browser/facecodec.js), assets copied as page.sh does, served by the
 // installed `facecodec serve`, run in Debian's Chromium: Node's PNG bytes and restored pixels.
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { mkdirSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { browserSuite, launchChromium } from '../browser/helpers.ts';
-import { installed, nodeReference, ROOT, run, snippet } from './helpers.ts';
+import { installed, nodeReference, ROOT, run, serve, snippet } from './helpers.ts';
 
 const { test, it } = browserSuite('package: browser');
 
@@ -25,18 +24,10 @@ it("README's page.js, bundled from the tarball, encodes and decodes like Node", 
   writeFileSync(path.join(app, 'public/index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="page.js"></script>\n');
   copyFileSync(path.join(app, 'node/face.png'), path.join(app, 'public/face.png'));
 
-  const server = spawn(path.join(app, 'node_modules/.bin/facecodec'), ['serve', '--port', '0', '--root', 'public'], { cwd: app, stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = await serve(['--root', 'public'], app);
   const browser = await launchChromium({ webgpu: false });
   try {
-    const origin = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      server.stdout!.on('data', (d) => {
-        out += d;
-        const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (m) resolve(m[1]);
-      });
-      server.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-    });
+    const origin = server.origin;
     await browser.page.goto(`${origin}/index.html`);
     const handle = await browser.page.waitForFunction(() => (globalThis as unknown as { facecodecResult?: unknown }).facecodecResult, undefined, { timeout: 120_000 });
     const result = (await handle.evaluate((r: { png: Uint8Array; restored: Uint8Array }) => ({ png: Array.from(r.png), restored: Array.from(r.restored) }))) as { png: number[]; restored: number[] };
@@ -45,7 +36,7 @@ it("README's page.js, bundled from the tarball, encodes and decodes like Node", 
     assert.ok(Buffer.from(result.restored).equals(Buffer.from(node.restored)), "the page's restored chip equals Node's");
   } finally {
     await browser.close();
-    server.kill();
+    server.stop();
   }
 });
 

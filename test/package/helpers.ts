@@ -2,7 +2,7 @@
 // project once (the README's install snippet, with the tarball in place of the registry name), find the
 // README's snippets by their "<!-- test: NAME -->" marker, and find the runtimes (deno, bun, workerd:
 // devDependencies whose prebuilt binaries sit in their platform packages).
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -147,4 +147,20 @@ export async function nodePlainSimdDecode(png: Uint8Array): Promise<Uint8Array> 
   } finally {
     codec.dispose();
   }
+}
+
+/** The installed `facecodec serve --port 0 ...`, started in cwd: its origin, and a stop function. */
+export async function serve(args: string[], cwd: string): Promise<{ origin: string; stop(): void }> {
+  const { app } = await installed();
+  const child = spawn(path.join(app, 'node_modules/.bin/facecodec'), ['serve', '--port', '0', ...args], { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+  const origin = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`facecodec serve exited with ${code}: ${out}`)));
+  });
+  return { origin, stop: () => child.kill() };
 }

@@ -2,10 +2,9 @@
 // README's JS consumer, and its TypeScript consumer type-checked under NodeNext and bundler resolution.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { installed, nodeReference, ROOT, run, snippet } from './helpers.ts';
+import { installed, nodeReference, ROOT, run, serve, snippet } from './helpers.ts';
 
 const PRODUCT_COMMANDS = ['demo', 'encode', 'decode', 'info', 'compare', 'embed', 'align', 'serve', 'batch', 'worker', 'help'];
 
@@ -84,28 +83,33 @@ test('embed, align, demo and serve from the installed package; errors exit 1 and
   await serveOnce();
 });
 
-/** `facecodec serve --port 0` from the installed package serves the demo page and the browser bundle. */
+/** `facecodec serve` from the installed package serves the demo page and the browser bundle. */
 async function serveOnce() {
   const { app } = await installed();
-  const child = spawn(path.join(app, 'node_modules/.bin/facecodec'), ['serve', '--port', '0'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = await serve([], app);
   try {
-    const origin = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-        const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (m) resolve(m[1]);
-      });
-      child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-    });
     for (const p of ['/web/', '/dist/browser/facecodec.js', '/kernels/dist/kernels-simd.wasm']) {
-      const res = await fetch(origin + p);
+      const res = await fetch(server.origin + p);
       assert.is(res.status, 200, p);
     }
   } finally {
-    child.kill();
+    server.stop();
   }
 }
+
+test('batch runs on its compiled thread entry; worker loads its queue client (bullmq) from the install', async () => {
+  const { app, workdir } = await installed();
+  const dir = workdir('batch');
+  let r = await cli(['batch', 'encode', 'face.png', '-o', 'out', '--threads', '2'], dir);
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  assert.ok(readdirSync(path.join(dir, 'out'), { recursive: true }).some((f) => String(f).endsWith('.png')), r.stdout);
+  r = await cli(['worker'], dir);
+  assert.is(r.code, 2, 'worker without --queue is a usage error');
+  // The worker's queue module (what `worker --queue URL` imports before connecting) resolves its
+  // dependencies from the consumer's node_modules.
+  r = await run(process.execPath, ['--input-type=module', '-e', "await import(new URL('lib/batch/queue.js', import.meta.resolve('facecodec/package.json')));"], app);
+  assert.is(r.code, 0, r.stderr);
+});
 
 test("README's consumer.mjs runs in Node from the tarball", async () => {
   const { png, restored } = await nodeReference();

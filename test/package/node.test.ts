@@ -74,12 +74,6 @@ test('embed, align, demo and serve from the installed package; errors exit 1 and
   assert.match(r.stderr, /not a facecodec PNG/);
   r = await cli(['encode'], dir);
   assert.is(r.code, 2);
-  // batch runs its worker_threads from the compiled lib/ (thread-main.js), with effort 0 and 1 thread.
-  r = await cli(['batch', 'encode', 'chips', '-o', 'codes', '--threads', '1'], dir);
-  assert.is(r.code, 0, r.stderr);
-  assert.equal(readdirSync(path.join(dir, 'codes')).filter((f) => f.endsWith('.png')), ['face.png']);
-  r = await cli(['worker'], dir);
-  assert.is(r.code, 2);
   await serveOnce();
 });
 

@@ -68,7 +68,7 @@ export async function batchCmd(argv: string[], Usage: Usage): Promise<number> {
   const onResults = (r: Parameters<Tally['add']>[0]) => tally.add(r);
   try {
     if (v.queue) {
-      const { submitBatch } = await import('../batch/queue.ts');
+      const { submitBatch } = await loadQueue();
       await submitBatch(chunks, settings, { url: v.queue as string, queueName: v['queue-name'] as string, redisWaitSeconds: positiveInt(v['redis-wait'], 'redis-wait', Usage), onResults });
     } else {
       const { runPool } = await import('../batch/pool.ts');
@@ -95,10 +95,24 @@ export async function workerCmd(argv: string[], Usage: Usage): Promise<number> {
     threads: { type: 'string', default: '1' }, 'lock-ms': { type: 'string', default: '30000' }, backend: { type: 'string', default: 'wasm' },
   }, Usage);
   if (positionals.length > 0 || !v.queue) throw new Usage(WORKER_USAGE);
-  const { runWorker } = await import('../batch/queue.ts');
+  const { runWorker } = await loadQueue();
   await runWorker({
     url: v.queue as string, queueName: v['queue-name'] as string, concurrency: positiveInt(v.concurrency, 'concurrency', Usage),
     threads: positiveInt(v.threads, 'threads', Usage), lockMs: positiveInt(v['lock-ms'], 'lock-ms', Usage), backend: v.backend as BackendName,
   });
   return 0;
+}
+
+/**
+ * The queue mode's module. bullmq and ioredis are optional dependencies (most installs never use a
+ * queue, and they are half the installed size): a clear error says how to add them.
+ */
+async function loadQueue(): Promise<typeof import('../batch/queue.ts')> {
+  try {
+    return await import('../batch/queue.ts');
+  } catch (e) {
+    const missing = /Cannot find (?:package|module) '(bullmq|ioredis)'/.exec((e as Error).message)?.[1];
+    if (missing) throw new Error(`the queue mode needs the optional dependencies bullmq and ioredis (${missing} is not installed): npm install bullmq ioredis`);
+    throw e;
+  }
 }

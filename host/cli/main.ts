@@ -26,6 +26,8 @@ Commands:
   align <image...> -o <dir>    write dlib-style 150x150 face chips (68-point landmarks) [--box x,y,w,h] [--passes N]
   bench lfw                    LFW verification accuracy vs bpp per codec [--data DIR] [--pairs FILE] [--codec NAME]
                                [--settings a,b,c] [--folds 1-10] [--json] [--cache DIR] [--out DIR] (see README)
+                               [--recognizer dlib|faceres]  faceres: HSE FaceRes-deep, a second recognizer for
+                               evaluation only (results in <out>/lfw-faceres.*; needs the devDependencies)
   bench kernels                conv kernels and the whole recognizer: ours (1 and 2 threads) vs tfjs-wasm
                                and onnxruntime-web, plus this CPU's f32x4 peak (needs the devDependencies)
       --json                      one {"case", "impl", "threads", "ms", "gflops"} object per line

@@ -80,10 +80,14 @@ export function writeResults(dir: string, fresh: Row[], base = 'lfw'): Row[] {
   const old: Row[] = existsSync(jsonFile) ? JSON.parse(readFileSync(jsonFile, 'utf8')) : [];
   const rows = mergeRows(old, fresh);
   writeAtomic(jsonFile, JSON.stringify(rows, null, 1) + '\n');
-  writeAtomic(path.join(dir, `${base}.md`), markdown(rows));
+  // Another recognizer's file says which one scored it and on how many pairs (e.g. folds 1-5 only).
+  const who = base === 'lfw-faceres' ? 'HSE FaceRes-deep (cosine distance; evaluation only)' : base.slice(4);
+  const sizes = [...new Set(rows.map((r) => `${r.pairs} pairs (${r.images} images)`))].join(', rows on different sets: ');
+  const scoredBy = base === 'lfw' ? '' : `Scored by ${who} on ${sizes}.\n\n`;
+  writeAtomic(path.join(dir, `${base}.md`), scoredBy + markdown(rows));
   const pairs = rows[0] ? `${rows[0].pairs.toLocaleString('en-US')} pairs` : '';
-  const who = base === 'lfw' ? '' : ` (${base.slice(4)} recognizer)`;
-  writeAtomic(path.join(dir, `${base}-accuracy.svg`), svgPlot(rows, (r) => 100 * r.accuracy, `LFW verification accuracy (%)${who}`, `LFW View 2 (${pairs}): accuracy vs bits per pixel${who}`));
+  const by = base === 'lfw' ? '' : ` (${base.slice(4)} recognizer)`;
+  writeAtomic(path.join(dir, `${base}-accuracy.svg`), svgPlot(rows, (r) => 100 * r.accuracy, `LFW verification accuracy (%)${by}`, `LFW View 2 (${pairs}): accuracy vs bits per pixel${by}`));
   // PSNR does not depend on the recognizer: one plot, written with dlib's results.
   if (base === 'lfw') writeAtomic(path.join(dir, 'lfw-psnr.svg'), svgPlot(rows, (r) => r.psnr, 'PSNR (dB) vs uncompressed chip', 'LFW chips: PSNR vs bits per pixel'));
   return rows;

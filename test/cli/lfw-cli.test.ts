@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { decodeImage } from '../../host/image/codecs.ts';
@@ -45,6 +45,15 @@ test('bench lfw: rows as JSON, result files, cached rerun; usage errors', async 
   for (const f of ['lfw.json', 'lfw.md', 'lfw-accuracy.svg', 'lfw-psnr.svg']) assert.ok(existsSync(path.join(dir, 'out', f)), f);
   const again = await cli(args);
   assert.equal(JSON.parse(again.stdout.trim()), row);
+  // The second recognizer (FaceRes-deep, evaluation only) on the same chips: its own cache namespace and result files.
+  const fr = await cli([...args.slice(0, 6), '--codec', 'none', ...args.slice(10), '--recognizer', 'faceres']);
+  assert.is(fr.code, 0, fr.stderr);
+  const frRow = JSON.parse(fr.stdout.trim());
+  assert.equal([frRow.codec, frRow.pairs, frRow.images, frRow.bpp], ['none', 4, 7, 24]);
+  for (const f of ['lfw-faceres.json', 'lfw-faceres.md', 'lfw-faceres-accuracy.svg']) assert.ok(existsSync(path.join(dir, 'out', f)), f);
+  assert.match(readFileSync(path.join(dir, 'out', 'lfw-faceres.md'), 'utf8'), /^Scored by HSE FaceRes-deep .* on 4 pairs \(7 images\)/);
+  assert.ok(readdirSync(path.join(dir, 'cache')).some((d) => /^results-faceres-deep-[0-9a-f]{8}$/.test(d)));
+  assert.is((await cli(['bench', 'lfw', '--data', lfw, '--pairs', pairs, '--recognizer', 'vgg'])).code, 2);
   assert.is((await cli(['bench', 'lfw', '--data', lfw, '--pairs', pairs, '--codec', 'gif'])).code, 2);
   assert.is((await cli(['bench', 'lfw', '--data', lfw, '--pairs', pairs, '--folds', '1'])).code, 2);
   assert.is((await cli(['bench', 'lfw', '--data', lfw, '--pairs', path.join(dir, 'missing.txt')])).code, 1);

@@ -9,7 +9,8 @@ import { getCodec } from './eval/codecs.ts';
 import { LfwBench } from './eval/lfw.ts';
 import { bestThreshold } from './eval/metrics.ts';
 import { pairImages, parsePairs } from './eval/pairs.ts';
-import { distance, loadRecognizer } from '../host/models/recognizer.ts';
+import { distance } from '../host/models/recognizer.ts';
+import { loadEvalRecognizer } from './eval/recognizers.ts';
 import { loadLandmarks } from '../host/models/landmarks.ts';
 
 const shared = path.join(import.meta.dirname, '../../shared/data');
@@ -22,7 +23,7 @@ const { values } = parseArgs({
 });
 const { pairs } = parsePairs(readFileSync(values.pairs!, 'utf8'));
 const images = pairImages(pairs);
-const bench = new LfwBench(values.data!, values.cache!, await loadLandmarks(), await loadRecognizer());
+const bench = new LfwBench(values.data!, values.cache!, await loadLandmarks(), await loadEvalRecognizer('dlib'));
 await bench.prepareChips(images);
 const none = getCodec('none');
 await bench.runSetting(none, 0, images, pairs);

@@ -11,6 +11,7 @@ import { EFFORT_WEIGHTS } from '../host/codec/effort.ts';
 import { loadRecognizer, distance } from '../host/models/recognizer.ts';
 import { loadLandmarks } from '../host/models/landmarks.ts';
 import { LfwBench } from './eval/lfw.ts';
+import { loadEvalRecognizer } from './eval/recognizers.ts';
 import { parsePairs, pairImages } from './eval/pairs.ts';
 
 const { values } = parseArgs({
@@ -27,7 +28,7 @@ const { values } = parseArgs({
 
 const files = pairImages(parsePairs(readFileSync(values.pairs!, 'utf8')).pairs).slice(0, Number(values.images));
 const rec = await loadRecognizer();
-const bench = new LfwBench(values.data!, values.cache!, await loadLandmarks(), rec);
+const bench = new LfwBench(values.data!, values.cache!, await loadLandmarks(), await loadEvalRecognizer('dlib'));
 await bench.prepareChips(files);
 const chips = files.map((f) => bench.chip(f)!);
 const targets = await rec.embedBatch(chips);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { args } from '../host/cli/args.ts';
 import type { BackendName } from '../host/backends/index.ts';
 import { loadLandmarks } from '../host/models/landmarks.ts';
-import { loadRecognizer } from '../host/models/recognizer.ts';
+import { loadEvalRecognizer, RECOGNIZER_IDS } from './eval/recognizers.ts';
 import { CODECS, getCodec } from './eval/codecs.ts';
 import { LfwBench, type Progress, type Row } from './eval/lfw.ts';
 import { pairImages, parsePairs } from './eval/pairs.ts';
@@ -73,15 +73,23 @@ function writeAtomic(file: string, text: string) {
   renameSync(tmp, file);
 }
 
-export function writeResults(dir: string, fresh: Row[]): Row[] {
+/** Writes <base>.json/.md and the plots; base is lfw for dlib, lfw-<recognizer> for another recognizer. */
+export function writeResults(dir: string, fresh: Row[], base = 'lfw'): Row[] {
   mkdirSync(dir, { recursive: true });
-  const jsonFile = path.join(dir, 'lfw.json');
+  const jsonFile = path.join(dir, `${base}.json`);
   const old: Row[] = existsSync(jsonFile) ? JSON.parse(readFileSync(jsonFile, 'utf8')) : [];
   const rows = mergeRows(old, fresh);
   writeAtomic(jsonFile, JSON.stringify(rows, null, 1) + '\n');
-  writeAtomic(path.join(dir, 'lfw.md'), markdown(rows));
-  writeAtomic(path.join(dir, 'lfw-accuracy.svg'), svgPlot(rows, (r) => 100 * r.accuracy, 'LFW verification accuracy (%)', 'LFW View 2 (6,000 pairs): accuracy vs bits per pixel'));
-  writeAtomic(path.join(dir, 'lfw-psnr.svg'), svgPlot(rows, (r) => r.psnr, 'PSNR (dB) vs uncompressed chip', 'LFW chips: PSNR vs bits per pixel'));
+  // Another recognizer's file says which one scored it and on how many pairs (e.g. folds 1-5 only).
+  const who = base === 'lfw-faceres' ? 'HSE FaceRes-deep (cosine distance; evaluation only)' : base.slice(4);
+  const sizes = [...new Set(rows.map((r) => `${r.pairs} pairs (${r.images} images)`))].join(', rows on different sets: ');
+  const scoredBy = base === 'lfw' ? '' : `Scored by ${who} on ${sizes}.\n\n`;
+  writeAtomic(path.join(dir, `${base}.md`), scoredBy + markdown(rows));
+  const pairs = rows[0] ? `${rows[0].pairs.toLocaleString('en-US')} pairs` : '';
+  const by = base === 'lfw' ? '' : ` (${base.slice(4)} recognizer)`;
+  writeAtomic(path.join(dir, `${base}-accuracy.svg`), svgPlot(rows, (r) => 100 * r.accuracy, `LFW verification accuracy (%)${by}`, `LFW View 2 (${pairs}): accuracy vs bits per pixel${by}`));
+  // PSNR does not depend on the recognizer: one plot, written with dlib's results.
+  if (base === 'lfw') writeAtomic(path.join(dir, 'lfw-psnr.svg'), svgPlot(rows, (r) => r.psnr, 'PSNR (dB) vs uncompressed chip', 'LFW chips: PSNR vs bits per pixel'));
   return rows;
 }
 
@@ -100,6 +108,7 @@ export async function benchLfwCmd(argv: string[], UsageError: new (m: string) =>
       box: { type: 'string' },
       passes: { type: 'string', default: '1' },
       backend: { type: 'string', default: 'wasm' },
+      recognizer: { type: 'string', default: 'dlib' },
       quiet: { type: 'boolean', default: false },
     },
     UsageError,
@@ -119,6 +128,9 @@ export async function benchLfwCmd(argv: string[], UsageError: new (m: string) =>
     settings = values.settings.split(',').map(Number);
     if (settings.some((s) => !Number.isFinite(s))) throw new UsageError(`--settings: numbers expected, got "${values.settings}"`);
   }
+  // faceres (HSE FaceRes-deep) is a second, independent recognizer for evaluation only (never for training or tuning).
+  const recognizerId = values.recognizer as string;
+  if (!(RECOGNIZER_IDS as readonly string[]).includes(recognizerId)) throw new UsageError(`--recognizer: one of ${RECOGNIZER_IDS.join(', ')}, got "${recognizerId}"`);
   const passes = Number(values.passes);
   if (!Number.isInteger(passes) || passes < 1) throw new UsageError('--passes must be a positive integer');
   let box;
@@ -145,10 +157,11 @@ export async function benchLfwCmd(argv: string[], UsageError: new (m: string) =>
   if (new Set(pairs.map((p) => p.fold)).size < 2) throw new UsageError('the fold protocol needs at least 2 folds');
   const images = pairImages(pairs);
   const log = (s: string) => values.json || process.stderr.write(s + '\n');
-  log(`bench lfw: ${pairs.length} pairs in ${new Set(pairs.map((p) => p.fold)).size} folds, ${images.length} images from ${values.data}; cache ${values.cache}`);
+  log(`bench lfw (recognizer ${recognizerId}): ${pairs.length} pairs in ${new Set(pairs.map((p) => p.fold)).size} folds, ${images.length} images from ${values.data}; cache ${values.cache}`);
   const progress = await makeProgress(values.quiet as boolean);
   const backend = values.backend as BackendName;
-  const bench = new LfwBench(values.data!, values.cache!, await loadLandmarks({ backend }), await loadRecognizer({ backend }), { box, passes }, progress);
+  const recognizer = await loadEvalRecognizer(recognizerId, { backend });
+  const bench = new LfwBench(values.data!, values.cache!, await loadLandmarks({ backend }), recognizer, { box, passes }, progress);
   const t0 = performance.now();
   await bench.prepareChips(images);
   const rows: Row[] = [];
@@ -163,7 +176,7 @@ export async function benchLfwCmd(argv: string[], UsageError: new (m: string) =>
           `${codec.id.padEnd(9)} ${String(s).padStart(4)}  ${row.bpp.toFixed(3)} bpp  acc ${(100 * row.accuracy).toFixed(2)}% +- ${(100 * row.std).toFixed(2)}  AUC ${row.auc.toFixed(4)}  TAR@1e-2 ${row.tar_far1e2.toFixed(4)}` +
             `${row.psnr === null ? '' : `  PSNR ${row.psnr.toFixed(2)}  SSIM ${row.ssim!.toFixed(4)}`}  (${((performance.now() - t1) / 1000).toFixed(0)} s)\n`,
         );
-      if (values.out) writeResults(values.out, [row]);
+      if (values.out) writeResults(values.out, [row], recognizerId === 'dlib' ? 'lfw' : `lfw-${recognizerId}`);
     }
   }
   log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);

@@ -6,14 +6,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Image } from '../../host/image/image.ts';
 import { decodeImage } from '../../host/image/codecs.ts';
-import type { Recognizer } from '../../host/models/recognizer.ts';
-import { distance } from '../../host/models/recognizer.ts';
 import type { Box, LandmarkDetector } from '../../host/models/landmarks.ts';
 import { alignBatch, centralBox } from '../../host/models/align.ts';
 import { DiskCache } from './cache.ts';
 import type { Codec } from './codecs.ts';
 import { foldAccuracy, rocAuc, tarAtFar, type Scored } from './metrics.ts';
 import type { Pair } from './pairs.ts';
+import type { EvalRecognizer } from './recognizers.ts';
 import { psnr, ssim } from './quality.ts';
 
 export const CHIP = 150;
@@ -57,7 +56,7 @@ export class LfwBench {
     readonly dataDir: string,
     cacheDir: string,
     readonly detector: LandmarkDetector,
-    readonly recognizer: Recognizer,
+    readonly recognizer: EvalRecognizer,
     readonly align: AlignConfig = {},
     readonly progress: Progress = silentProgress,
     readonly batch = 16,
@@ -99,14 +98,16 @@ export class LfwBench {
     this.progress.stop();
   }
 
+  /** dlib's results under results/ (as before); another recognizer's under results-<its cacheId>/. */
   private resultKey(codec: string, setting: number, img: string) {
-    return `results/${alignKey(this.align)}/${codec}/${setting}/${img}.bin`;
+    const root = this.recognizer.cacheId ? `results-${this.recognizer.cacheId}` : 'results';
+    return `${root}/${alignKey(this.align)}/${codec}/${setting}/${img}.bin`;
   }
 
-  /** Cached result: [fileBytes, psnr, ssim, descriptor x 128]. */
+  /** Cached result: [fileBytes, psnr, ssim, descriptor x recognizer.length]. */
   result(codec: string, setting: number, img: string): Float64Array | undefined {
     const r = this.cache.get(this.resultKey(codec, setting, img));
-    if (!r || r.byteLength !== (3 + 128) * 8) return undefined;
+    if (!r || r.byteLength !== (3 + this.recognizer.length) * 8) return undefined;
     return new Float64Array(r.buffer.slice(r.byteOffset, r.byteOffset + r.byteLength));
   }
 
@@ -139,7 +140,8 @@ export class LfwBench {
       next?.catch(() => {}); // surfaced when awaited
       const ds = await this.recognizer.embedBatch(ready.map((r) => r.decoded));
       ready.forEach((r, k) => {
-        const rec = new Float64Array(3 + 128);
+        if (ds[k].length !== this.recognizer.length) throw new Error(`descriptor of ${ds[k].length} values, expected ${this.recognizer.length}`);
+        const rec = new Float64Array(3 + this.recognizer.length);
         rec[0] = r.bytes;
         rec[1] = r.psnr;
         rec[2] = r.ssim;
@@ -163,7 +165,7 @@ export class LfwBench {
     }
     const n = res.size;
     const desc = (f: string) => res.get(f)!.subarray(3) as unknown as Float32Array;
-    const scored: Scored[] = pairs.map((p) => ({ distance: distance(desc(p.a), desc(p.b)), same: p.same, fold: p.fold }));
+    const scored: Scored[] = pairs.map((p) => ({ distance: this.recognizer.distance(desc(p.a), desc(p.b)), same: p.same, fold: p.fold }));
     const acc = foldAccuracy(scored);
     return {
       codec,

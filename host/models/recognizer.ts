@@ -39,13 +39,19 @@ export class Recognizer {
     return this.exec.backend;
   }
 
-  /** 128-d descriptor of one face chip (resized to 150x150 if needed). */
+  /** Side of the square input the graph takes (150 for dlib's model), from the graph's input shape. */
+  get inputSize(): number {
+    const side = this.model.graph.inputs[0]?.shape[1];
+    return typeof side === 'number' ? side : RECOGNIZER_SIZE;
+  }
+
+  /** Descriptor of one face chip (resized to the input size if needed; 128-d for dlib's model). */
   async embed(image: Image): Promise<Float32Array> {
     return (await this.embedBatch([image]))[0];
   }
 
   async embedBatch(images: Image[]): Promise<Float32Array[]> {
-    const s = RECOGNIZER_SIZE;
+    const s = this.inputSize;
     const out: Float32Array[] = [];
     for (let i = 0; i < images.length; i += this.batch) {
       const chunk = images.slice(i, i + this.batch);
@@ -55,7 +61,8 @@ export class Recognizer {
         data.set(resizeRgb(toRgbFloat(img), img.width, img.height, s, s), k * s * s * 3);
       });
       const { descriptor } = await this.exec.run({ image: { shape: [chunk.length, s, s, 3], data } });
-      for (let k = 0; k < chunk.length; k++) out.push(descriptor.data.slice(k * DESCRIPTOR_LENGTH, (k + 1) * DESCRIPTOR_LENGTH));
+      const len = descriptor.data.length / chunk.length;
+      for (let k = 0; k < chunk.length; k++) out.push(descriptor.data.slice(k * len, (k + 1) * len));
     }
     return out;
   }

@@ -11,6 +11,8 @@ import { CODECS, type Codec } from '../../bench/eval/codecs.ts';
 import type { Pair } from '../../bench/eval/pairs.ts';
 import type { Image } from '../../host/image/image.ts';
 import { psnr, ssim } from '../../bench/eval/quality.ts';
+import { cosineDistance, type EvalRecognizer } from '../../bench/eval/recognizers.ts';
+import { distance } from '../../host/models/recognizer.ts';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'facecodec-bench-'));
 
@@ -49,13 +51,17 @@ test('cache: a writer killed mid-run leaves only whole records; temp files are n
 });
 
 /** A stand-in recognizer: the descriptor is the chip's mean colour, padded; counts embedded images. */
-function fakeRecognizer() {
+function fakeRecognizer(cacheId = '', length = 128, dist: EvalRecognizer['distance'] = distance) {
   const r = {
+    id: 'dlib' as const,
+    cacheId,
+    length,
+    distance: dist,
     embedded: 0,
     async embedBatch(imgs: Image[]) {
       r.embedded += imgs.length;
       return imgs.map((img) => {
-        const d = new Float32Array(128);
+        const d = new Float32Array(length);
         for (let i = 0; i < img.data.length; i++) d[i % 3] += img.data[i] / (img.data.length / 3) / 255;
         return d;
       });
@@ -64,11 +70,9 @@ function fakeRecognizer() {
   return r;
 }
 
-function setup(nImages: number) {
-  const dir = tmp();
+function setup(nImages: number, rec = fakeRecognizer(), dir = tmp()) {
   const files = Array.from({ length: nImages }, (_, i) => `P${i >> 1}/P${i >> 1}_000${(i & 1) + 1}.jpg`);
-  const rec = fakeRecognizer();
-  const bench = new LfwBench(dir, path.join(dir, 'cache'), {} as never, rec as never, {}, undefined, 4);
+  const bench = new LfwBench(dir, path.join(dir, 'cache'), {} as never, rec, {}, undefined, 4);
   // Aligned chips put straight into the cache: person k's two images share a colour.
   files.forEach((f, i) => {
     const c = (i >> 1) * 37;
@@ -126,6 +130,24 @@ test('bpp counts whole files: none is 24 bpp; a JPEG chip is charged its headers
   assert.ok(row.bpp > (300 * 8) / 22500, `bpp ${row.bpp}`);
   assert.ok(row.psnr! > 25 && row.ssim! > 0.5 && row.ssim! <= 1);
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('a second recognizer keeps its own results: dlib and faceres-style records never collide', async () => {
+  const dlib = setup(12);
+  const other = fakeRecognizer('faceres-deep-0123abcd', 1024, cosineDistance);
+  const second = setup(12, other, dlib.dir); // same cache folder, same chips
+  const rowDlib = await dlib.bench.runSetting(CODECS.none, 0, dlib.files, dlib.pairs);
+  const rowOther = await second.bench.runSetting(CODECS.none, 0, second.files, second.pairs);
+  assert.is(other.embedded, 12, "dlib's cached results are not read as the other recognizer's");
+  const root = path.join(dlib.dir, 'cache');
+  assert.equal(readdirSync(root).sort(), ['chips', 'results', 'results-faceres-deep-0123abcd']);
+  assert.is(dlib.bench.result('none', 0, dlib.files[0])!.length, 3 + 128);
+  assert.is(second.bench.result('none', 0, second.files[0])!.length, 3 + 1024);
+  assert.ok(rowDlib.auc > 0.5 && rowOther.auc > 0.5);
+  await dlib.bench.runSetting(CODECS.none, 0, dlib.files, dlib.pairs);
+  await second.bench.runSetting(CODECS.none, 0, second.files, second.pairs);
+  assert.is(dlib.rec.embedded + other.embedded, 24, 'reruns read back their own records');
+  rmSync(dlib.dir, { recursive: true, force: true });
 });
 
 test('PSNR and SSIM: identical images give Infinity and 1; known MSE gives known PSNR', () => {

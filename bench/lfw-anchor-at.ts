@@ -1,8 +1,8 @@
 // An anchor codec's accuracy interpolated (PCHIP in log bpp, as the Bjontegaard table) at each row of
 // another codec, from a results file. Run: npx tsx bench/lfw-anchor-at.ts [bench/results/lfw-faceres.json] [facecodec-v3] [jpeg2000]
 import { readFileSync } from 'node:fs';
-import { monotoneCurve, pchip } from '../host/eval/metrics.ts';
-import type { Row } from '../host/eval/lfw.ts';
+import { monotoneCurve, pchip } from './eval/metrics.ts';
+import type { Row } from './eval/lfw.ts';
 
 const [file = 'bench/results/lfw-faceres.json', codec = 'facecodec-v3', anchor = 'jpeg2000'] = process.argv.slice(2);
 const rows = JSON.parse(readFileSync(file, 'utf8')) as Row[];

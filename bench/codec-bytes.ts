@@ -14,7 +14,7 @@ import { bitDepthFor, maxSample, planeRects } from '../host/codec/layout.ts';
 import { decodeImage } from '../host/image/codecs.ts';
 import type { Image } from '../host/image/image.ts';
 import { DiskCache } from './eval/cache.ts';
-import { alignKey } from './eval/lfw.ts';
+import { cachedChip } from './eval/lfw.ts';
 import { parsePairs, pairImages } from './eval/pairs.ts';
 
 const { values } = parseArgs({
@@ -32,8 +32,8 @@ function chips(): { chips: Image[]; source: string } {
   const cache = new DiskCache(values.cache!);
   try {
     const files = pairImages(parsePairs(readFileSync(values.pairs!, 'utf8')).pairs).slice(0, Number(values.images));
-    const out = files.map((f) => cache.get(`chips/${alignKey({ passes: 1 })}/${f}.rgb`)).filter((c): c is Uint8Array => !!c && c.length === 67500);
-    if (out.length === files.length && out.length > 0) return { chips: out.map((data) => ({ data, width: 150, height: 150, channels: 3 })), source: `${out.length} aligned LFW chips from ${values.cache}` };
+    const out = files.map((f) => cachedChip(cache, f)).filter((c): c is Image => !!c);
+    if (out.length === files.length && out.length > 0) return { chips: out, source: `${out.length} aligned LFW chips from ${values.cache}` };
   } catch {}
   const dir = path.join(import.meta.dirname, '../samples');
   return { chips: readdirSync(dir).filter((f) => f.endsWith('.png')).map((f) => decodeImage(readFileSync(path.join(dir, f)))), source: 'the bundled samples' };

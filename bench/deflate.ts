@@ -10,7 +10,7 @@ import { loadCodec, parseContainer, MODELS, DEFAULT_MODEL_ID } from '../host/cod
 import { zlibSmall } from '../host/codec/deflate.ts';
 import { planeRects } from '../host/codec/layout.ts';
 import { DiskCache } from './eval/cache.ts';
-import { alignKey } from './eval/lfw.ts';
+import { requireCachedChip } from './eval/lfw.ts';
 import { parsePairs, pairImages } from './eval/pairs.ts';
 
 const { values } = parseArgs({
@@ -26,11 +26,7 @@ const { values } = parseArgs({
 
 const cache = new DiskCache(values.cache!);
 const files = pairImages(parsePairs(readFileSync(values.pairs!, 'utf8')).pairs).slice(0, Number(values.images));
-const chips = files.map((f) => {
-  const data = cache.get(`chips/${alignKey({ passes: 1 })}/${f}.rgb`);
-  if (!data) throw new Error(`no aligned chip for ${f}: run \`facecodec bench lfw\` first`);
-  return { data, width: 150, height: 150, channels: 3 };
-});
+const chips = files.map((f) => requireCachedChip(cache, f, values.cache!));
 const modelId = Number(Object.entries(MODELS).find(([, v]) => v === values.model)?.[0]);
 const codec = await loadCodec({ modelId });
 

@@ -8,7 +8,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadCodec, MODELS, DEFAULT_MODEL_ID } from '../host/codec/codec.ts';
 import { EFFORT_WEIGHTS } from '../host/codec/effort.ts';
-import { loadRecognizer, distance } from '../host/models/recognizer.ts';
 import { loadLandmarks } from '../host/models/landmarks.ts';
 import { LfwBench } from './eval/lfw.ts';
 import { loadEvalRecognizer } from './eval/recognizers.ts';
@@ -27,8 +26,8 @@ const { values } = parseArgs({
 });
 
 const files = pairImages(parsePairs(readFileSync(values.pairs!, 'utf8')).pairs).slice(0, Number(values.images));
-const rec = await loadRecognizer();
-const bench = new LfwBench(values.data!, values.cache!, await loadLandmarks(), await loadEvalRecognizer('dlib'));
+const rec = await loadEvalRecognizer('dlib'); // one recognizer for alignment bookkeeping and scoring
+const bench = new LfwBench(values.data!, values.cache!, await loadLandmarks(), rec);
 await bench.prepareChips(files);
 const chips = files.map((f) => bench.chip(f)!);
 const targets = await rec.embedBatch(chips);
@@ -50,7 +49,7 @@ for (const [identity, rate, quality, effort] of JSON.parse(values.grid!) as numb
   const embedded = await rec.embedBatch(restored);
   let dist = 0, l1 = 0, bytes = 0;
   restored.forEach((img, k) => {
-    dist += distance(targets[k], embedded[k]) / chips.length;
+    dist += rec.distance(targets[k], embedded[k]) / chips.length;
     bytes += pngs[k].length / chips.length;
     for (let i = 0; i < img.data.length; i++) l1 += Math.abs(img.data[i] - chips[k].data[i]) / img.data.length / 255 / chips.length;
   });

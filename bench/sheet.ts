@@ -11,7 +11,7 @@ import { loadCodec, MODELS, DEFAULT_MODEL_ID } from '../host/codec/codec.ts';
 import { encodePng } from '../host/image/codecs.ts';
 import type { Image } from '../host/image/image.ts';
 import { DiskCache } from './eval/cache.ts';
-import { alignKey } from './eval/lfw.ts';
+import { requireCachedChip } from './eval/lfw.ts';
 import { parsePairs } from './eval/pairs.ts';
 import { getCodec } from './eval/codecs.ts';
 import { psnr } from './eval/quality.ts';
@@ -36,9 +36,7 @@ function faces(n: number): Array<{ file: string; chip: Image }> {
   const out: Array<{ file: string; chip: Image }> = [];
   for (let i = 0; out.length < n && i < same.length; i += Math.floor(same.length / n)) {
     const file = same[i].a;
-    const data = cache.get(`chips/${alignKey({ passes: 1 })}/${file}.rgb`);
-    if (!data) throw new Error(`no aligned chip for ${file} in ${values.cache}: run \`facecodec bench lfw\` first`);
-    out.push({ file, chip: { data, width: C, height: C, channels: 3 } });
+    out.push({ file, chip: requireCachedChip(cache, file, values.cache!) });
   }
   return out;
 }

@@ -50,6 +50,21 @@ export interface AlignConfig {
 
 export const alignKey = (a: AlignConfig) => `align-${a.box ? `box${a.box.x}_${a.box.y}_${a.box.width}_${a.box.height}` : 'central'}-p${a.passes ?? 1}`;
 
+const chipKey = (align: AlignConfig, img: string) => `chips/${alignKey(align)}/${img}.rgb`;
+
+/** An image's aligned 150x150 RGB chip from a benchmark cache, if it is there (and whole). */
+export function cachedChip(cache: DiskCache, img: string, align: AlignConfig = {}): Image | undefined {
+  const raw = cache.get(chipKey(align, img));
+  return raw && raw.byteLength === CHIP * CHIP * 3 ? { data: raw, width: CHIP, height: CHIP, channels: 3 } : undefined;
+}
+
+/** Like cachedChip, but a missing chip is an error that says how to make it. */
+export function requireCachedChip(cache: DiskCache, img: string, cacheDir: string): Image {
+  const chip = cachedChip(cache, img);
+  if (!chip) throw new Error(`no aligned chip for ${img} in ${cacheDir}: run \`npm run bench -- lfw\` first`);
+  return chip;
+}
+
 export class LfwBench {
   readonly cache: DiskCache;
   constructor(
@@ -65,14 +80,9 @@ export class LfwBench {
     this.cache.sweep();
   }
 
-  private chipKey(img: string) {
-    return `chips/${alignKey(this.align)}/${img}.rgb`;
-  }
-
-  /** The aligned 150x150 RGB chip of an image (computed and cached if needed). */
+  /** The aligned 150x150 RGB chip of an image, once prepareChips has made it. */
   chip(img: string): Image | undefined {
-    const raw = this.cache.get(this.chipKey(img));
-    return raw && raw.byteLength === CHIP * CHIP * 3 ? { data: raw, width: CHIP, height: CHIP, channels: 3 } : undefined;
+    return cachedChip(this.cache, img, this.align);
   }
 
   async prepareChips(images: string[]): Promise<void> {
@@ -91,7 +101,7 @@ export class LfwBench {
         return { image, box: this.align.box ?? centralBox(image.width, image.height) };
       });
       const out = await alignBatch(this.detector, items, { passes: this.align.passes });
-      out.forEach(({ chip }, k) => this.cache.put(this.chipKey(files[k]), chip.data as Uint8Array));
+      out.forEach(({ chip }, k) => this.cache.put(chipKey(this.align, files[k]), chip.data as Uint8Array));
       done += files.length;
       this.progress.update(done);
     }

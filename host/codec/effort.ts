@@ -121,9 +121,13 @@ export class CodeRefiner {
     const layout = this.contract.layout === 'g420' && (h % 2 || w % 2) ? undefined : this.contract.layout;
     if (!layout) return { loss, grad: gCode };
     const nc = noisyCode(layout, code, n, h, w, new Array(n).fill(r.delta), () => 0.5);
-    const deltas = new Array(n).fill(r.delta);
-    const { grads } = rateOfPlanes(nc.planes, deltas, this.weights.rate * n);
-    for (let k = 0; k < n; k++) loss[k] += this.weights.rate * rateOfPlanes(nc.planes.map((p) => slice(p, k, n)), [r.delta], 1).bits;
+    // The rate term per image: its bits join that image's loss, its gradient that image's slice.
+    const grads = nc.planes.map((p) => new Float32Array(p.data.length));
+    for (let k = 0; k < n; k++) {
+      const rate = rateOfPlanes(nc.planes.map((p) => slice(p, k, n)), [r.delta], this.weights.rate);
+      loss[k] += this.weights.rate * rate.bits;
+      rate.grads.forEach((g, j) => grads[j].set(g, k * g.length));
+    }
     return { loss, grad: nc.backward(gCode, grads) };
   }
 

@@ -6,7 +6,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Image } from '../../host/image/image.ts';
-import { fnv1a, FORMAT_VERSION, DEFAULT_MODEL_ID, MODELS, MODEL_REGISTRY } from '../../host/codec/codec.ts';
+import { fnv1a, FORMAT_VERSION, DEFAULT_MODEL_ID, MODELS, MODEL_REGISTRY, EFFORT_ITERATIONS } from '../../host/codec/codec.ts';
+import { EFFORT_WEIGHTS } from '../../host/codec/effort.ts';
+import { EncodedPack } from './pack.ts';
 
 export interface Codec {
   id: string;
@@ -172,54 +174,75 @@ const none: Codec = {
   },
 };
 
-/** facecodec itself (weights/compnet-<name> + recnet-<name> on the wasm backend); setting = quality 1..100. */
-function facecodecCodec(id: string, modelId: number, name: string, dir?: string): Codec {
+/**
+ * facecodec itself (weights/compnet-<name> + recnet-<name> on the wasm backend); setting = quality
+ * 1..100. At encode effort > 0 (codec id `<id>@e<effort>`) the files are also kept in a committed
+ * pack (bench/results/encoded/), since they cost seconds each: a rerun, here or on another machine,
+ * reads them back instead of encoding again.
+ */
+function facecodecCodec(id: string, modelId: number, name: string, dir?: string, effort = 0): Codec {
   let codec: Promise<import('../../host/codec/codec.ts').Codec> | undefined;
   const weights = (k: string) => (dir ? pathToFileURL(path.resolve(dir, `${k}-${name}.safetensors`)) : new URL(`../../weights/${k}-${name}.safetensors`, import.meta.url));
   // Registered models load by id; candidates (facecodec@<name>) by file, with model id 0.
   const load = () => (codec ??= import('../../host/codec/codec.ts').then((m) => m.loadCodec(modelId ? { modelId } : { modelId: 0, compnet: weights('compnet'), recnet: weights('recnet') })));
   let cacheId: string | undefined;
+  let pack: EncodedPack | undefined;
+  const getCacheId = () => {
+    if (!cacheId) {
+      const file = (k: string) => new Uint8Array(readFileSync(weights(k)));
+      // The container version is part of the key: a new container changes the bytes, not the pixels.
+      cacheId = `facecodec-c${FORMAT_VERSION}-${fnv1a(file('compnet'), file('recnet')).toString(16).padStart(8, '0')}`;
+      // Effort's own settings too: another iteration count or objective makes other files.
+      if (effort) cacheId += `-e${EFFORT_ITERATIONS[effort]}i${EFFORT_WEIGHTS.identity}r${EFFORT_WEIGHTS.rate}`;
+    }
+    return cacheId;
+  };
+  const getPack = () => (pack ??= new EncodedPack(new URL(`../results/encoded/${getCacheId()}.pack`, import.meta.url).pathname));
+  // Same-size images at one quality go through the networks together, 8 at a time.
+  const encodeSame = async (imgs: Image[], q: number) => {
+    const c = await load();
+    const res: Uint8Array[] = [];
+    for (let k = 0; k < imgs.length; k += 8) res.push(...(await c.encodeBatch(imgs.slice(k, k + 8), { quality: q, effort })));
+    return res;
+  };
+  const sameShape = (items: Array<[Image, number]>) =>
+    items.every(([i, s]) => s === items[0][1] && i.width === items[0][0].width && i.height === items[0][0].height);
+  const encodeItems = async (items: Array<[Image, number]>) => {
+    if (sameShape(items)) return encodeSame(items.map(([i]) => i), items[0][1]);
+    const out: Uint8Array[] = [];
+    for (const [img, q] of items) out.push(...(await encodeSame([img], q)));
+    return out;
+  };
+  // With effort: files already in the pack are read back; the rest are encoded and appended.
+  const encodePacked = async (items: Array<[Image, number]>) => {
+    const p = getPack();
+    const out = items.map(([img, q]) => p.get(q, img));
+    const todo = items.map((it, k) => [it, k] as const).filter(([, k]) => !out[k]);
+    const made = todo.length ? await encodeItems(todo.map(([it]) => it)) : [];
+    todo.forEach(([[img, q], k], j) => {
+      p.put(q, img, made[j]);
+      out[k] = made[j];
+    });
+    return out as Uint8Array[];
+  };
   return {
-    id,
-    setting: 'quality 1..100 (quantisation step 128..2 of the compact code)',
+    id: effort ? `${id}@e${effort}` : id,
+    setting: `quality 1..100 (quantisation step 128..2 of the compact code)${effort ? `, encode effort ${effort}` : ''}`,
     defaults: [1, 15, 50, 90],
     get cacheId() {
-      if (!cacheId) {
-        const file = (k: string) => new Uint8Array(readFileSync(weights(k)));
-        // The container version is part of the key: a new container changes the bytes, not the pixels.
-        cacheId = `facecodec-c${FORMAT_VERSION}-${fnv1a(file('compnet'), file('recnet')).toString(16).padStart(8, '0')}`;
-      }
-      return cacheId;
+      return getCacheId();
     },
     // Calls arriving in the same tick (the benchmark runs a batch of images concurrently) are batched
     // through the networks together.
-    encode: microBatch(async (items: Array<[Image, number]>) => {
-      const c = await load();
-      const out: Uint8Array[] = [];
-      for (const [img, q] of items) out.push(...(await c.encodeBatch([img], { quality: q })));
-      return out;
-    }, (img, q) => [img, q] as [Image, number], async (items) => {
-      const c = await load();
-      const q = items[0][1];
-      if (items.every(([i, s]) => s === q && i.width === items[0][0].width && i.height === items[0][0].height)) {
-        const res: Uint8Array[] = [];
-        for (let k = 0; k < items.length; k += 8) res.push(...(await c.encodeBatch(items.slice(k, k + 8).map(([i]) => i), { quality: q })));
-        return res;
-      }
-      return undefined;
-    }),
+    encode: microBatch(effort ? encodePacked : encodeItems, (img: Image, q: number) => [img, q] as [Image, number]),
     decode: microBatch(async (files: Uint8Array[]) => (await load()).decodeBatch(files), (f) => f),
   };
 }
 
-/**
- * Wraps a batch function so that calls made in the same tick run as one batch. `fast` may handle the
- * whole batch more efficiently (returning undefined when it cannot).
- */
+/** Wraps a batch function so that calls made in the same tick run as one batch. */
 function microBatch<A extends unknown[], T, R>(
   run: (items: T[]) => Promise<R[]>,
   item: (...a: A) => T,
-  fast?: (items: T[]) => Promise<R[] | undefined>,
 ): (...a: A) => Promise<R> {
   let queue: Array<{ item: T; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
   const flush = async () => {
@@ -227,7 +250,7 @@ function microBatch<A extends unknown[], T, R>(
     queue = [];
     try {
       const items = q.map((e) => e.item);
-      const res = (fast && (await fast(items))) || (await run(items));
+      const res = await run(items);
       q.forEach((e, i) => e.resolve(res[i]));
     } catch (e) {
       q.forEach((x) => x.reject(e));
@@ -253,6 +276,15 @@ export const CODECS: Record<string, Codec> = {
 };
 
 export function getCodec(id: string): Codec {
+  // <facecodec codec>@e<effort>: that model at encode effort > 0 (files kept in bench/results/encoded/).
+  const withEffort = /^(facecodec(?:-[\w.]+)?)@e(\d+)$/.exec(id);
+  if (withEffort && !CODECS[id]) {
+    const effort = Number(withEffort[2]);
+    const model = withEffort[1] === 'facecodec' ? MODEL_REGISTRY.find((m) => m.id === DEFAULT_MODEL_ID) : MODEL_REGISTRY.find((m) => `facecodec-${m.name}` === withEffort[1]);
+    if (!model) throw new Error(`unknown codec "${withEffort[1]}"`);
+    if (!(effort >= 1 && effort < EFFORT_ITERATIONS.length)) throw new Error(`effort must be 1..${EFFORT_ITERATIONS.length - 1} in "${id}"`);
+    CODECS[id] = facecodecCodec(withEffort[1], model.id, model.name, undefined, effort);
+  }
   // facecodec@<dir>/<name>: an unregistered model, <dir>/compnet-<name> + recnet-<name> (tuning runs).
   const candidate = /^facecodec@(.+)$/.exec(id);
   if (candidate) return (CODECS[id] ??= facecodecCodec(id, 0, path.basename(candidate[1]), path.dirname(candidate[1])));

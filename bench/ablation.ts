@@ -46,6 +46,18 @@ const STEPS: Step[] = [
     },
     note: `measured rows of facecodec-v3 where the LFW benchmark ran them (dlib: quality 1, accuracy identical to the rows above); the others: bytes from ${BYTES_FILE}, accuracy as above`,
   },
+  {
+    name: '+ encode effort 1 (4 Adam steps per chip; decoder unchanged)',
+    // Effort costs seconds per chip, so its View 2 runs come one quality at a time (their files are
+    // checkpointed in bench/results/encoded/); until all are in, the curve is effort 1 where measured
+    // and the previous step's effort-0 rows elsewhere: a curve the product delivers (effort is per call).
+    rows: (all) => {
+      const measured = byCodec('facecodec-v3@e1')(all);
+      const before = STEPS[2].rows(all).filter((r) => !measured.some((m) => m.setting === r.setting));
+      return measured.length ? [...measured, ...before].sort((a, b) => a.setting - b.setting) : [];
+    },
+    note: 'measured rows of facecodec-v3@e1 (`npm run bench -- lfw --codec facecodec-v3@e1 --settings Q`); qualities not yet run at effort 1 keep the row above (effort 0)',
+  },
 ];
 
 function table(file: string, label: string): string[] {

@@ -8,7 +8,7 @@ import { unzlibSync, zlibSync } from 'fflate';
 import { zlibAsync } from '@gfx/zopfli';
 import { loadCodec, parseContainer, MODELS, DEFAULT_MODEL_ID } from '../host/codec/codec.ts';
 import { zlibSmall } from '../host/codec/deflate.ts';
-import { planeRects } from '../host/codec/layout.ts';
+import { planeStartRows } from '../host/codec/layout.ts';
 import { DiskCache } from './eval/cache.ts';
 import { requireCachedChip } from './eval/lfw.ts';
 import { parsePairs, pairImages } from './eval/pairs.ts';
@@ -45,7 +45,7 @@ for (const quality of values.qualities!.split(',').map(Number)) {
       const raw = unzlibSync(idat(png));
       const { image, h, w, layout } = parseContainer(png, 1e7);
       const stride = Math.ceil((image.width * image.depth) / 8) + 1;
-      const splits = planeRects(layout, h, w).map(([, y]) => y).filter((y) => y > 0).map((y) => [y * stride]);
+      const splits = planeStartRows(layout, h, w).map((y) => [y * stride]);
       sum.raw += raw.length;
       sum.fflate += zlibSync(raw, { level: 9 }).length;
       let t = performance.now();

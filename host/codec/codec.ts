@@ -15,7 +15,7 @@ import { assetUrl } from '../format/assets.ts';
 import { checkImage, toRgbFloat, type Image } from '../image/image.ts';
 import { CodecError, DEFAULT_READ_LIMITS, readPng, writePng, type GrayImage } from './png.ts';
 import { decodeHeader, encodeHeader, hashMatches, HEADER_CHUNK, type Header } from './header.ts';
-import { bitDepthFor, codeToPlanes, layoutOf, maxSample, planeRects, planesToCode, planeSize, type CodeLayout } from './layout.ts';
+import { bitDepthFor, codeToPlanes, layoutOf, maxSample, planeStartRows, planesToCode, planeSize, type CodeLayout } from './layout.ts';
 import { contractOf, deltaFor, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
 import { MODELS, DEFAULT_MODEL_ID } from './models.ts';
 import { CodeRefiner, EFFORT_ITERATIONS } from './effort.ts';
@@ -179,7 +179,7 @@ export class Codec {
         const header = encodeHeader({ flags: planes.flags, modelId: this.modelId, weightsHash: this.weightsHash, quality, width: W, height: H });
         const depths = [...new Set([bitDepthFor(planes.maxSample), 8])];
         const images = depths.map((depth) => ({ width: planes.width, height: planes.height, depth, samples: planes.samples }));
-        const png = writePng(images, [{ type: HEADER_CHUNK, data: header }], { splitRows: planeRects(this.layout, h, w).map(([, y]) => y).filter((y) => y > 0) });
+        const png = writePng(images, [{ type: HEADER_CHUNK, data: header }], { splitRows: planeStartRows(this.layout, h, w) });
         if (!best || png.length < best.length) best = png;
       }
       return best!;

@@ -46,6 +46,11 @@ export function planeRects(layout: CodeLayout, h: number, w: number): Array<[num
   return [[0, 0, 2 * wc, h], [0, h, wc, hc], [wc, h, wc, hc]];
 }
 
+/** The PNG rows where a new plane starts (below the first): the writer's candidate block splits. */
+export function planeStartRows(layout: CodeLayout, h: number, w: number): number[] {
+  return [...new Set(planeRects(layout, h, w).map(([, y]) => y).filter((y) => y > 0))];
+}
+
 /** Image size of the PNG for a code of h x w. */
 export function planeSize(layout: CodeLayout, h: number, w: number): { width: number; height: number } {
   const rects = planeRects(layout, h, w);

@@ -29,6 +29,8 @@ export async function trainCmd(argv: string[]): Promise<number> {
       'rate-weight': { type: 'string', default: '0' },
       layout: { type: 'string', default: 'rgb' },
       'init-from': { type: 'string' },
+      quantise: { type: 'string', default: 'noise' },
+      'freeze-recnet': { type: 'boolean', default: false },
     },
   });
   if (positionals[0] !== 'codec') throw new Error('usage: npm run train -- codec [options]');
@@ -47,6 +49,9 @@ export async function trainCmd(argv: string[]): Promise<number> {
   const patch = num('patch');
   if (patch % 4) throw new Error('--patch must be a multiple of 4');
   const pairs = values.pairs as string;
+  const quantise = values.quantise as 'noise' | 'round';
+  if (quantise !== 'noise' && quantise !== 'round') throw new Error('--quantise must be noise or round');
+  if (values['freeze-recnet'] && !values['init-from']) throw new Error('--freeze-recnet needs --init-from (the RecNet to keep)');
   const r = await trainCodec({
     data: {
       lfw: values.lfw as string,
@@ -71,6 +76,8 @@ export async function trainCmd(argv: string[]): Promise<number> {
     recognizerWeight: weight('recognizer-weight'),
     rateWeight: weight('rate-weight'),
     layout,
+    quantise,
+    freezeRecnet: values['freeze-recnet'] as boolean,
     init: values['init-from']
       ? { compnet: path.join(values.weights as string, `compnet-${values['init-from']}.safetensors`), recnet: path.join(values.weights as string, `recnet-${values['init-from']}.safetensors`) }
       : undefined,

@@ -6,7 +6,7 @@
 // g420: stored G = c1 + noise (full resolution); D_k = avg2x2(c_k - G) + noise for k = 0, 2 (half
 //       resolution, against the noisy G as the encoder uses the decoded c1); RecNet sees
 //       (G + up(D_0), G, G + up(D_2)), up = 2x2 replication.
-import type { CodeLayout } from '../codec/layout.ts';
+import { codeToPlanes, planesToCode, type CodeLayout } from '../codec/layout.ts';
 
 export interface Plane {
   /** [n, h, w, ch] */
@@ -95,6 +95,21 @@ export function noisyCode(layout: CodeLayout, code: Float32Array, n: number, h: 
       return g;
     },
   };
+}
+
+/**
+ * Quantisation as the encoder does it: RecNet's input is the code exactly as the decoder restores it
+ * (rounded in the layout, host/codec/layout.ts), and the gradient passes straight through the rounding
+ * (the layout's linear steps at zero noise); the planes for the rate term are those linear steps too.
+ */
+export function roundedCode(layout: CodeLayout, code: Float32Array, n: number, h: number, w: number, deltas: number[]): NoisyCode {
+  const linear = noisyCode(layout, code, n, h, w, deltas, () => 0.5);
+  const input = new Float32Array(code.length), per = h * w * 3;
+  for (let b = 0; b < n; b++) {
+    const [planes] = codeToPlanes(layout, code.subarray(b * per, (b + 1) * per), h, w, deltas[b]);
+    input.set(planesToCode(planes.flags, planes, h, w, deltas[b]), b * per);
+  }
+  return { ...linear, input };
 }
 
 /**

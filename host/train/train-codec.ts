@@ -15,7 +15,7 @@ import { DEFAULT_RECOGNIZER_URL } from '../models/recognizer.ts';
 import { Executor } from '../executor/executor.ts';
 import { lineChart } from './plot.ts';
 import { Tape } from './tape.ts';
-import { noisyCode, rateOfPlanes } from './code-noise.ts';
+import { noisyCode, rateOfPlanes, roundedCode } from './code-noise.ts';
 import type { CodeLayout } from '../codec/layout.ts';
 
 export interface TrainOptions {
@@ -46,6 +46,13 @@ export interface TrainOptions {
   rateWeight?: number;
   /** How the code is stored (host/codec/layout.ts); quantisation is simulated for this layout. */
   layout?: CodeLayout;
+  /**
+   * 'noise' (default): additive uniform noise in place of rounding. 'round': RecNet sees the code
+   * exactly as the decoder will (rounded), with the gradient straight through the rounding.
+   */
+  quantise?: 'noise' | 'round';
+  /** Train CompNet only: RecNet (the decoder) keeps its initial weights, so old files decode the same. */
+  freezeRecnet?: boolean;
   /** Start from these frozen networks instead of random initialisation. */
   init?: { compnet: string; recnet: string };
   /** Output name: weights/compnet-<name>.safetensors etc. */
@@ -79,7 +86,8 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
   };
   const compModel = build(comp, o.init ? fromFile(o.init.compnet, comp) : initParams(comp, o.seed));
   const recModel = build(rec, o.init ? fromFile(o.init.recnet, rec) : initParams(rec, o.seed + 1));
-  const paramList: Array<[Model, string]> = [...comp.params.map((p) => [compModel, p.name] as [Model, string]), ...rec.params.map((p) => [recModel, p.name] as [Model, string])];
+  const recTrained = o.freezeRecnet ? [] : rec.params;
+  const paramList: Array<[Model, string]> = [...comp.params.map((p) => [compModel, p.name] as [Model, string]), ...recTrained.map((p) => [recModel, p.name] as [Model, string])];
   const arrays = paramList.map(([m, n]) => m.weights.get(n)!.data);
   const adam = new Adam(arrays);
   const rng = new Rng(o.seed);
@@ -113,7 +121,7 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
 
   const backend = await WasmBackend.create({ threads: o.threads });
   const compTape = new Tape(compModel, backend, new Set(comp.params.map((p) => p.name)));
-  const recTape = new Tape(recModel, backend, new Set(rec.params.map((p) => p.name)));
+  const recTape = new Tape(recModel, backend, new Set(recTrained.map((p) => p.name)));
   const lambda = o.recognizerWeight ?? 0;
   const recognizer = lambda > 0 ? loadModel(new Uint8Array(readFileSync(DEFAULT_RECOGNIZER_URL))) : undefined;
   const idTape = recognizer && new Tape(recognizer, backend, new Set());
@@ -152,7 +160,7 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
 
     const ca = await compTape.forward({ image: { shape: [n, size, size, 3], data: x } });
     const code = ca.values.get('code')!;
-    const noisy = noisyCode(layout, code, n, h, h, deltas, () => rng.next());
+    const noisy = o.quantise === 'round' ? roundedCode(layout, code, n, h, h, deltas) : noisyCode(layout, code, n, h, h, deltas, () => rng.next());
     const plane = new Float32Array(n * h * h);
     for (let i = 0; i < plane.length; i++) plane[i] = deltas[Math.floor(i / (h * h))] * RATE_SCALE;
     const ra = await recTape.forward({ code: { shape: [n, h, h, 3], data: noisy.input }, delta: { shape: [n, h, h, 1], data: plane } });
@@ -252,6 +260,8 @@ function trainCommand(o: TrainOptions): string {
   if (init) parts.push(`--init-from ${init}`);
   if (o.recognizerWeight) parts.push(`--recognizer-weight ${o.recognizerWeight}`);
   if (o.rateWeight) parts.push(`--rate-weight ${o.rateWeight}`);
+  if (o.quantise === 'round') parts.push('--quantise round');
+  if (o.freezeRecnet) parts.push('--freeze-recnet');
   return parts.join(' ');
 }
 
@@ -261,7 +271,7 @@ function freeze(o: TrainOptions, comp: NetSpec, rec: NetSpec, compModel: Model, 
   const meta = (model: string) => ({
     model,
     ...contractMetadata(codecContract(layout, o.delta)),
-    training: JSON.stringify({ layout, steps: o.steps, batch: o.batch, patch: o.patch, lr: o.lr, delta: o.delta, recognizer_weight: o.recognizerWeight ?? 0, rate_weight: o.rateWeight ?? 0, init: o.init ?? null, seconds: Math.round(last?.seconds ?? 0), final_l1: last?.loss, final_psnr: last?.psnr, final_identity: last?.identity }),
+    training: JSON.stringify({ layout, steps: o.steps, batch: o.batch, patch: o.patch, lr: o.lr, delta: o.delta, recognizer_weight: o.recognizerWeight ?? 0, rate_weight: o.rateWeight ?? 0, quantise: o.quantise ?? 'noise', freeze_recnet: !!o.freezeRecnet, init: o.init ?? null, seconds: Math.round(last?.seconds ?? 0), final_l1: last?.loss, final_psnr: last?.psnr, final_identity: last?.identity }),
     license: 'trained by the facecodec project on LFW images no test pair references and CelebA (non-commercial research use)',
   });
   const paramsOf = (m: Model, spec: NetSpec): TensorToSave[] => spec.params.map((p) => ({ name: p.name, shape: p.shape, f32: m.weights.get(p.name)!.data }));
@@ -280,8 +290,8 @@ Trained by \`npm run train -- codec\` (host/train/train-codec.ts) on this projec
 
 - Data: ${lfwCount} aligned LFW chips from lfw-pairs/train-identity-disjoint.txt and train-unreferenced.txt (no image that a View 2 test pair references; the latter list includes other images of people who appear in test pairs, used without identity labels)${o.recognizerWeight ? '' : `, ${celebaCount} CelebA images (64x64 crops, ${Math.round(o.celebaShare * 100)}% of steps)`}. Manifest: codec-${o.name}-train-manifest.txt.
 - ${o.recognizerWeight ? 'Whole chips (150x150, edge-padded to 152)' : `Crops ${o.patch}x${o.patch} from chips with random shifts`} and horizontal flips; batch ${o.batch}; ${o.steps} steps (${totalSamples} samples).
-- Loss: L1 reconstruction${o.recognizerWeight ? ` + ${o.recognizerWeight} x squared distance between the frozen recognizer's embeddings of the restored and the original chip (embeddings of the originals computed once and cached; whole chips, not crops)` : ''}${o.rateWeight ? ` + ${o.rateWeight} x a rate proxy (mean log2(1 + |horizontal difference|) of the noisy code in quantisation steps, the residual PNG's Sub filter codes)` : ''}${o.init ? `, starting from ${path.basename(o.init.compnet)} and ${path.basename(o.init.recnet)}` : ''}. Quantisation in the loop as additive uniform noise on what the ${layout} code layout stores${layout === 'g420' ? ' (channel 1 at full resolution, the other two as 2x2-averaged differences to it, host/codec/layout.ts)' : ''}, step delta log-uniform in [${o.delta[0]}, ${o.delta[1]}], given to RecNet as its rate condition.
-- Adam, peak learning rate ${o.lr}, 100 warm-up steps then cosine decay.
+- Loss: L1 reconstruction${o.recognizerWeight ? ` + ${o.recognizerWeight} x squared distance between the frozen recognizer's embeddings of the restored and the original chip (embeddings of the originals computed once and cached; whole chips, not crops)` : ''}${o.rateWeight ? ` + ${o.rateWeight} x a rate proxy (mean log2(1 + |horizontal difference|) of the noisy code in quantisation steps, the residual PNG's Sub filter codes)` : ''}${o.init ? `, starting from ${path.basename(o.init.compnet)} and ${path.basename(o.init.recnet)}` : ''}. Quantisation in the loop ${o.quantise === 'round' ? 'as the encoder does it (the code rounded in' : 'as additive uniform noise on'} what the ${layout} code layout stores${layout === 'g420' ? ' (channel 1 at full resolution, the other two as 2x2-averaged differences to it, host/codec/layout.ts)' : ''}${o.quantise === 'round' ? ', the gradient straight through the rounding)' : ''}, step delta log-uniform in [${o.delta[0]}, ${o.delta[1]}], given to RecNet as its rate condition.
+${o.freezeRecnet ? `- Only CompNet (the encoder) is trained; RecNet keeps ${o.init ? path.basename(o.init.recnet) : 'its initial weights'} unchanged.\n` : ''}- Adam, peak learning rate ${o.lr}, 100 warm-up steps then cosine decay.
 - Command: \`${trainCommand(o)}\`
 - Wall time: ${((last?.seconds ?? 0) / 60).toFixed(1)} min on the 2-core machine, ${(totalSamples / (last?.seconds || 1)).toFixed(1)} samples/s.
 - Final training L1 ${last?.loss.toFixed(4)}, PSNR ${last?.psnr.toFixed(2)} dB${last?.identity !== undefined ? `, squared embedding distance ${last.identity.toFixed(4)}` : ''}${last?.rate !== undefined ? `, rate proxy ${last.rate.toFixed(3)} bits per code sample` : ''} (restored vs originals, noise-quantised, averaged over the last 20 steps).

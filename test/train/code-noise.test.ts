@@ -2,7 +2,7 @@
 // encoder's, and their backward passes (with the rate term) match finite differences.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { noisyCode, rateOfPlanes, rateTerm } from '../../host/train/code-noise.ts';
+import { noisyCode, rateOfPlanes, rateTerm, roundedCode } from '../../host/train/code-noise.ts';
 import { codeToPlanes, planesToCode } from '../../host/codec/layout.ts';
 
 const lcg = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
@@ -24,6 +24,22 @@ test('with zero noise, g420 in the loop gives what the encoder + decoder give on
   const [planes] = codeToPlanes('g420', code, h, w, delta);
   assert.equal([...sim.input], [...planesToCode(planes.flags, planes, h, w, delta)]);
 });
+
+for (const layout of ['rgb', 'g420'] as const)
+  test(`${layout}: rounded quantisation feeds RecNet exactly what the decoder restores, per image at its own step, with the straight-through backward`, () => {
+    const n = 2, h = 4, w = 6, deltas = [128, 5], per = h * w * 3;
+    const rnd = lcg(7);
+    const code = Float32Array.from({ length: n * per }, () => 255 * rnd());
+    const q = roundedCode(layout, code, n, h, w, deltas);
+    for (let b = 0; b < n; b++) {
+      const [planes] = codeToPlanes(layout, code.subarray(b * per, (b + 1) * per), h, w, deltas[b]);
+      assert.equal([...q.input.subarray(b * per, (b + 1) * per)], [...planesToCode(planes.flags, planes, h, w, deltas[b])]);
+    }
+    assert.ok(q.input.some((v, i) => v !== code[i]), 'the code is really rounded');
+    // Straight through: the same linear backward pass as the zero-noise simulation.
+    const g = Float32Array.from({ length: n * per }, () => rnd() - 0.5);
+    assert.equal([...q.backward(g)], [...noisyCode(layout, code, n, h, w, deltas, () => 0.5).backward(g)]);
+  });
 
 for (const layout of ['rgb', 'g420'] as const)
   test(`${layout}: backward through the simulated quantiser and the rate term matches finite differences`, () => {

@@ -294,7 +294,7 @@ Trained by \`npm run train -- codec\` (host/train/train-codec.ts) on this projec
 ${o.freezeRecnet ? `- Only CompNet (the encoder) is trained; RecNet keeps ${o.init ? path.basename(o.init.recnet) : 'its initial weights'} unchanged.\n` : ''}- Adam, peak learning rate ${o.lr}, 100 warm-up steps then cosine decay.
 - Command: \`${trainCommand(o)}\`
 - Wall time: ${((last?.seconds ?? 0) / 60).toFixed(1)} min on the 2-core machine, ${(totalSamples / (last?.seconds || 1)).toFixed(1)} samples/s.
-- Final training L1 ${last?.loss.toFixed(4)}, PSNR ${last?.psnr.toFixed(2)} dB${last?.identity !== undefined ? `, squared embedding distance ${last.identity.toFixed(4)}` : ''}${last?.rate !== undefined ? `, rate proxy ${last.rate.toFixed(3)} bits per code sample` : ''} (restored vs originals, noise-quantised, averaged over the last 20 steps).
+- Final training L1 ${last?.loss.toFixed(4)}, PSNR ${last?.psnr.toFixed(2)} dB${last?.identity !== undefined ? `, squared embedding distance ${last.identity.toFixed(4)}` : ''}${last?.rate !== undefined ? `, rate proxy ${last.rate.toFixed(3)} bits per code sample` : ''} (restored vs originals, ${o.quantise === 'round' ? 'rounded' : 'noise-quantised'}, averaged over the last 20 steps).
 - Loss curve: codec-${o.name}-loss.svg.
 `,
   );

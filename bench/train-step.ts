@@ -79,16 +79,16 @@ function timed(t: TapeLike, clock: { fwd: number; bwd: number }): TapeLike {
   };
 }
 
-type MakeTape = (m: Model, params: Set<string>) => TapeLike & { weightsChanged(): void; dispose(): void };
+type MakeTape = (m: Model, params: Set<string>, wantInputs: Set<string>) => TapeLike & { weightsChanged(): void; dispose(): void };
 const PATHS: Record<string, MakeTape> = {
   v0: (m, p) => new TapeV0(m, backend, p),
-  current: (m, p) => new Tape(m, backend, p),
+  current: (m, p, w) => new Tape(m, backend, p, w),
 };
 
 async function setup(make: MakeTape) {
   const compModel = build(comp, 1), recModel = build(rec, 2);
   const clock = { fwd: 0, bwd: 0 };
-  const tapes = [make(compModel, new Set(comp.params.map((p) => p.name))), make(recModel, new Set(rec.params.map((p) => p.name))), make(recognizer, new Set())];
+  const tapes = [make(compModel, new Set(comp.params.map((p) => p.name)), new Set()), make(recModel, new Set(rec.params.map((p) => p.name)), new Set(['code'])), make(recognizer, new Set(), new Set(['image']))];
   const exec = new Executor(recognizer, backend);
   const nets: JointNets = { comp: timed(tapes[0], clock), rec: timed(tapes[1], clock), id: { tape: timed(tapes[2], clock), exec, targets: new Map() } };
   const params = [...comp.params.map((p) => compModel.weights.get(p.name)!.data), ...rec.params.map((p) => recModel.weights.get(p.name)!.data)];

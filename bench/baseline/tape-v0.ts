@@ -89,7 +89,7 @@ export class TapeV0 {
 
   /** After an optimiser changed weights in place: refresh the backend's copies. */
   weightsChanged(): void {
-    if (this.backend instanceof WasmBackend) for (const p of this.params) this.backend.refreshWeight(this.model.weights.get(p)!.data);
+    if (this.backend instanceof WasmBackend) for (const p of this.params) this.backend.weightsChanged(this.model.weights.get(p)!.data);
   }
 
   dispose(): void {

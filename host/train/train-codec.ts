@@ -112,11 +112,11 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
   o.log(`data: ${chips.count} LFW training chips, ${celeba.images.length} CelebA images`);
 
   const backend = await WasmBackend.create({ threads: o.threads });
-  const compTape = new Tape(compModel, backend, new Set(comp.params.map((p) => p.name)));
-  const recTape = new Tape(recModel, backend, new Set(rec.params.map((p) => p.name)));
+  const compTape = new Tape(compModel, backend, new Set(comp.params.map((p) => p.name)), new Set());
+  const recTape = new Tape(recModel, backend, new Set(rec.params.map((p) => p.name)), new Set(['code']));
   const lambda = o.recognizerWeight ?? 0;
   const recognizer = lambda > 0 ? loadModel(new Uint8Array(readFileSync(DEFAULT_RECOGNIZER_URL))) : undefined;
-  const idTape = recognizer && new Tape(recognizer, backend, new Set());
+  const idTape = recognizer && new Tape(recognizer, backend, new Set(), new Set(['image']));
   const idExec = recognizer && new Executor(recognizer, backend);
   // Embeddings of the original chips, computed once.
   const nets: JointNets = { comp: compTape, rec: recTape, id: idTape && idExec ? { tape: idTape, exec: idExec, targets: new Map() } : undefined };

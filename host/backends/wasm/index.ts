@@ -181,7 +181,7 @@ export class WasmBackend implements Backend {
   }
 
   /** Re-copies a weight array changed in place (training) into every cached copy of it. */
-  refreshWeight(data: Float32Array): void {
+  weightsChanged(data: Float32Array): void {
     const raw = this.rawCache.get(data);
     if (raw !== undefined) this.mem.f32(raw, data.length).set(data);
     for (const [c, p] of this.packedCache.get(data) ?? []) {

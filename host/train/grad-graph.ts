@@ -9,6 +9,7 @@ import { validateGraph } from '../format/graph.ts';
 import type { Model, Weight } from '../format/model.ts';
 import { planGraph } from '../executor/plan.ts';
 import { slidingWindow, type RawAttrs, type Shape } from '../ops/op.ts';
+import { weightTranspose } from '../ops/weight_transpose.ts';
 
 export interface GradGraph {
   model: Model;
@@ -35,6 +36,28 @@ interface Ctx {
   emit(op: string, inputs: string[], attrs?: RawAttrs): string;
   shape(name: string): Shape;
   constant(w: Weight): string;
+  /** weight_transpose of w (last axis zero-padded to `padTo`): a graph op for a trainable w, a constant computed once for a frozen one. */
+  transposed(w: string, flip: boolean, padTo?: number): string;
+}
+
+/** Transposed frozen weights by source array, so that every training graph of a model shares one copy. */
+const TRANSPOSED = new WeakMap<Float32Array, Map<string, Weight>>();
+
+function transposedConstant(w: Weight, flip: boolean, padTo: number): Weight {
+  let byKey = TRANSPOSED.get(w.data);
+  if (!byKey) TRANSPOSED.set(w.data, (byKey = new Map()));
+  const key = `${flip}/${padTo}`;
+  let t = byKey.get(key);
+  if (!t) {
+    const shape = weightTranspose.inferShape([w.shape], { flip });
+    const plain = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    weightTranspose.ref([w.data], [w.shape], plain, shape, { flip });
+    const c = shape[shape.length - 1], rows = plain.length / c;
+    const data = new Float32Array(rows * padTo);
+    for (let r = 0; r < rows; r++) data.set(plain.subarray(r * c, (r + 1) * c), r * padTo);
+    byKey.set(key, (t = { shape: [...shape.slice(0, -1), padTo], dtype: 'F32', data }));
+  }
+  return t;
 }
 
 /** Emits the input gradients of one forward node given its output gradient; undefined where no gradient is wanted. */
@@ -47,7 +70,7 @@ const BACKWARD: Record<string, Backward> = {
   conv2d: conv2dBackward,
   dense: (c, { inputs: [x, w, b] }, g, [wx, ww]) => {
     if (ww) throw new GradError(`dense: weight gradients are not implemented (weight "${w}" is trainable)`);
-    return [wx ? c.emit('dense', [g, c.emit('weight_transpose', [w])]) : undefined, undefined, b ? c.emit('channel_sum', [g]) : undefined];
+    return [wx ? c.emit('dense', [g, c.transposed(w, false)]) : undefined, undefined, b ? c.emit('channel_sum', [g]) : undefined];
   },
   bias: (c, _n, g) => [g, c.emit('channel_sum', [g])],
   affine: (c, { inputs: [x, s] }, g, [wx, ws, wt]) => [
@@ -101,16 +124,15 @@ function conv2dBackward(c: Ctx, { inputs: [x, w, b], output, attrs }: { inputs: 
   let dx: string | undefined;
   if (wx) {
     const cin4 = Math.ceil(cin / 4) * 4;
-    const padded = (wt: string) => (cin4 === cin ? wt : c.emit('pad', [wt], { channels: [0, cin4 - cin] }));
     if (sh === 1 && sw === 1) {
       const pt = kh - 1 - win.top, pl = kw - 1 - win.left;
       const pads = [pt, h - 1 + kh - oh - pt, pl, wd - 1 + kw - ow - pl];
-      dx = c.emit('conv2d', [g, padded(c.emit('weight_transpose', [w], { flip: true }))], { stride: 1, padding: pads });
+      dx = c.emit('conv2d', [g, c.transposed(w, true, cin4)], { stride: 1, padding: pads });
     } else {
       const extra = (o: number, s: number, k: number, lead: number, full: number) => (o - 1) * s + k - lead - full;
       const rh = extra(oh, sh, kh, win.top, h), rw = extra(ow, sw, kw, win.left, wd);
       if (-rh >= sh || -rw >= sw) throw new GradError(`conv2d: input ${h}x${wd} has rows no window reads beyond what output_padding covers`);
-      dx = c.emit('conv_transpose2d', [g, padded(c.emit('weight_transpose', [w]))], { stride: [sh, sw], padding: [win.top, Math.max(rh, 0), win.left, Math.max(rw, 0)], output_padding: [Math.max(-rh, 0), Math.max(-rw, 0)] });
+      dx = c.emit('conv_transpose2d', [g, c.transposed(w, false, cin4)], { stride: [sh, sw], padding: [win.top, Math.max(rh, 0), win.left, Math.max(rw, 0)], output_padding: [Math.max(-rh, 0), Math.max(-rw, 0)] });
     }
     if (cin4 !== cin) dx = c.emit('slice', [dx], { start: 0, end: cin });
   }
@@ -143,6 +165,18 @@ export function gradGraph(model: Model, shapes: Record<string, Shape>, params: R
       const name = `grad-const/zeros${w.shape[0]}`;
       weights.set(name, w);
       return name;
+    },
+    transposed(w, flip, padTo) {
+      const ws = ctx.shape(w), c = ws[ws.length - 2]; // the axis that ends last after the swap
+      const to = padTo ?? c;
+      if (!params.has(w)) {
+        const name = `grad-const/${w}^T${flip ? 'flip' : ''}${to}`;
+        weights.set(name, transposedConstant(model.weights.get(w)!, flip, to));
+        shapeOf.set(name, weights.get(name)!.shape);
+        return name;
+      }
+      const t = ctx.emit('weight_transpose', [w], { flip });
+      return to === c ? t : ctx.emit('pad', [t], { channels: [0, to - c] });
     },
   };
   // Which tensors carry a gradient: the trainable weights, the wanted inputs and whatever depends on them.

@@ -48,8 +48,8 @@ export class Tape {
     if (hit) return hit;
     const grad = gradGraph(this.model, shapes, this.params, this.wantInputs);
     const seedShapes = Object.fromEntries([...grad.seeds].map(([o, s]) => [s, grad.model.graph.inputs.find((i) => i.name === s)!.shape as Shape]));
-    // Fused epilogues fold bias/affine weights into plan constants: only for frozen models.
-    const plan = planGraph(grad.model, { ...shapes, ...seedShapes }, { fuse: this.params.size === 0 && (this.backend.fuse ?? false) });
+    // Trainable weights are live: fusion keeps them out of plan constants (their updates reach the kernels).
+    const plan = planGraph(grad.model, { ...shapes, ...seedShapes }, { fuse: this.backend.fuse ?? false, liveWeights: this.params });
     const split = plan.steps.findIndex((s) => s.nodeIndex >= grad.forwardNodes);
     const forward = split < 0 ? plan.steps : plan.steps.slice(0, split), backward = split < 0 ? [] : plan.steps.slice(split);
     if (backward.some((s) => s.nodeIndex < grad.forwardNodes)) throw new Error('tape: plan interleaves forward and backward steps');

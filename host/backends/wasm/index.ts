@@ -116,7 +116,7 @@ export class WasmBackend implements Backend {
     // Model weights are packed once per backend; constants the plan made (fused epilogue scale/shift,
     // identity vectors) are new arrays per plan. Those and the zero row live in one block with the
     // arena, sized by a first lowering pass, so a binding is one allocation, freed whole on dispose.
-    const modelArrays = new Set(plan.steps.flatMap((s) => s.inputs.filter((t) => t.kind === 'weight' && t.data).map((t) => t.data!)));
+    const modelArrays = new Set([...plan.model.weights.values()].map((w) => w.data));
     const { constBytes, zeroFloats } = this.planOwned(plan, modelArrays);
     const arenaBytes = align64(plan.arenaFloats * 4);
     const blockBytes = arenaBytes + constBytes + align64(zeroFloats * 4);

@@ -4,7 +4,7 @@
 // steps and resumes from the last one; ends by freezing both networks into weights/.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { WasmBackend } from '../backends/wasm/index.ts';
+import { createBackend, type BackendName } from '../backends/index.ts';
 import { loadModel, saveModel, type Model, type TensorToSave } from '../format/model.ts';
 import { parseSafetensors, writeSafetensors, type RawTensor } from '../format/safetensors.ts';
 import { codecContract, compnetSpec, initParams, recnetSpec, type NetSpec } from '../models/codec-graph.ts';
@@ -53,6 +53,8 @@ export interface TrainOptions {
   weightsDir: string;
   seed: number;
   threads: number;
+  /** Backend the tapes run on (default wasm); it must have the backward ops' kernels. */
+  backend?: BackendName;
   log: (line: string) => void;
 }
 
@@ -111,7 +113,7 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
   writeFileSync(path.join(o.weightsDir, `codec-${o.name}-train-manifest.txt`), [...chips.files, ...celeba.files].join('\n') + '\n');
   o.log(`data: ${chips.count} LFW training chips, ${celeba.images.length} CelebA images`);
 
-  const backend = await WasmBackend.create({ threads: o.threads });
+  const backend = await createBackend(o.backend ?? 'wasm', { wasm: { threads: o.threads } });
   const compTape = new Tape(compModel, backend, new Set(comp.params.map((p) => p.name)), new Set());
   const recTape = new Tape(recModel, backend, new Set(rec.params.map((p) => p.name)), new Set(['code']));
   const lambda = o.recognizerWeight ?? 0;
@@ -181,7 +183,7 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
   recTape.dispose();
   idTape?.dispose();
   idExec?.dispose();
-  backend.dispose();
+  (backend as { dispose?: () => void }).dispose?.();
   const done = step >= o.steps;
   if (done) freeze(o, comp, rec, compModel, recModel, paramList, log, chips.count, celeba.images.length);
   return { done, step };
@@ -220,7 +222,7 @@ function freeze(o: TrainOptions, comp: NetSpec, rec: NetSpec, compModel: Model, 
     path.join(o.weightsDir, `codec-${o.name}.md`),
     `# codec-${o.name}: CompNet + RecNet
 
-Trained by \`npm run train -- codec\` (host/train/train-codec.ts) on this project's own runtime (wasm SIMD kernels, ${o.threads} threads).
+Trained by \`npm run train -- codec\` (host/train/train-codec.ts) on this project's own runtime (${o.backend ?? 'wasm'} backend${(o.backend ?? 'wasm') === 'wasm' ? `, ${o.threads} threads` : ''}).
 
 - Data: ${lfwCount} aligned LFW chips from lfw-pairs/train-identity-disjoint.txt and train-unreferenced.txt (no image that a View 2 test pair references; the latter list includes other images of people who appear in test pairs, used without identity labels)${o.recognizerWeight ? '' : `, ${celebaCount} CelebA images (64x64 crops, ${Math.round(o.celebaShare * 100)}% of steps)`}. Manifest: codec-${o.name}-train-manifest.txt.
 - ${o.recognizerWeight ? 'Whole chips (150x150, edge-padded to 152)' : `Crops ${o.patch}x${o.patch} from chips with random shifts`} and horizontal flips; batch ${o.batch}; ${o.steps} steps (${totalSamples} samples).

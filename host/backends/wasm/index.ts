@@ -194,8 +194,10 @@ export class WasmBackend implements Backend {
   private scratch = { ptr: 0, bytes: 0 };
 
   /**
-   * Runs one kernel on JS arrays, copied into a scratch region and back out: for training's backward
-   * passes, whose operands live in JS between steps. `slots(inPtrs, outPtrs)` gives the argument slots.
+   * Runs one kernel on JS arrays, copied into a scratch region and back out. Training no longer uses it
+   * (the Tape runs backward graphs through bind/dispatch); its one caller is the frozen old tape that
+   * bench/train-step.ts measures as the baseline. Goes when that baseline does.
+   * `slots(inPtrs, outPtrs)` gives the argument slots.
    */
   callKernel(kernel: string, inputs: Float32Array[], outputLengths: number[], slots: (ins: number[], outs: number[]) => number[], units: number, cost: number): Float32Array[] {
     const k = KERNELS.indexOf(kernel);

@@ -13,6 +13,7 @@ import { gradGraph, type GradGraph } from './grad-graph.ts';
 const MAX_BOUND = 4;
 
 interface Bound {
+  key: string;
   grad: GradGraph;
   plan: Plan;
   run: BoundPlan;
@@ -43,7 +44,7 @@ export class Tape {
   }
 
   private async bind(shapes: Record<string, Shape>): Promise<Bound> {
-    const key = JSON.stringify(shapes);
+    const key = JSON.stringify(this.model.graph.inputs.map((i) => shapes[i.name]));
     const hit = this.bound.get(key);
     if (hit) return hit;
     const grad = gradGraph(this.model, shapes, this.params, this.wantInputs);
@@ -53,7 +54,7 @@ export class Tape {
     const split = plan.steps.findIndex((s) => s.nodeIndex >= grad.forwardNodes);
     const forward = split < 0 ? plan.steps : plan.steps.slice(0, split), backward = split < 0 ? [] : plan.steps.slice(split);
     if (backward.some((s) => s.nodeIndex < grad.forwardNodes)) throw new Error('tape: plan interleaves forward and backward steps');
-    const entry: Bound = { grad, plan, run: await this.backend.bind(plan), forward, backward, generation: 0 };
+    const entry: Bound = { key, grad, plan, run: await this.backend.bind(plan), forward, backward, generation: 0 };
     this.bound.set(key, entry);
     if (this.bound.size > MAX_BOUND) {
       const [oldKey, old] = this.bound.entries().next().value!;
@@ -82,7 +83,7 @@ export class Tape {
    */
   async backward(acts: Activations, seeds: Map<string, Float32Array>, wantInputs: ReadonlySet<string> = new Set()): Promise<{ params: Map<string, Float32Array>; inputs: Map<string, Float32Array> }> {
     const b = acts.bound;
-    if (!this.bound.has(JSON.stringify(Object.fromEntries(this.model.graph.inputs.map((i) => [i.name, b.plan.tensors.get(i.name)!.shape]))))) throw new Error('tape: these activations were released (more input shapes than the tape keeps)');
+    if (this.bound.get(b.key) !== b) throw new Error('tape: these activations were released (more input shapes than the tape keeps, or dispose())');
     if (acts.generation !== b.generation) throw new Error('tape: backward() needs the activations of the latest forward() at this shape');
     for (const [o, s] of b.grad.seeds) {
       const t = b.plan.tensors.get(s)!;

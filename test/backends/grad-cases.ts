@@ -33,6 +33,9 @@ export function backwardCases(): Case[] {
     [[1, 15, 15, 3], 7, 2, 'valid', 32],
     [[1, 8, 8, 64], 1, 1, 'valid', 9],
     [[2, 6, 5, 7], 3, 1, [2, 1, 0, 2], 13],
+    [[2, 9, 8, 16], 3, 1, 'same', 3],
+    [[1, 7, 6, 5], 3, 2, 'same', 4],
+    [[1, 6, 7, 19], 3, 1, [0, 1, 1, 0], 1],
   ] as Array<[number[], number, number, unknown, number]>) {
     const o = (d: number, pa: number) => (p === 'same' ? Math.ceil(d / s) : Math.floor((d + pa - k) / s) + 1);
     const pads = Array.isArray(p) ? p : [0, 0, 0, 0];

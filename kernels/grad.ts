@@ -5,7 +5,7 @@
 import { ai, af, ap } from './common';
 
 /**
- * Slots: 0 v, 1 g, 2 out, 3 act (1 relu, 2 leaky_relu, 3 clamp, 4 tanh, 5 sigmoid), 4 alpha | min,
+ * Slots: 0 v, 1 g, 2 out, 3 act (ACT_CODE: 1 relu, 2 leaky_relu, 3 clamp, 4 tanh, 5 sigmoid), 4 alpha | min,
  * 5 max. relu / leaky_relu test v > 0, clamp min <= v <= max; tanh g (1 - v^2), sigmoid g v (1 - v).
  * Units: elements.
  */

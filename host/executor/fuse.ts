@@ -16,8 +16,8 @@ export type Activation =
   | { kind: 'tanh' }
   | { kind: 'sigmoid' };
 
-/** Activation codes shared by the kernels (AssemblyScript and WGSL). */
-export const ACT_CODE: Record<Activation['kind'], number> = { none: 0, relu: 1, leaky_relu: 2, clamp: 3, tanh: 4, sigmoid: 5 };
+/** Activation codes shared by the kernels (AssemblyScript and WGSL): host/ops/codes.ts. */
+export { ACT_CODE } from '../ops/codes.ts';
 
 export interface Epilogue {
   /** [C] weights, synthetic: folded bias/affine. */

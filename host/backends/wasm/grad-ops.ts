@@ -3,9 +3,9 @@
 import type { Step } from '../../executor/plan.ts';
 import { slidingWindow } from '../../ops/op.ts';
 import type { ActGradAttrs } from '../../ops/act_grad.ts';
+import { ACT_CODE } from '../../ops/codes.ts';
 import type { Addresses, Job, Slots } from './ops.ts';
 
-const ACT_GRAD_CODE: Record<ActGradAttrs['act'], number> = { relu: 1, leaky_relu: 2, clamp: 3, tanh: 4, sigmoid: 5 };
 const blocks4 = (c: number) => Math.ceil(c / 4);
 
 export function lowerGrad(step: Step, a: Addresses, S: () => Slots): Job[] | undefined {
@@ -15,7 +15,7 @@ export function lowerGrad(step: Step, a: Addresses, S: () => Slots): Job[] | und
   switch (step.op.name) {
     case 'act_grad': {
       const at = attrs as ActGradAttrs;
-      const s = S().set(0, a.ptr(x), a.ptr(step.inputs[1]), a.ptr(out), ACT_GRAD_CODE[at.act]);
+      const s = S().set(0, a.ptr(x), a.ptr(step.inputs[1]), a.ptr(out), ACT_CODE[at.act]);
       s.setF(4, at.act === 'clamp' ? at.min : at.alpha).setF(5, at.max);
       return [{ kernel: 'act_grad_x4', slots: s.i32, units: out.length, cost: out.length }];
     }

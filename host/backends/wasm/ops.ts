@@ -1,7 +1,7 @@
 // Lowering: each plan step becomes one or more kernel jobs (kernel export name, argument slots,
 // number of work units, rough cost). Chosen once at bind time; dispatch only copies the slots.
 import type { Step, PlannedTensor } from '../../executor/plan.ts';
-import { ACT_CODE } from '../../executor/fuse.ts';
+import { ACT_CODE, CHANNEL_OP, ELEMENTWISE_OP } from '../../ops/codes.ts';
 import { slidingWindow, type Padding } from '../../ops/op.ts';
 import { convTransposePads } from '../../ops/conv_transpose2d.ts';
 import { ARG_SLOTS } from './memory.ts';
@@ -119,19 +119,20 @@ export function lower(step: Step, a: Addresses, convKernel: ConvKernelChoice = '
     case 'tanh':
     case 'sigmoid':
     case 'round': {
-      const code = { relu: 1, leaky_relu: 2, clamp: 3, tanh: 4, sigmoid: 5, round: 6 }[step.op.name as 'relu'];
-      const s = S().set(0, a.ptr(x), a.ptr(out), code);
-      s.setF(3, attrs.alpha ?? attrs.min ?? 0).setF(4, attrs.max ?? 0);
-      return [{ kernel: 'unary_x4', slots: s.i32, units: out.length, cost: out.length * (code >= 4 ? 20 : 1) }];
+      const op = step.op.name === 'round' ? ELEMENTWISE_OP.round : ELEMENTWISE_OP.act;
+      const act = step.op.name === 'round' ? ACT_CODE.none : ACT_CODE[step.op.name as keyof typeof ACT_CODE];
+      const s = S().set(0, a.ptr(x), a.ptr(out), op, act);
+      s.setF(4, attrs.alpha ?? attrs.min ?? 0).setF(5, attrs.max ?? 0);
+      return [{ kernel: 'unary_x4', slots: s.i32, units: out.length, cost: out.length * (act >= ACT_CODE.tanh ? 20 : 1) }];
     }
     case 'add':
     case 'mul':
-      return [{ kernel: 'binary_x4', slots: S().set(0, a.ptr(x), a.ptr(step.inputs[1]), a.ptr(out), step.op.name === 'add' ? 0 : 1).i32, units: out.length, cost: out.length }];
+      return [{ kernel: 'binary_x4', slots: S().set(0, a.ptr(x), a.ptr(step.inputs[1]), a.ptr(out), ELEMENTWISE_OP[step.op.name as 'add' | 'mul']).i32, units: out.length, cost: out.length }];
     case 'bias':
     case 'affine':
     case 'prelu': {
       const c = x.shape[x.shape.length - 1];
-      const op = { bias: 0, affine: 1, prelu: 2 }[step.op.name as 'bias'];
+      const op = CHANNEL_OP[step.op.name as 'bias' | 'affine' | 'prelu'];
       const q = step.op.name === 'affine' ? a.ptr(step.inputs[2]) : 0;
       return [{ kernel: 'channel_x4', slots: S().set(0, a.ptr(x), a.ptr(step.inputs[1]), q, a.ptr(out), c, op).i32, units: out.length / c, cost: out.length }];
     }

@@ -4,8 +4,15 @@ import { parseArgs } from 'node:util';
 import { trainCodec } from '../host/train/train-codec.ts';
 import { CODE_LAYOUTS, type CodeLayout } from '../host/codec/layout.ts';
 import { DELTA_RANGE } from '../host/models/codec-graph.ts';
+import { availableBackends, type BackendName } from '../host/backends/index.ts';
 
 const SHARED = path.join(import.meta.dirname, '../../shared/data');
+
+/** --backend: a backend this build has (training needs its backward kernels: ref and wasm have them). */
+function backendName(v: string): BackendName {
+  if (!availableBackends().includes(v as BackendName)) throw new Error(`--backend must be one of ${availableBackends().join(', ')}`);
+  return v as BackendName;
+}
 
 export async function trainCmd(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -24,6 +31,7 @@ export async function trainCmd(argv: string[]): Promise<number> {
       lr: { type: 'string', default: '1e-3' },
       'max-minutes': { type: 'string', default: '100000' },
       threads: { type: 'string', default: '2' },
+      backend: { type: 'string', default: 'wasm' },
       'freeze-now': { type: 'boolean', default: false },
       'recognizer-weight': { type: 'string', default: '0' },
       'rate-weight': { type: 'string', default: '0' },
@@ -72,6 +80,7 @@ export async function trainCmd(argv: string[]): Promise<number> {
     weightsDir: values.weights as string,
     seed: 1234,
     threads: num('threads'),
+    backend: backendName(values.backend as string),
     freezeNow: values['freeze-now'] as boolean,
     recognizerWeight: weight('recognizer-weight'),
     rateWeight: weight('rate-weight'),

@@ -27,7 +27,7 @@
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
-// Activation codes (host/executor/fuse.ts ACT_CODE): 0 none, 1 relu, 2 leaky_relu(p0), 3 clamp(p0, p1),
+// Activation codes (host/ops/codes.ts ACT_CODE): 0 none, 1 relu, 2 leaky_relu(p0), 3 clamp(p0, p1),
 // 4 tanh, 5 sigmoid.
 export function actScalar(v: f32, act: i32, p0: f32, p1: f32): f32 {
   switch (act) {

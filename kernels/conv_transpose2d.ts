@@ -21,15 +21,11 @@ export function conv_transpose2d_gather_1x8(args: usize, start: i32, end: i32): 
       for (let co = 0; co < Cout4; co += 8) {
         const two = co + 8 <= Cout4;
         let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
-        for (let ky = 0; ky < KH; ky++) {
-          const ty = oy + PT - ky;
-          if (ty < 0 || ty % SH != 0) continue;
-          const iy = ty / SH;
+        // Only the taps with (o + P - k) divisible by the stride: k = k0, k0 + S, ..., input index falling by 1.
+        const ty0 = oy + PT, ky0 = ty0 % SH, tx0 = ox + PL, kx0 = tx0 % SW;
+        for (let ky = ky0, iy = (ty0 - ky0) / SH; ky < KH && iy >= 0; ky += SH, iy--) {
           if (iy >= H) continue;
-          for (let kx = 0; kx < KW; kx++) {
-            const tx = ox + PL - kx;
-            if (tx < 0 || tx % SW != 0) continue;
-            const ix = tx / SW;
+          for (let kx = kx0, ix = (tx0 - kx0) / SW; kx < KW && ix >= 0; kx += SW, ix--) {
             if (ix >= W) continue;
             let xp = x + (<usize>(((n * H + iy) * W + ix) * Cin) << 2);
             let wp = w + (<usize>((ky * KW + kx) * Cin * Cout4 + co) << 2);

@@ -1,38 +1,38 @@
 // Elementwise kernels over flat arrays, 4 lanes at a time with a scalar tail. Units: elements.
 import { ai, af, ap, actScalar, actVec } from './common';
 
-/** Slots: 0 x, 1 out, 2 op (1 relu, 2 leaky_relu, 3 clamp, 4 tanh, 5 sigmoid, 6 round), 3 p0, 4 p1. */
+/** Slots: 0 x, 1 out, 2 op (host/ops/codes.ts ELEMENTWISE_OP: 0 activation, 1 round), 3 act (ACT_CODE), 4 p0, 5 p1. */
 export function unary_x4(args: usize, start: i32, end: i32): void {
-  const x = ap(args, 0), out = ap(args, 1), op = ai(args, 2), p0 = af(args, 3), p1 = af(args, 4);
+  const x = ap(args, 0), out = ap(args, 1), op = ai(args, 2), act = ai(args, 3), p0 = af(args, 4), p1 = af(args, 5);
   let i = start;
-  if (op == 6) {
+  if (op == 1) {
     for (; i + 4 <= end; i += 4) v128.store(out + (<usize>i << 2), f32x4.nearest(v128.load(x + (<usize>i << 2))));
     for (; i < end; i++) store<f32>(out + (<usize>i << 2), nearest<f32>(load<f32>(x + (<usize>i << 2))));
     return;
   }
-  for (; i + 4 <= end; i += 4) v128.store(out + (<usize>i << 2), actVec(v128.load(x + (<usize>i << 2)), op, p0, p1));
-  for (; i < end; i++) store<f32>(out + (<usize>i << 2), actScalar(load<f32>(x + (<usize>i << 2)), op, p0, p1));
+  for (; i + 4 <= end; i += 4) v128.store(out + (<usize>i << 2), actVec(v128.load(x + (<usize>i << 2)), act, p0, p1));
+  for (; i < end; i++) store<f32>(out + (<usize>i << 2), actScalar(load<f32>(x + (<usize>i << 2)), act, p0, p1));
 }
 
-/** Slots: 0 a, 1 b, 2 out, 3 op (0 add, 1 mul). */
+/** Slots: 0 a, 1 b, 2 out, 3 op (ELEMENTWISE_OP: 2 add, 3 mul). */
 export function binary_x4(args: usize, start: i32, end: i32): void {
   const a = ap(args, 0), b = ap(args, 1), out = ap(args, 2), op = ai(args, 3);
   let i = start;
   for (; i + 4 <= end; i += 4) {
     const off = <usize>i << 2;
     const va = v128.load(a + off), vb = v128.load(b + off);
-    v128.store(out + off, op == 0 ? f32x4.add(va, vb) : f32x4.mul(va, vb));
+    v128.store(out + off, op == 2 ? f32x4.add(va, vb) : f32x4.mul(va, vb));
   }
   for (; i < end; i++) {
     const off = <usize>i << 2;
     const va = load<f32>(a + off), vb = load<f32>(b + off);
-    store<f32>(out + off, op == 0 ? va + vb : va * vb);
+    store<f32>(out + off, op == 2 ? va + vb : va * vb);
   }
 }
 
 /**
  * Per-channel ops over pixels of C channels. Slots: 0 x, 1 p (bias / scale / slope), 2 q (shift),
- * 3 out, 4 C, 5 op (0 bias: x+p, 1 affine: x*p+q, 2 prelu: x>0 ? x : p*x). Units: pixels.
+ * 3 out, 4 C, 5 op (CHANNEL_OP: 0 affine: x*p+q, 1 prelu: x>0 ? x : p*x, 2 bias: x+p). Units: pixels.
  */
 export function channel_x4(args: usize, start: i32, end: i32): void {
   const x = ap(args, 0), p = ap(args, 1), q = ap(args, 2), out = ap(args, 3), C = ai(args, 4), op = ai(args, 5);
@@ -43,15 +43,15 @@ export function channel_x4(args: usize, start: i32, end: i32): void {
       const off = <usize>c << 2;
       const v = v128.load(x + base + off), vp = v128.load(p + off);
       let r: v128;
-      if (op == 0) r = f32x4.add(v, vp);
-      else if (op == 1) r = f32x4.add(f32x4.mul(v, vp), v128.load(q + off));
+      if (op == 2) r = f32x4.add(v, vp);
+      else if (op == 0) r = f32x4.add(f32x4.mul(v, vp), v128.load(q + off));
       else r = v128.bitselect(v, f32x4.mul(v, vp), f32x4.gt(v, f32x4.splat(0)));
       v128.store(out + base + off, r);
     }
     for (; c < C; c++) {
       const off = <usize>c << 2;
       const v = load<f32>(x + base + off), vp = load<f32>(p + off);
-      store<f32>(out + base + off, op == 0 ? v + vp : op == 1 ? v * vp + load<f32>(q + off) : v > 0 ? v : vp * v);
+      store<f32>(out + base + off, op == 2 ? v + vp : op == 0 ? v * vp + load<f32>(q + off) : v > 0 ? v : vp * v);
     }
   }
 }

@@ -9,4 +9,5 @@ export { dense_1x16 } from './dense';
 export { unary_x4, binary_x4, channel_x4 } from './elementwise';
 export { pool_x4, global_mean_x4 } from './pool';
 export { pad_rows, depth_space_rows, resize_bilinear_rows, channel_copy } from './layout';
+export { act_grad_x4, channel_sum_x4, weight_transpose, pool_grad_x1, global_mean_grad_x1, resize_bilinear_grad_x1, crop_rows } from './grad';
 export { peak_f32x4_8, peak_f32x4_12 } from './peak';

@@ -1,5 +1,6 @@
 // channel.wgsl: per-channel ops along the last axis, x [..., C] with a packed parameter buffer:
-// OP 0 = affine x * s[c] + t[c] (bias is affine with s = 1), OP 1 = prelu (x > 0 ? x : a[c] * x).
+// OP 0 = affine x * s[c] + t[c] (bias is affine with s = 1), OP 1 = prelu (x > 0 ? x : a[c] * x)
+// (host/ops/codes.ts CHANNEL_OP).
 // One element per invocation (channel = index mod C); workgroups of 64 laid over grid x and y.
 override OP: u32 = 0u;
 

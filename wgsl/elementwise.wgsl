@@ -2,7 +2,7 @@
 // per operand: tensors start at multiples of 64 floats, so a trailing partial quad stays inside the
 // tensor's arena block; stores are scalar and stop at n). OP: 0 = activation by ACT code (relu,
 // leaky_relu, clamp, tanh, sigmoid: epilogue.wgsl's activate), 1 = round (half to even), 2 = add,
-// 3 = mul. Workgroups of 64 laid over grid x and y.
+// 3 = mul (host/ops/codes.ts ELEMENTWISE_OP). Workgroups of 64 laid over grid x and y.
 override OP: u32 = 0u;
 
 struct Params {

@@ -3,7 +3,7 @@
 // output element o of channel c,
 //     out = act(acc * scale[c] + shift[c] + residual[o])
 // with scale and shift packed into one buffer `ss` = [scale(C), shift(C)], the residual read from the
-// arena at offset e.res, and the activation chosen by the ACT override (codes of executor/fuse.ts
+// arena at offset e.res, and the activation chosen by the ACT override (codes of host/ops/codes.ts
 // ACT_CODE); HAS_RES says whether there is a residual. Each head shader's Params ends with `epi: Epi`.
 override ACT: u32 = 0u;
 override HAS_RES: bool = false;

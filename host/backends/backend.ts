@@ -8,6 +8,8 @@ export interface Backend {
   readonly fuse?: boolean;
   /** Allocate what this plan needs (arena of plan.arenaFloats, weights) and return a runnable binding. */
   bind(plan: Plan): Promise<BoundPlan> | BoundPlan;
+  /** A weight array was changed in place (training): refresh every copy the backend keeps of it. */
+  weightsChanged?(data: Float32Array): void;
 }
 
 export interface BoundPlan {

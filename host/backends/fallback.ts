@@ -55,6 +55,11 @@ export class FallbackBackend implements Backend {
     }
   }
 
+  /** The backend running now refreshes its copies (a later switch binds the fallback from the arrays as they are). */
+  weightsChanged(data: Float32Array): void {
+    this.current.weightsChanged?.(data);
+  }
+
   dispose(): void {
     (this.current as { dispose?: () => void }).dispose?.();
   }

@@ -116,7 +116,7 @@ export class CodeRefiner {
           g[i] = Math.sign(d) / count / 255;
         }
     if (targets) await this.identityTerm(out, r, targets, loss, g);
-    const gCode = this.recTape.backward(ra, new Map([['image', g]]), new Set(['code'])).inputs.get('code')!;
+    const gCode = (await this.recTape.backward(ra, new Map([['image', g]]), new Set(['code']))).inputs.get('code')!;
     // The layout's linear steps at zero noise: their backward pass, and the planes the rate is measured on.
     const layout = this.contract.layout === 'g420' && (h % 2 || w % 2) ? undefined : this.contract.layout;
     if (!layout) return { loss, grad: gCode };
@@ -142,7 +142,7 @@ export class CodeRefiner {
       loss[Math.floor(i / (e.length / r.n))] += this.weights.identity * d * d;
       ge[i] = 2 * this.weights.identity * d;
     }
-    const gi = this.idTape!.backward(ia, new Map([['descriptor', ge]]), new Set(['image'])).inputs.get('image')!;
+    const gi = (await this.idTape!.backward(ia, new Map([['descriptor', ge]]), new Set(['image']))).inputs.get('image')!;
     const PW = r.w * this.contract.factor, PH = r.h * this.contract.factor;
     for (let k = 0; k < r.n; k++)
       for (let y = 0; y < CHIP; y++)

@@ -16,8 +16,8 @@ export type Activation =
   | { kind: 'tanh' }
   | { kind: 'sigmoid' };
 
-/** Activation codes shared by the kernels (AssemblyScript and WGSL). */
-export const ACT_CODE: Record<Activation['kind'], number> = { none: 0, relu: 1, leaky_relu: 2, clamp: 3, tanh: 4, sigmoid: 5 };
+/** Activation codes shared by the kernels (AssemblyScript and WGSL): host/ops/codes.ts. */
+export { ACT_CODE } from '../ops/codes.ts';
 
 export interface Epilogue {
   /** [C] weights, synthetic: folded bias/affine. */
@@ -51,7 +51,7 @@ export function activationOf(step: Step): Activation | undefined {
  * Rewrites `steps` in place order; returns the fused list. `keep` holds tensors that must stay
  * materialised (graph outputs). Step inputs lose the head's bias (folded into shift).
  */
-export function fuseEpilogues(steps: Step[], keep: ReadonlySet<PlannedTensor>): Step[] {
+export function fuseEpilogues(steps: Step[], keep: ReadonlySet<PlannedTensor>, live: ReadonlySet<string> = new Set()): Step[] {
   const readers = new Map<PlannedTensor, number>();
   const producedAt = new Map<PlannedTensor, number>();
   steps.forEach((s, i) => {
@@ -74,6 +74,9 @@ export function fuseEpilogues(steps: Step[], keep: ReadonlySet<PlannedTensor>): 
     const shift = new Float64Array(c);
     const bias = head.inputs[2];
     if (bias) for (let k = 0; k < c; k++) shift[k] = bias.data![k];
+    // A live bias stays the shift itself (its updates must reach the kernel): nothing else folds into it.
+    const liveBias = bias !== undefined && live.has(bias.name);
+    const foldable = (...ws: PlannedTensor[]) => !liveBias && ws.every((w) => w.kind === 'weight' && !live.has(w.name));
     let residual: PlannedTensor | undefined;
     let act: Activation = { kind: 'none' };
     let stage = 0; // 0 linear, 1 after residual, 2 after activation
@@ -83,9 +86,9 @@ export function fuseEpilogues(steps: Step[], keep: ReadonlySet<PlannedTensor>): 
       const j = consumerOf.get(cur)!;
       const e = steps[j];
       const other = e.inputs.find((t) => t !== cur);
-      if (stage === 0 && e.op.name === 'bias' && e.inputs[0] === cur && other!.kind === 'weight') {
+      if (stage === 0 && e.op.name === 'bias' && e.inputs[0] === cur && foldable(other!)) {
         for (let k = 0; k < c; k++) shift[k] += other!.data![k];
-      } else if (stage === 0 && e.op.name === 'affine' && e.inputs[0] === cur && e.inputs[1].kind === 'weight' && e.inputs[2].kind === 'weight') {
+      } else if (stage === 0 && e.op.name === 'affine' && e.inputs[0] === cur && foldable(e.inputs[1], e.inputs[2])) {
         const s = e.inputs[1].data!, t = e.inputs[2].data!;
         for (let k = 0; k < c; k++) {
           scale[k] *= s[k];
@@ -111,7 +114,7 @@ export function fuseEpilogues(steps: Step[], keep: ReadonlySet<PlannedTensor>): 
       ...head,
       inputs: head.inputs.slice(0, 2),
       output: cur,
-      epilogue: { scale: vec('epilogue.scale', scale), shift: vec('epilogue.shift', shift), residual, act },
+      epilogue: { scale: vec('epilogue.scale', scale), shift: liveBias ? bias : vec('epilogue.shift', shift), residual, act },
     });
   });
   return out;

@@ -39,6 +39,11 @@ export function stepReads(s: Step): PlannedTensor[] {
 export interface PlanOptions {
   /** Fuse per-channel ops, residual adds and activations into conv/dense write-backs (default false). */
   fuse?: boolean;
+  /**
+   * Weights that change between runs (training): fusion never folds them into plan constants; a head's
+   * own live bias becomes the epilogue's shift as it is, and no other linear op joins its chain.
+   */
+  liveWeights?: ReadonlySet<string>;
   /** Extra floats reserved after every activation, for out-of-bounds write checks in tests (default 0). */
   guard?: number;
   /** Never reuse memory: every activation stays readable after the run (training's backward pass). */
@@ -107,7 +112,7 @@ export function planGraph(model: Model, shapes: Record<string, Shape>, options: 
     return { op: node.op, attrs: node.attrs, inputs: ins, output, nodeIndex: node.index };
   });
   const outputs = model.graph.outputs.map((n) => tensors.get(n)!);
-  if (options.fuse) steps = fuseEpilogues(steps, new Set(outputs));
+  if (options.fuse) steps = fuseEpilogues(steps, new Set(outputs), options.liveWeights);
 
   // Liveness: the last step that reads each tensor; graph outputs live to the end.
   const lastUse = new Map<PlannedTensor, number>();

@@ -23,10 +23,20 @@ import { sigmoid } from './sigmoid.ts';
 import { slice } from './slice.ts';
 import { spaceToDepth } from './space_to_depth.ts';
 import { tanh } from './tanh.ts';
+// Backward ops (host/train/grad-graph.ts emits them).
+import { actGrad } from './act_grad.ts';
+import { channelSum } from './channel_sum.ts';
+import { conv2dGradWeight } from './conv2d_grad_weight.ts';
+import { crop } from './crop.ts';
+import { globalMeanGrad } from './global_mean_grad.ts';
+import { poolGrad } from './pool_grad.ts';
+import { resizeBilinearGrad } from './resize_bilinear_grad.ts';
+import { weightTranspose } from './weight_transpose.ts';
 
 const all: OpDef<any>[] = [
   add, affine, avgpool, bias, clamp, concat, conv2d, convTranspose2d, dense, depthToSpace, globalMean, leakyRelu,
   maxpool, mul, pad, prelu, relu, resizeBilinear, round, sigmoid, slice, spaceToDepth, tanh,
+  actGrad, channelSum, conv2dGradWeight, crop, globalMeanGrad, poolGrad, resizeBilinearGrad, weightTranspose,
 ];
 
 export const OPS: ReadonlyMap<string, OpDef<any>> = new Map(all.map((op) => [op.name, op]));

@@ -1,143 +1,114 @@
-// Reverse-mode differentiation over a model graph. The forward pass runs on a backend with a plan that
-// keeps every activation; the backward pass walks the steps in reverse, using the wasm SIMD kernels for
-// conv2d (the bulk of the work) and the reference backward passes (backward.ts) for everything else.
+// Reverse-mode differentiation on any backend. For each input shape the tape builds the training graph
+// (grad-graph.ts: forward nodes, then backward nodes, all graph ops), plans it once (arena reuse across
+// both passes) and binds it on the backend. forward() writes the inputs and runs the forward steps;
+// backward() writes the output gradients (seeds) and runs the backward steps of the same binding, then
+// reads the gradients. Activations stay in the backend's memory between the two.
 import type { Backend, BoundPlan } from '../backends/backend.ts';
-import { WasmBackend } from '../backends/wasm/index.ts';
 import { planGraph, type Plan, type Step } from '../executor/plan.ts';
 import type { Model } from '../format/model.ts';
-import { slidingWindow, size, type Shape } from '../ops/op.ts';
-import type { Conv2dAttrs } from '../ops/conv2d.ts';
-import { GRADS } from './backward.ts';
+import { size, type Shape } from '../ops/op.ts';
+import { gradGraph, type GradGraph } from './grad-graph.ts';
+
+/** Input shapes kept bound at once; the oldest binding is released beyond this. */
+const MAX_BOUND = 4;
+
+interface Bound {
+  key: string;
+  grad: GradGraph;
+  plan: Plan;
+  run: BoundPlan;
+  forward: Step[];
+  backward: Step[];
+  /** Bumped by every forward(); backward() must belong to the latest. */
+  generation: number;
+}
 
 export interface Activations {
-  plan: Plan;
-  /** Every graph input and activation by name. */
+  /** The graph inputs and outputs by name. */
   values: Map<string, Float32Array>;
+  readonly bound: Bound;
+  readonly generation: number;
 }
 
 export class Tape {
-  private bound = new Map<string, { plan: Plan; run: BoundPlan }>();
+  private bound = new Map<string, Bound>();
+  private readonly wantInputs: ReadonlySet<string>;
 
-  /** `params`: names of the weights that get gradients. */
-  constructor(readonly model: Model, readonly backend: Backend, readonly params: ReadonlySet<string>) {
+  /**
+   * `params`: the weights that get gradients (updated in place by an optimiser, then weightsChanged()).
+   * `wantInputs`: graph inputs whose gradients backward() may return (default: all).
+   */
+  constructor(readonly model: Model, readonly backend: Backend, readonly params: ReadonlySet<string>, wantInputs?: ReadonlySet<string>) {
     for (const p of params) if (!model.weights.has(p)) throw new Error(`tape: no weight named "${p}"`);
+    this.wantInputs = wantInputs ?? new Set(model.graph.inputs.map((i) => i.name));
+  }
+
+  private async bind(shapes: Record<string, Shape>): Promise<Bound> {
+    const key = JSON.stringify(this.model.graph.inputs.map((i) => shapes[i.name]));
+    const hit = this.bound.get(key);
+    if (hit) return hit;
+    const grad = gradGraph(this.model, shapes, this.params, this.wantInputs);
+    const seedShapes = Object.fromEntries([...grad.seeds].map(([o, s]) => [s, grad.model.graph.inputs.find((i) => i.name === s)!.shape as Shape]));
+    // Trainable weights are live: fusion keeps them out of plan constants (their updates reach the kernels).
+    const plan = planGraph(grad.model, { ...shapes, ...seedShapes }, { fuse: this.backend.fuse ?? false, liveWeights: this.params });
+    const split = plan.steps.findIndex((s) => s.nodeIndex >= grad.forwardNodes);
+    const forward = split < 0 ? plan.steps : plan.steps.slice(0, split), backward = split < 0 ? [] : plan.steps.slice(split);
+    if (backward.some((s) => s.nodeIndex < grad.forwardNodes)) throw new Error('tape: plan interleaves forward and backward steps');
+    const entry: Bound = { key, grad, plan, run: await this.backend.bind(plan), forward, backward, generation: 0 };
+    this.bound.set(key, entry);
+    if (this.bound.size > MAX_BOUND) {
+      const [oldKey, old] = this.bound.entries().next().value!;
+      old.run.dispose();
+      this.bound.delete(oldKey);
+    }
+    return entry;
   }
 
   async forward(inputs: Record<string, { shape: Shape; data: Float32Array }>): Promise<Activations> {
-    const shapes = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.shape]));
-    const key = JSON.stringify(shapes);
-    let entry = this.bound.get(key);
-    if (!entry) {
-      const plan = planGraph(this.model, shapes, { keepAll: true, fuse: false });
-      entry = { plan, run: await this.backend.bind(plan) };
-      this.bound.set(key, entry);
-    }
-    const { plan, run } = entry;
-    for (const t of plan.inputs) run.write(t, inputs[t.name].data);
-    for (const s of plan.steps) run.dispatch(s);
+    for (const [name, t] of Object.entries(inputs)) if (t.data.length !== size(t.shape)) throw new Error(`tape: input "${name}" has ${t.data.length} values for shape [${t.shape.join(', ')}]`);
+    const b = await this.bind(Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.shape])));
     const values = new Map<string, Float32Array>();
-    for (const t of plan.inputs) values.set(t.name, inputs[t.name].data);
-    for (const s of plan.steps) values.set(s.output.name, await run.read(s.output));
-    return { plan, values };
+    for (const name of this.model.graph.inputs.map((i) => i.name)) {
+      b.run.write(b.plan.tensors.get(name)!, inputs[name].data);
+      values.set(name, inputs[name].data);
+    }
+    for (const s of b.forward) b.run.dispatch(s);
+    for (const o of this.model.graph.outputs) values.set(o, await b.run.read(b.plan.tensors.get(o)!));
+    return { values, bound: b, generation: ++b.generation };
   }
 
   /**
-   * Gradients of the loss given dLoss/d(output) for some tensors. Returns gradients of the trainable
-   * weights and of the graph inputs named in `wantInputs`.
+   * Gradients of the loss given dLoss/d(output) for some outputs (the others count as zero). Returns
+   * the gradients of the trainable weights and of the graph inputs named in `wantInputs`.
    */
-  backward(acts: Activations, seeds: Map<string, Float32Array>, wantInputs: ReadonlySet<string> = new Set()): { params: Map<string, Float32Array>; inputs: Map<string, Float32Array> } {
-    const grads = new Map<string, Float32Array>(seeds);
-    const params = new Map<string, Float32Array>();
-    const add = (into: Map<string, Float32Array>, name: string, g: Float32Array) => {
-      const prev = into.get(name);
-      if (!prev) into.set(name, g);
-      else for (let i = 0; i < g.length; i++) prev[i] += g[i];
-    };
-    const needs = (name: string) => this.params.has(name) || !this.model.weights.has(name);
-    for (let i = acts.plan.steps.length - 1; i >= 0; i--) {
-      const step = acts.plan.steps[i];
-      const g = grads.get(step.output.name);
-      if (!g) continue;
-      const inputs = step.inputs.map((t) => (t.kind === 'weight' ? t.data! : acts.values.get(t.name)!));
-      const out = this.gradStep(step, inputs, acts.values.get(step.output.name)!, g, step.inputs.map((t) => needs(t.name)));
-      step.inputs.forEach((t, k) => {
-        const d = out[k];
-        if (!d) return;
-        if (t.kind === 'weight') {
-          if (this.params.has(t.name)) add(params, t.name, d);
-        } else add(grads, t.name, d);
-      });
+  async backward(acts: Activations, seeds: Map<string, Float32Array>, wantInputs: ReadonlySet<string> = new Set()): Promise<{ params: Map<string, Float32Array>; inputs: Map<string, Float32Array> }> {
+    const b = acts.bound;
+    if (this.bound.get(b.key) !== b) throw new Error('tape: these activations were released (more input shapes than the tape keeps, or dispose())');
+    if (acts.generation !== b.generation) throw new Error('tape: backward() needs the activations of the latest forward() at this shape');
+    for (const [o, s] of b.grad.seeds) {
+      const t = b.plan.tensors.get(s)!;
+      const g = seeds.get(o) ?? new Float32Array(t.length);
+      if (g.length !== t.length) throw new Error(`tape: seed for "${o}" has ${g.length} values, expected ${t.length}`);
+      b.run.write(t, g);
     }
-    const inputs = new Map<string, Float32Array>();
-    for (const n of wantInputs) if (grads.has(n)) inputs.set(n, grads.get(n)!);
+    for (const o of seeds.keys()) if (!b.grad.seeds.has(o)) throw new Error(`tape: "${o}" is not a graph output that depends on a trainable weight or input`);
+    for (const s of b.backward) b.run.dispatch(s);
+    const params = new Map<string, Float32Array>(), inputs = new Map<string, Float32Array>();
+    for (const [name, g] of b.grad.grads) {
+      if (this.params.has(name)) params.set(name, await b.run.read(b.plan.tensors.get(g)!));
+      else if (wantInputs.has(name)) inputs.set(name, await b.run.read(b.plan.tensors.get(g)!));
+    }
+    for (const n of wantInputs) if (!this.wantInputs.has(n)) throw new Error(`tape: input "${n}" was not named when the tape was made`);
     return { params, inputs };
   }
 
-  private gradStep(step: Step, inputs: Float32Array[], output: Float32Array, g: Float32Array, need: boolean[]): Array<Float32Array | undefined> {
-    const shapes = step.inputs.map((t) => t.shape);
-    const a = step.attrs as Conv2dAttrs;
-    if (step.op.name === 'conv2d' && this.backend instanceof WasmBackend && a.groups === 1) {
-      return conv2dGradWasm(this.backend, inputs, shapes, step.output.shape, a, g, need);
-    }
-    const fn = GRADS[step.op.name];
-    if (!fn) throw new Error(`tape: no backward pass for op "${step.op.name}"`);
-    return fn({ inputs, shapes, output, outShape: step.output.shape, attrs: step.attrs, g });
-  }
-
-  /** After an optimiser changed weights in place: refresh the backend's copies. */
+  /** After an optimiser changed the trainable weights in place: the backend refreshes its copies. */
   weightsChanged(): void {
-    if (this.backend instanceof WasmBackend) for (const p of this.params) this.backend.refreshWeight(this.model.weights.get(p)!.data);
+    for (const p of this.params) this.backend.weightsChanged?.(this.model.weights.get(p)!.data);
   }
 
   dispose(): void {
     for (const { run } of this.bound.values()) run.dispose();
     this.bound.clear();
   }
-}
-
-/** conv2d gradients on the SIMD kernels: dw by conv2d_grad_w_4x8; dx by the forward tiled conv (stride 1) or the transposed-weight gather conv. */
-export function conv2dGradWasm(be: WasmBackend, [x, w, b]: Float32Array[], [xs, ws]: Shape[], os: Shape, a: Conv2dAttrs, g: Float32Array, need: boolean[] = [true, true, true]): Array<Float32Array | undefined> {
-  const [n, h, wd, cin] = xs;
-  const [kh, kw, , cout] = ws;
-  const [, oh, ow] = os;
-  const { top, left } = slidingWindow('conv2d', h, wd, [kh, kw], a.stride, a.padding);
-  const flops = n * oh * ow * kh * kw * cin * cout;
-  const [sh, sw] = a.stride;
-  let dw: Float32Array | undefined, dx: Float32Array | undefined, db: Float32Array | undefined;
-  if (need[1]) {
-    [dw] = be.callKernel('conv2d_grad_w_4x8', [x, g], [size(ws)], ([xp, gp], [dwp]) => [xp, gp, dwp, n, h, wd, cin, oh, ow, cout, kh, kw, sh, sw, top, left], kh * kw * Math.ceil(cin / 4), flops);
-  }
-  if (need[0]) {
-    const cin4 = Math.ceil(cin / 4) * 4;
-    const ones = new Float32Array(cin4).fill(1), zeros = new Float32Array(Math.max(cin4, cout + 4));
-    if (sh === 1 && sw === 1) {
-      // Stride 1: dx is a plain conv of g with the flipped, transposed kernel, so it runs on the
-      // register-tiled forward micro-kernel. wf[KH-1-ky, KW-1-kx, co, ci] = w[ky, kx, ci, co].
-      const wf = new Float32Array(kh * kw * cout * cin4);
-      for (let ky = 0; ky < kh; ky++)
-        for (let kx = 0; kx < kw; kx++)
-          for (let ci = 0; ci < cin; ci++)
-            for (let co = 0; co < cout; co++) wf[(((kh - 1 - ky) * kw + (kw - 1 - kx)) * cout + co) * cin4 + ci] = w[((ky * kw + kx) * cin + ci) * cout + co];
-      const kernel = cin4 >= 16 ? 'conv2d_nhwc_2x16' : 'conv2d_nhwc_4x8';
-      [dx] = be.callKernel(kernel, [g, wf, ones, zeros], [size(xs)], ([gp, wp, sp, zp], [dxp]) => [gp, wp, sp, zp, 0, dxp, n, oh, ow, cout, h, wd, cin, cin4, kh, kw, 1, 1, kh - 1 - top, kw - 1 - left, 0, 0, 0, zp], n * h, flops);
-    } else {
-      const wt = new Float32Array(kh * kw * cout * cin4); // [KH,KW,Cout,Cin4]: the transposed-conv weights
-      for (let t = 0; t < kh * kw; t++)
-        for (let ci = 0; ci < cin; ci++)
-          for (let co = 0; co < cout; co++) wt[(t * cout + co) * cin4 + ci] = w[(t * cin + ci) * cout + co];
-      [dx] = be.callKernel(
-        'conv_transpose2d_gather_1x8',
-        [g, wt, ones, zeros],
-        [size(xs)],
-        ([gp, wp, sp, zp], [dxp]) => [gp, wp, sp, zp, 0, dxp, n, oh, ow, cout, h, wd, cin, cin4, kh, kw, sh, sw, top, left, 0, 0, 0],
-        n * h,
-        flops,
-      );
-    }
-  }
-  if (b && need[2]) {
-    db = new Float32Array(cout);
-    for (let i = 0; i < g.length; i++) db[i % cout] += g[i];
-  }
-  return [dx, dw, db];
 }

@@ -4,10 +4,10 @@
 // steps and resumes from the last one; ends by freezing both networks into weights/.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { WasmBackend } from '../backends/wasm/index.ts';
+import { createBackend, type BackendName } from '../backends/index.ts';
 import { loadModel, saveModel, type Model, type TensorToSave } from '../format/model.ts';
 import { parseSafetensors, writeSafetensors, type RawTensor } from '../format/safetensors.ts';
-import { codecContract, compnetSpec, initParams, recnetSpec, CODEC_FACTOR, RATE_SCALE, type NetSpec } from '../models/codec-graph.ts';
+import { codecContract, compnetSpec, initParams, recnetSpec, type NetSpec } from '../models/codec-graph.ts';
 import { contractMetadata } from '../codec/contract.ts';
 import { Adam, learningRate } from './adam.ts';
 import { celebaImages, chipBatch, lfwChips, Rng, sampleBatch, type DataPaths } from './data.ts';
@@ -15,7 +15,7 @@ import { DEFAULT_RECOGNIZER_URL } from '../models/recognizer.ts';
 import { Executor } from '../executor/executor.ts';
 import { lineChart } from './plot.ts';
 import { Tape } from './tape.ts';
-import { noisyCode, rateOfPlanes, roundedCode } from './code-noise.ts';
+import { jointStep, type JointNets } from './joint-step.ts';
 import type { CodeLayout } from '../codec/layout.ts';
 
 export interface TrainOptions {
@@ -60,6 +60,8 @@ export interface TrainOptions {
   weightsDir: string;
   seed: number;
   threads: number;
+  /** Backend the tapes run on (default wasm); it must have the backward ops' kernels. */
+  backend?: BackendName;
   log: (line: string) => void;
 }
 
@@ -119,14 +121,15 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
   writeFileSync(path.join(o.weightsDir, `codec-${o.name}-train-manifest.txt`), [...chips.files, ...celeba.files].join('\n') + '\n');
   o.log(`data: ${chips.count} LFW training chips, ${celeba.images.length} CelebA images`);
 
-  const backend = await WasmBackend.create({ threads: o.threads });
-  const compTape = new Tape(compModel, backend, new Set(comp.params.map((p) => p.name)));
-  const recTape = new Tape(recModel, backend, new Set(recTrained.map((p) => p.name)));
+  const backend = await createBackend(o.backend ?? 'wasm', { wasm: { threads: o.threads } });
+  const compTape = new Tape(compModel, backend, new Set(comp.params.map((p) => p.name)), new Set());
+  const recTape = new Tape(recModel, backend, new Set(recTrained.map((p) => p.name)), new Set(['code']));
   const lambda = o.recognizerWeight ?? 0;
   const recognizer = lambda > 0 ? loadModel(new Uint8Array(readFileSync(DEFAULT_RECOGNIZER_URL))) : undefined;
-  const idTape = recognizer && new Tape(recognizer, backend, new Set());
+  const idTape = recognizer && new Tape(recognizer, backend, new Set(), new Set(['image']));
   const idExec = recognizer && new Executor(recognizer, backend);
-  const targets = new Map<string, Float32Array>(); // embeddings of the original chips, computed once
+  // Embeddings of the original chips, computed once.
+  const nets: JointNets = { comp: compTape, rec: recTape, id: idTape && idExec ? { tape: idTape, exec: idExec, targets: new Map() } : undefined };
 
   const save = () => {
     const tensors: Array<[string, RawTensor]> = [];
@@ -155,76 +158,19 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
     const size = lambda > 0 ? 152 : celebaStep ? 64 : o.patch;
     const whole = lambda > 0 ? chipBatch(rng, chips, n) : undefined;
     const x = whole ? whole.x152 : sampleBatch(rng, chips, celeba.images, n, size, celebaStep ? 1 : 0);
-    const h = size / CODEC_FACTOR;
     const deltas = Array.from({ length: n }, () => Math.exp(Math.log(o.delta[0]) + rng.next() * Math.log(o.delta[1] / o.delta[0])));
-
-    const ca = await compTape.forward({ image: { shape: [n, size, size, 3], data: x } });
-    const code = ca.values.get('code')!;
-    const noisy = o.quantise === 'round' ? roundedCode(layout, code, n, h, h, deltas) : noisyCode(layout, code, n, h, h, deltas, () => rng.next());
-    const plane = new Float32Array(n * h * h);
-    for (let i = 0; i < plane.length; i++) plane[i] = deltas[Math.floor(i / (h * h))] * RATE_SCALE;
-    const ra = await recTape.forward({ code: { shape: [n, h, h, 3], data: noisy.input }, delta: { shape: [n, h, h, 1], data: plane } });
-    const out = ra.values.get('image')!;
-
-    // L1 on the 0..1 scale; its gradient is sign / count.
-    const g = new Float32Array(out.length);
-    let l1 = 0, se = 0;
-    for (let i = 0; i < out.length; i++) {
-      const d = (out[i] - x[i]) / 255;
-      l1 += Math.abs(d);
-      const dc = (Math.min(255, Math.max(0, out[i])) - x[i]) / 255;
-      se += dc * dc;
-      g[i] = Math.sign(d) / out.length / 255;
-    }
-    if (whole && idTape && idExec) {
-      // Identity term: the restored 150x150 chip (the 152 output minus its 1-pixel border) through the
-      // frozen recognizer, against the original's cached embedding.
-      const missing = whole.keys.map((k, b) => [k, b] as const).filter(([k]) => !targets.has(k));
-      if (missing.length) {
-        const data = new Float32Array(missing.length * 150 * 150 * 3);
-        missing.forEach(([, b], j) => data.set(whole.x150.subarray(b * 67500, (b + 1) * 67500), j * 67500));
-        const { descriptor } = await idExec.run({ image: { shape: [missing.length, 150, 150, 3], data } });
-        missing.forEach(([k], j) => targets.set(k, descriptor.data.slice(j * 128, (j + 1) * 128)));
-      }
-      const crop = new Float32Array(n * 67500);
-      for (let b = 0; b < n; b++)
-        for (let y = 0; y < 150; y++) crop.set(out.subarray(((b * 152 + y + 1) * 152 + 1) * 3, ((b * 152 + y + 1) * 152 + 151) * 3), (b * 150 + y) * 450);
-      const ia = await idTape.forward({ image: { shape: [n, 150, 150, 3], data: crop } });
-      const e = ia.values.get('descriptor')!;
-      const ge = new Float32Array(e.length);
-      let id = 0;
-      whole.keys.forEach((k, b) => {
-        const t = targets.get(k)!;
-        for (let j = 0; j < 128; j++) {
-          const d = e[b * 128 + j] - t[j];
-          id += (d * d) / n;
-          ge[b * 128 + j] = (2 * lambda * d) / n;
-        }
-      });
-      idWindow += id;
-      const gi = idTape.backward(ia, new Map([['descriptor', ge]]), new Set(['image'])).inputs.get('image')!;
-      for (let b = 0; b < n; b++)
-        for (let y = 0; y < 150; y++)
-          for (let xx = 0; xx < 450; xx++) g[((b * 152 + y + 1) * 152 + 1) * 3 + xx] += gi[(b * 150 + y) * 450 + xx];
-    }
-    const rb = recTape.backward(ra, new Map([['image', g]]), new Set(['code']));
-    let gPlanes: Float32Array[] | undefined;
-    if (mu > 0) {
-      const r = rateOfPlanes(noisy.planes, deltas, mu);
-      rateWindow += r.bits;
-      gPlanes = r.grads;
-    }
-    const gCode = noisy.backward(rb.inputs.get('code')!, gPlanes);
-    const cb = compTape.backward(ca, new Map([['code', gCode]]));
-    const grads = paramList.map(([m, name]) => (m === compModel ? cb.params.get(name) : rb.params.get(name)));
+    const r = await jointStep(nets, { x, n, size, whole, deltas, rand: () => rng.next() }, { lambda, mu, layout, quantise: o.quantise ?? 'noise' });
+    idWindow += r.identity;
+    rateWindow += r.rate;
+    const grads = paramList.map(([m, name]) => (m === compModel ? r.comp.get(name) : r.rec.get(name)));
     const lr = learningRate(step, o.steps, o.lr);
     adam.step(grads, lr);
     compTape.weightsChanged();
     recTape.weightsChanged();
     step++;
 
-    window.loss += l1 / out.length;
-    window.mse += se / out.length;
+    window.loss += r.l1 / r.count;
+    window.mse += r.se / r.count;
     window.n++;
     window.samples += n;
     if (step % 20 === 0 || step === o.steps) {
@@ -245,7 +191,7 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
   recTape.dispose();
   idTape?.dispose();
   idExec?.dispose();
-  backend.dispose();
+  (backend as { dispose?: () => void }).dispose?.();
   const done = step >= o.steps;
   if (done) freeze(o, comp, rec, compModel, recModel, paramList, log, chips.count, celeba.images.length);
   return { done, step };
@@ -286,7 +232,7 @@ function freeze(o: TrainOptions, comp: NetSpec, rec: NetSpec, compModel: Model, 
     path.join(o.weightsDir, `codec-${o.name}.md`),
     `# codec-${o.name}: CompNet + RecNet
 
-Trained by \`npm run train -- codec\` (host/train/train-codec.ts) on this project's own runtime (wasm SIMD kernels, ${o.threads} threads).
+Trained by \`npm run train -- codec\` (host/train/train-codec.ts) on this project's own runtime (${o.backend ?? 'wasm'} backend${(o.backend ?? 'wasm') === 'wasm' ? `, ${o.threads} threads` : ''}).
 
 - Data: ${lfwCount} aligned LFW chips from lfw-pairs/train-identity-disjoint.txt and train-unreferenced.txt (no image that a View 2 test pair references; the latter list includes other images of people who appear in test pairs, used without identity labels)${o.recognizerWeight ? '' : `, ${celebaCount} CelebA images (64x64 crops, ${Math.round(o.celebaShare * 100)}% of steps)`}. Manifest: codec-${o.name}-train-manifest.txt.
 - ${o.recognizerWeight ? 'Whole chips (150x150, edge-padded to 152)' : `Crops ${o.patch}x${o.patch} from chips with random shifts`} and horizontal flips; batch ${o.batch}; ${o.steps} steps (${totalSamples} samples).

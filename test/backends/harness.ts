@@ -9,6 +9,7 @@ import { RefBackend } from '../../host/backends/ref/index.ts';
 import { loadModel, saveModel } from '../../host/format/model.ts';
 import type { Graph, GraphNode } from '../../host/format/graph.ts';
 import { planGraph, type PlannedTensor } from '../../host/executor/plan.ts';
+import { backwardCases } from './grad-cases.ts';
 
 export interface Case {
   name: string;
@@ -20,6 +21,8 @@ export interface Case {
   output?: string;
   /** Scale of the random values (default 1): uniform in [-scale, scale]. */
   scale?: number;
+  /** A backward op's case (grad-cases.ts). */
+  backward?: boolean;
 }
 
 const node = (op: string, inputs: string[], attrs?: Record<string, unknown>, out = 'y'): GraphNode => ({ op, inputs, outputs: [out], ...(attrs ? { attrs } : {}) });
@@ -114,7 +117,7 @@ export function allCases(): Case[] {
   }
   cases.push({ name: 'fused dense+sigmoid', inputs: { x: [4, 33] }, weights: { w: [33, 10] }, nodes: [node('dense', ['x', 'w'], undefined, 'd'), node('sigmoid', ['d'])] });
   cases.push({ name: 'fused dense+tanh', inputs: { x: [2, 16] }, weights: { w: [16, 12], b: [12] }, nodes: [node('dense', ['x', 'w', 'b'], undefined, 'd'), node('tanh', ['d'])] });
-  return cases;
+  return [...cases, ...backwardCases().map((c) => ({ ...c, backward: true }))];
 }
 
 /** mulberry32: small, seedable, good enough for test data. */
@@ -181,6 +184,8 @@ export interface HarnessOptions {
   tolerance: number;
   /** Only run cases whose name contains this. */
   filter?: string;
+  /** Skip the backward ops' cases (a backend without backward kernels yet). */
+  forwardOnly?: boolean;
 }
 
 /** Registers and runs a uvu suite checking every case on `make()` against the reference backend. */
@@ -192,7 +197,7 @@ export function backendSuite(name: string, make: () => Promise<Backend> | Backen
     backend = await make();
   });
   s.after(() => (backend as { dispose?: () => void }).dispose?.());
-  const cases = allCases().filter((c) => !opts.filter || c.name.includes(opts.filter));
+  const cases = allCases().filter((c) => (!opts.filter || c.name.includes(opts.filter)) && !(opts.forwardOnly && c.backward));
   const byOp = new Map<string, Case[]>();
   for (const c of cases) {
     const key = c.name.split(' ')[0];

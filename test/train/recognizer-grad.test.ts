@@ -22,7 +22,7 @@ test('recognizer input gradient matches finite differences', async () => {
   const r = Float32Array.from({ length: 128 }, () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5);
   const tape = new Tape(model, backend, new Set());
   const acts = await tape.forward({ image: { shape: [1, 150, 150, 3], data: chip } });
-  const g = tape.backward(acts, new Map([['descriptor', r]]), new Set(['image'])).inputs.get('image')!;
+  const g = (await tape.backward(acts, new Map([['descriptor', r]]), new Set(['image']))).inputs.get('image')!;
   const exec = new Executor(model, backend);
   const loss = async (x: Float32Array) => {
     const { descriptor } = await exec.run({ image: { shape: [1, 150, 150, 3], data: x } });

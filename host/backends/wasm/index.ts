@@ -116,7 +116,7 @@ export class WasmBackend implements Backend {
     // Model weights are packed once per backend; constants the plan made (fused epilogue scale/shift,
     // identity vectors) are new arrays per plan. Those and the zero row live in one block with the
     // arena, sized by a first lowering pass, so a binding is one allocation, freed whole on dispose.
-    const modelArrays = new Set(plan.steps.flatMap((s) => s.inputs.filter((t) => t.kind === 'weight' && t.data).map((t) => t.data!)));
+    const modelArrays = new Set([...plan.model.weights.values()].map((w) => w.data));
     const { constBytes, zeroFloats } = this.planOwned(plan, modelArrays);
     const arenaBytes = align64(plan.arenaFloats * 4);
     const blockBytes = arenaBytes + constBytes + align64(zeroFloats * 4);
@@ -181,7 +181,7 @@ export class WasmBackend implements Backend {
   }
 
   /** Re-copies a weight array changed in place (training) into every cached copy of it. */
-  refreshWeight(data: Float32Array): void {
+  weightsChanged(data: Float32Array): void {
     const raw = this.rawCache.get(data);
     if (raw !== undefined) this.mem.f32(raw, data.length).set(data);
     for (const [c, p] of this.packedCache.get(data) ?? []) {
@@ -194,8 +194,10 @@ export class WasmBackend implements Backend {
   private scratch = { ptr: 0, bytes: 0 };
 
   /**
-   * Runs one kernel on JS arrays, copied into a scratch region and back out: for training's backward
-   * passes, whose operands live in JS between steps. `slots(inPtrs, outPtrs)` gives the argument slots.
+   * Runs one kernel on JS arrays, copied into a scratch region and back out. Training no longer uses it
+   * (the Tape runs backward graphs through bind/dispatch); its one caller is the frozen old tape that
+   * bench/train-step.ts measures as the baseline. Goes when that baseline does.
+   * `slots(inPtrs, outPtrs)` gives the argument slots.
    */
   callKernel(kernel: string, inputs: Float32Array[], outputLengths: number[], slots: (ins: number[], outs: number[]) => number[], units: number, cost: number): Float32Array[] {
     const k = KERNELS.indexOf(kernel);

@@ -1,10 +1,11 @@
 // Lowering: each plan step becomes one or more kernel jobs (kernel export name, argument slots,
 // number of work units, rough cost). Chosen once at bind time; dispatch only copies the slots.
 import type { Step, PlannedTensor } from '../../executor/plan.ts';
-import { ACT_CODE } from '../../executor/fuse.ts';
+import { ACT_CODE, CHANNEL_OP, ELEMENTWISE_OP } from '../../ops/codes.ts';
 import { slidingWindow, type Padding } from '../../ops/op.ts';
 import { convTransposePads } from '../../ops/conv_transpose2d.ts';
 import { ARG_SLOTS } from './memory.ts';
+import { GRAD_KERNELS, lowerGrad } from './grad-ops.ts';
 
 export interface Job {
   kernel: string;
@@ -28,7 +29,7 @@ export interface Addresses {
 /** Forces a conv2d micro-kernel (benchmarks); otherwise chosen per shape. */
 export type ConvKernelChoice = 'auto' | 'conv2d_nhwc_4x8' | 'conv2d_nhwc_2x16';
 
-class Slots {
+export class Slots {
   readonly i32 = new Int32Array(ARG_SLOTS);
   private readonly f32 = new Float32Array(this.i32.buffer);
   set(i: number, ...vals: number[]): this {
@@ -42,6 +43,16 @@ class Slots {
 }
 
 const c4 = (c: number) => Math.ceil(c / 4) * 4;
+
+/**
+ * Weights [..., C] as the kernels want them: model weights packed to C4 channels once; weights computed
+ * in the arena (training's transposed weights) used in place, which needs C % 4 == 0.
+ */
+function weightsAt(a: Addresses, t: PlannedTensor, c: number, op: string): number {
+  if (t.kind === 'weight') return a.packed(t.data!, c);
+  if (c % 4) throw new Error(`wasm backend: ${op} with computed weights needs a multiple of 4 output channels, got ${c}`);
+  return a.ptr(t);
+}
 
 /** The scale/shift/residual/activation of a step (identity when it has no epilogue). */
 function epilogueSlots(step: Step, a: Addresses, cout: number, bias: PlannedTensor | undefined) {
@@ -67,16 +78,15 @@ export function lower(step: Step, a: Addresses, convKernel: ConvKernelChoice = '
       const win = slidingWindow('conv2d', h, w, [kh, kw], attrs.stride, attrs.padding as Padding);
       const ep = epilogueSlots(step, a, cout, step.inputs[2]);
       const cost = oh * ow * n * kh * kw * cpg * cout;
-      const wdata = step.inputs[1].data!;
       if (attrs.groups === 1) {
         // 2x16 needs fewer broadcasts per multiply-add; 4x8 wastes less when there are few output channels.
         const kernel = convKernel !== 'auto' ? convKernel : c4(cout) >= 16 ? 'conv2d_nhwc_2x16' : 'conv2d_nhwc_4x8';
-        const s = S().set(0, a.ptr(x), a.packed(wdata, cout), ep.scale, ep.shift, ep.res, a.ptr(out), n, h, w, cin, oh, ow, cout, c4(cout), kh, kw, attrs.stride[0], attrs.stride[1], win.top, win.left, ep.act);
+        const s = S().set(0, a.ptr(x), weightsAt(a, step.inputs[1], cout, 'conv2d'), ep.scale, ep.shift, ep.res, a.ptr(out), n, h, w, cin, oh, ow, cout, c4(cout), kh, kw, attrs.stride[0], attrs.stride[1], win.top, win.left, ep.act);
         s.setF(21, ep.p0).setF(22, ep.p1).set(23, a.zeros(cin + 4));
         return [{ kernel, slots: s.i32, units: n * oh, cost }];
       }
       if (attrs.groups === cin && cout === cin) {
-        const s = S().set(0, a.ptr(x), a.packed(wdata, cout), ep.scale, ep.shift, ep.res, a.ptr(out), n, h, w, cin, oh, ow, c4(cin), kh, kw, attrs.stride[0], attrs.stride[1], win.top, win.left, ep.act);
+        const s = S().set(0, a.ptr(x), weightsAt(a, step.inputs[1], cout, 'depthwise conv2d'), ep.scale, ep.shift, ep.res, a.ptr(out), n, h, w, cin, oh, ow, c4(cin), kh, kw, attrs.stride[0], attrs.stride[1], win.top, win.left, ep.act);
         s.setF(20, ep.p0).setF(21, ep.p1);
         return [{ kernel: 'conv2d_depthwise_1x4', slots: s.i32, units: n * oh, cost }];
       }
@@ -91,7 +101,7 @@ export function lower(step: Step, a: Addresses, convKernel: ConvKernelChoice = '
       const [, oh, ow] = out.shape;
       const [pt, , pl] = convTransposePads(attrs.padding, [kh, kw], attrs.stride);
       const ep = epilogueSlots(step, a, cout, step.inputs[2]);
-      const s = S().set(0, a.ptr(x), a.packed(step.inputs[1].data!, cout), ep.scale, ep.shift, ep.res, a.ptr(out), n, h, w, cin, oh, ow, cout, c4(cout), kh, kw, attrs.stride[0], attrs.stride[1], pt, pl, ep.act);
+      const s = S().set(0, a.ptr(x), weightsAt(a, step.inputs[1], cout, 'conv_transpose2d'), ep.scale, ep.shift, ep.res, a.ptr(out), n, h, w, cin, oh, ow, cout, c4(cout), kh, kw, attrs.stride[0], attrs.stride[1], pt, pl, ep.act);
       s.setF(21, ep.p0).setF(22, ep.p1);
       return [{ kernel: 'conv_transpose2d_gather_1x8', slots: s.i32, units: n * oh, cost: n * h * w * kh * kw * cin * cout }];
     }
@@ -99,7 +109,7 @@ export function lower(step: Step, a: Addresses, convKernel: ConvKernelChoice = '
       const [n, k] = x.shape;
       const m = out.shape[1];
       const ep = epilogueSlots(step, a, m, step.inputs[2]);
-      const s = S().set(0, a.ptr(x), a.packed(step.inputs[1].data!, m), ep.scale, ep.shift, ep.res, a.ptr(out), n, k, m, c4(m), ep.act);
+      const s = S().set(0, a.ptr(x), weightsAt(a, step.inputs[1], m, 'dense'), ep.scale, ep.shift, ep.res, a.ptr(out), n, k, m, c4(m), ep.act);
       s.setF(11, ep.p0).setF(12, ep.p1);
       return [{ kernel: 'dense_1x16', slots: s.i32, units: n, cost: n * k * m }];
     }
@@ -109,19 +119,20 @@ export function lower(step: Step, a: Addresses, convKernel: ConvKernelChoice = '
     case 'tanh':
     case 'sigmoid':
     case 'round': {
-      const code = { relu: 1, leaky_relu: 2, clamp: 3, tanh: 4, sigmoid: 5, round: 6 }[step.op.name as 'relu'];
-      const s = S().set(0, a.ptr(x), a.ptr(out), code);
-      s.setF(3, attrs.alpha ?? attrs.min ?? 0).setF(4, attrs.max ?? 0);
-      return [{ kernel: 'unary_x4', slots: s.i32, units: out.length, cost: out.length * (code >= 4 ? 20 : 1) }];
+      const op = step.op.name === 'round' ? ELEMENTWISE_OP.round : ELEMENTWISE_OP.act;
+      const act = step.op.name === 'round' ? ACT_CODE.none : ACT_CODE[step.op.name as keyof typeof ACT_CODE];
+      const s = S().set(0, a.ptr(x), a.ptr(out), op, act);
+      s.setF(4, attrs.alpha ?? attrs.min ?? 0).setF(5, attrs.max ?? 0);
+      return [{ kernel: 'unary_x4', slots: s.i32, units: out.length, cost: out.length * (act >= ACT_CODE.tanh ? 20 : 1) }];
     }
     case 'add':
     case 'mul':
-      return [{ kernel: 'binary_x4', slots: S().set(0, a.ptr(x), a.ptr(step.inputs[1]), a.ptr(out), step.op.name === 'add' ? 0 : 1).i32, units: out.length, cost: out.length }];
+      return [{ kernel: 'binary_x4', slots: S().set(0, a.ptr(x), a.ptr(step.inputs[1]), a.ptr(out), ELEMENTWISE_OP[step.op.name as 'add' | 'mul']).i32, units: out.length, cost: out.length }];
     case 'bias':
     case 'affine':
     case 'prelu': {
       const c = x.shape[x.shape.length - 1];
-      const op = { bias: 0, affine: 1, prelu: 2 }[step.op.name as 'bias'];
+      const op = CHANNEL_OP[step.op.name as 'bias' | 'affine' | 'prelu'];
       const q = step.op.name === 'affine' ? a.ptr(step.inputs[2]) : 0;
       return [{ kernel: 'channel_x4', slots: S().set(0, a.ptr(x), a.ptr(step.inputs[1]), q, a.ptr(out), c, op).i32, units: out.length / c, cost: out.length }];
     }
@@ -174,6 +185,8 @@ export function lower(step: Step, a: Addresses, convKernel: ConvKernelChoice = '
       return [{ kernel: 'channel_copy', slots: S().set(0, a.ptr(x), a.ptr(out), c, attrs.start, oc, 0, oc).i32, units: out.length / oc, cost: out.length }];
     }
   }
+  const grad = lowerGrad(step, a, S);
+  if (grad) return grad;
   throw new Error(`wasm backend: no kernel for op "${step.op.name}"`);
 }
 
@@ -181,5 +194,5 @@ export function lower(step: Step, a: Addresses, convKernel: ConvKernelChoice = '
 export const KERNELS = [
   'conv2d_nhwc_4x8', 'conv2d_nhwc_2x16', 'conv2d_depthwise_1x4', 'conv2d_grouped_scalar', 'conv2d_grad_w_4x8',
   'conv_transpose2d_gather_1x8', 'dense_1x16', 'unary_x4', 'binary_x4', 'channel_x4', 'pool_x4', 'global_mean_x4',
-  'pad_rows', 'depth_space_rows', 'resize_bilinear_rows', 'channel_copy',
+  'pad_rows', 'depth_space_rows', 'resize_bilinear_rows', 'channel_copy', ...GRAD_KERNELS,
 ];

@@ -1,20 +1,24 @@
 // The thread pool: T-1 workers (worker_threads in Node, Web Workers in browsers) instantiate the same
 // kernel module on the same shared WebAssembly.Memory. A job is published through the control block
-// (memory.ts CTRL_PTR): the main thread writes kernel index, args pointer and one [start, end) range per
-// thread, bumps the generation and wakes the workers (Atomics.notify); everyone runs its range; the
+// (memory.ts CTRL_PTR): the main thread writes kernel index, args pointer, the unit count and a chunk
+// size, bumps the generation and wakes the workers (Atomics.notify); every thread, the main one
+// included, claims chunks of units from a shared counter (Atomics.add) until none are left, so a
+// thread the OS runs late (a shared machine) takes fewer chunks instead of holding the others up; the
 // main thread waits for the done count. No messages on the hot path, no allocation per job.
 import { CTRL_PTR } from './memory.ts';
 import { importNode } from '../../format/node-import.ts';
 
 // ctrl Int32 slots
-const GEN = 0, DONE = 1, KERNEL = 2, ARGS = 3, RANGES = 4;
+const GEN = 0, DONE = 1, KERNEL = 2, ARGS = 3, NEXT = 4, UNITS = 5, CHUNK = 6, SLOTS = 7;
 export const MAX_THREADS = 16;
+/** Chunks per thread: enough to even out a late thread, few enough that claiming costs nothing. */
+const CHUNKS_PER_THREAD = 8;
 
 /** Runs inside each worker; self-contained because it is shipped as source text. */
 function workerMain(env: { module: WebAssembly.Module; memory: WebAssembly.Memory; ctrl: number; index: number; kernels: string[] }, ready: () => void): void {
   const inst = new WebAssembly.Instance(env.module, { env: { memory: env.memory } });
   const fns = env.kernels.map((k) => inst.exports[k] as (a: number, s: number, e: number) => void);
-  const c = new Int32Array(env.memory.buffer, env.ctrl, 4 + 2 * 16);
+  const c = new Int32Array(env.memory.buffer, env.ctrl, 7);
   let gen = Atomics.load(c, 0);
   ready();
   for (;;) {
@@ -27,8 +31,8 @@ function workerMain(env: { module: WebAssembly.Module; memory: WebAssembly.Memor
     gen = now;
     const k = Atomics.load(c, 2);
     if (k < 0) return;
-    const s = c[4 + 2 * env.index], e = c[5 + 2 * env.index];
-    if (e > s) fns[k](Atomics.load(c, 3), s, e);
+    const args = Atomics.load(c, 3), units = Atomics.load(c, 5), chunk = Atomics.load(c, 6);
+    for (let s = Atomics.add(c, 4, chunk); s < units; s = Atomics.add(c, 4, chunk)) fns[k](args, s, Math.min(s + chunk, units));
     Atomics.add(c, 1, 1);
     Atomics.notify(c, 1);
   }
@@ -43,7 +47,7 @@ export class ThreadPool {
   private workers: WorkerLike[] = [];
 
   private constructor(private memory: WebAssembly.Memory, readonly threads: number) {
-    this.ctrl = new Int32Array(memory.buffer, CTRL_PTR, RANGES + 2 * MAX_THREADS);
+    this.ctrl = new Int32Array(memory.buffer, CTRL_PTR, SLOTS);
   }
 
   /** Starts threads-1 workers; resolves when all have instantiated the module. */
@@ -81,15 +85,13 @@ export class ThreadPool {
     }
   }
 
-  /** Runs kernel `k` over [0, units) split into contiguous ranges; the caller's thread runs range 0. */
-  run(k: number, argsPtr: number, units: number, local: (argsPtr: number, s: number, e: number) => void, threads = this.threads): void {
+  /** Runs kernel `k` over [0, units) in chunks claimed by every thread; the caller's thread takes part. */
+  run(k: number, argsPtr: number, units: number, local: (argsPtr: number, s: number, e: number) => void): void {
     const c = this.ctrl;
-    const t = Math.max(1, Math.min(threads, this.threads, units));
-    const chunk = Math.ceil(units / t);
-    for (let i = 0; i < this.threads; i++) {
-      c[RANGES + 2 * i] = Math.min(i * chunk, units);
-      c[RANGES + 2 * i + 1] = i < t ? Math.min((i + 1) * chunk, units) : 0;
-    }
+    const chunk = Math.max(1, Math.ceil(units / (this.threads * CHUNKS_PER_THREAD)));
+    Atomics.store(c, NEXT, 0);
+    Atomics.store(c, UNITS, units);
+    Atomics.store(c, CHUNK, chunk);
     if (this.threads > 1) {
       Atomics.store(c, DONE, 0);
       Atomics.store(c, KERNEL, k);
@@ -97,7 +99,7 @@ export class ThreadPool {
       Atomics.add(c, GEN, 1);
       Atomics.notify(c, GEN);
     }
-    local(argsPtr, c[RANGES], c[RANGES + 1]);
+    for (let s = Atomics.add(c, NEXT, chunk); s < units; s = Atomics.add(c, NEXT, chunk)) local(argsPtr, s, Math.min(s + chunk, units));
     const others = this.threads - 1;
     for (let i = 0; i < 20000 && Atomics.load(c, DONE) < others; i++); // usually done within a few us
     for (let d = Atomics.load(c, DONE); d < others; d = Atomics.load(c, DONE)) {

@@ -2,7 +2,8 @@
 // params (arena offsets in floats, shapes, attributes), the weight buffer, and the grid. Pure: no GPU
 // objects here, so the same specs drive the real device and Dawn's null-backend compile check.
 import type { PlannedTensor, Step } from '../../executor/plan.ts';
-import { ACT_CODE, type Activation, type Epilogue } from '../../executor/fuse.ts';
+import type { Activation, Epilogue } from '../../executor/fuse.ts';
+import { ACT_CODE, CHANNEL_OP, ELEMENTWISE_OP } from '../../ops/codes.ts';
 import { slidingWindow, type Padding } from '../../ops/op.ts';
 import { convTransposePads } from '../../ops/conv_transpose2d.ts';
 
@@ -163,8 +164,8 @@ export function kernelsFor(step: Step, off: OffsetOf, opts: KernelOptions = {}):
       }];
     }
     case 'relu': case 'leaky_relu': case 'clamp': case 'tanh': case 'sigmoid': case 'round': case 'add': case 'mul': {
-      const opCode = op.name === 'round' ? 1 : op.name === 'add' ? 2 : op.name === 'mul' ? 3 : 0;
-      const act = opCode === 0 ? actParams({ kind: UNARY_ACT[op.name], ...a } as Activation) : { code: 0, a: 0, b: 0 };
+      const opCode = op.name === 'round' || op.name === 'add' || op.name === 'mul' ? ELEMENTWISE_OP[op.name] : ELEMENTWISE_OP.act;
+      const act = opCode === ELEMENTWISE_OP.act ? actParams({ kind: UNARY_ACT[op.name], ...a } as Activation) : { code: 0, a: 0, b: 0 };
       const z = inputs[1];
       return [{
         shader: 'elementwise', overrides: { OP: opCode, ACT: act.code }, reads: z ? [x, z] : [x], groups: grid1d(Math.ceil(output.length / 4)),
@@ -178,7 +179,7 @@ export function kernelsFor(step: Step, off: OffsetOf, opts: KernelOptions = {}):
         : op.name === 'bias' ? { derived: 'bias-as-affine', from: [p1.data!], make: () => concat(new Float32Array(c).fill(1), p1.data!) }
         : { derived: 'affine', from: [p1.data!, p2.data!], make: () => concat(p1.data!, p2.data!) };
       return [{
-        shader: 'channel', overrides: { OP: op.name === 'prelu' ? 1 : 0 }, weights, reads: [x], groups: grid1d(output.length),
+        shader: 'channel', overrides: { OP: op.name === 'prelu' ? CHANNEL_OP.prelu : CHANNEL_OP.affine }, weights, reads: [x], groups: grid1d(output.length),
         params: [output.length, c, xo, yo],
       }];
     }

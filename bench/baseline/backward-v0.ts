@@ -1,12 +1,13 @@
+// FROZEN COPY of host/train/backward.ts as of 7a53d05, for bench/baseline/tape-v0.ts. Do not edit.
 // Reference backward passes (plain TypeScript): for each op, the gradients of a scalar loss with
 // respect to its inputs, given the gradient at its output. The oracle for the SIMD backward kernels;
 // checked against finite differences in test/train/backward.test.ts.
-import { slidingWindow, type Shape } from '../ops/op.ts';
-import type { Conv2dAttrs } from '../ops/conv2d.ts';
-import type { PoolAttrs } from '../ops/pool.ts';
-import type { PadAttrs } from '../ops/pad.ts';
-import { bilinearTap } from '../ops/resize_bilinear.ts';
-import { forEachPair } from '../ops/depth_to_space.ts';
+import { slidingWindow, type Shape } from '../../host/ops/op.ts';
+import type { Conv2dAttrs } from '../../host/ops/conv2d.ts';
+import type { PoolAttrs } from '../../host/ops/pool.ts';
+import type { PadAttrs } from '../../host/ops/pad.ts';
+import { bilinearTap } from '../../host/ops/resize_bilinear.ts';
+import { forEachPair } from '../../host/ops/depth_to_space.ts';
 
 export interface GradArgs {
   inputs: Float32Array[];

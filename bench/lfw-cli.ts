@@ -143,7 +143,7 @@ export async function benchLfwCmd(argv: string[], UsageError: new (m: string) =>
     throw new UsageError((e as Error).message);
   }
   const detectorSize = values.detector === undefined ? undefined : Number(values.detector);
-  if (detectorSize !== undefined && (!Number.isInteger(detectorSize) || detectorSize < 32 || detectorSize % 32 !== 0)) throw new UsageError('--detector needs the input size, a multiple of 32 (e.g. 224)');
+  if (detectorSize !== undefined && (!Number.isInteger(detectorSize) || detectorSize < 16 || detectorSize % 16 !== 0)) throw new UsageError('--detector needs the input size, a multiple of 16 (128: as BlazeFace was trained)');
   if (detectorSize !== undefined && (box || passes !== 1)) throw new UsageError('--detector takes no --box or --passes');
   let pairsText: string;
   try {

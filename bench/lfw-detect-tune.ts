@@ -3,7 +3,7 @@
 // for each landmark-box configuration aligns from the detection nearest the image centre (a miss
 // falls back to the central box), embeds, and prints the 10-fold accuracy on the View 1 pairs.
 // Usage:
-//   npx tsx bench/lfw-detect-tune.ts [--data DIR] [--view1 DIR] [--files pairsDevTest.txt] [--sizes 224,320,416] [scale,dy ...]
+//   npx tsx bench/lfw-detect-tune.ts [--data DIR] [--view1 DIR] [--files pairsDevTest.txt] [--sizes 128] [scale,dy ...]
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,7 +19,7 @@ import { foldAccuracy, rocAuc } from './eval/metrics.ts';
 import { centralDetection } from './eval/lfw-detect.ts';
 
 const { values, positionals } = parseArgs({
-  options: { data: { type: 'string', default: '../shared/data/lfw-deepfunneled' }, view1: { type: 'string', default: '../shared/data/lfw-pairs' }, files: { type: 'string' }, sizes: { type: 'string', default: '224,320,416' } },
+  options: { data: { type: 'string', default: '../shared/data/lfw-deepfunneled' }, view1: { type: 'string', default: '../shared/data/lfw-pairs' }, files: { type: 'string' }, sizes: { type: 'string', default: '128' } },
   allowPositionals: true,
 });
 const pairs = (values.files ?? 'pairsDevTrain.txt,pairsDevTest.txt').split(',').flatMap((f) => parsePairs(readFileSync(path.join(values.view1!, f), 'utf8')).pairs);

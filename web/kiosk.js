@@ -3,7 +3,7 @@
 // in IndexedDB under a name), verify (the live face against everyone enrolled: best match, distance,
 // verdict), list/delete, export/import the store as a file. Nothing leaves the page; a service worker
 // (kiosk-sw.js) keeps the page, the bundle, the kernels and the models for offline use.
-// URL parameters: ?backend=auto|webgpu|wasm (default auto) &size=<detector input, multiple of 32; 224>.
+// URL parameters: ?backend=auto|webgpu|wasm (default auto) &size=<detector input, a multiple of 16; 128>.
 // Tests read window.kiosk (state, fps, faces, people, result, error) and <body data-state>.
 import {
   activeBackend, alignDetections, createBackend, distance, loadCodec, loadDetector, loadLandmarks, loadRecognizer, parseContainer, SAME_PERSON_THRESHOLD, DESCRIPTOR_LENGTH,
@@ -13,7 +13,7 @@ import { exportPeople, openStore, parseExport } from './kiosk-store.js';
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const choice = ['auto', 'webgpu', 'wasm'].includes(params.get('backend')) ? params.get('backend') : 'auto';
-const SIZE = Math.max(32, Math.round((Number(params.get('size')) || 224) / 32) * 32);
+const SIZE = Math.max(16, Math.round((Number(params.get('size')) || 128) / 16) * 16);
 const QUALITY = 50;
 const CAPTURE_FRAMES = 5; // enrol/verify take the best-scoring of this many frames
 const kiosk = (window.kiosk = { state: 'loading', fps: 0, frames: 0, faces: [], people: [], result: null, error: null, backend: null });
@@ -65,7 +65,7 @@ async function detectFrame(models) {
   const W = video.videoWidth, H = video.videoHeight, k = Math.min(1, SIZE / Math.max(W, H));
   const small = grab(Math.round(W * k), Math.round(H * k));
   const dets = await models.detector.detect(small, { inputSize: SIZE });
-  return dets.map((d) => ({ score: d.score, box: { x: d.box.x / k, y: d.box.y / k, width: d.box.width / k, height: d.box.height / k } }));
+  return dets.map((d) => ({ score: d.score, box: { x: d.box.x / k, y: d.box.y / k, width: d.box.width / k, height: d.box.height / k }, keypoints: d.keypoints.map(([x, y]) => [x / k, y / k]) }));
 }
 
 function drawBoxes(faces, label) {
@@ -75,10 +75,11 @@ function drawBoxes(faces, label) {
   const ctx = canvas.getContext('2d');
   ctx.lineWidth = 3;
   ctx.font = '16px system-ui, sans-serif';
-  faces.forEach(({ box, score }, i) => {
+  faces.forEach(({ box, score, keypoints }, i) => {
     ctx.strokeStyle = i === 0 ? '#2ad46b' : '#f0c020';
     ctx.strokeRect(box.x, box.y, box.width, box.height);
     ctx.fillStyle = ctx.strokeStyle;
+    for (const [x, y] of keypoints.slice(0, 4)) ctx.fillRect(x - 2, y - 2, 4, 4); // eyes, nose, mouth
     ctx.fillText(i === 0 && label ? label : score.toFixed(2), box.x + 4, box.y - 6);
   });
 }

@@ -8,6 +8,7 @@ import type { Image } from '../../host/image/image.ts';
 import { decodeImage } from '../../host/image/codecs.ts';
 import type { Box, LandmarkDetector } from '../../host/models/landmarks.ts';
 import type { FaceDetector } from '../../host/models/detector.ts';
+import { LANDMARK_BOX_DY, LANDMARK_BOX_SCALE } from '../../host/models/faces.ts';
 import { cachedOutcome, prepareDetectedChips, type DetectOutcome } from './lfw-detect.ts';
 import { alignBatch, centralBox } from '../../host/models/align.ts';
 import { DiskCache } from './cache.ts';
@@ -53,7 +54,7 @@ export interface AlignConfig {
 }
 
 export const alignKey = (a: AlignConfig) =>
-  a.detector ? `align-detector-tiny${a.detector.inputSize}-p1` : `align-${a.box ? `box${a.box.x}_${a.box.y}_${a.box.width}_${a.box.height}` : 'central'}-p${a.passes ?? 1}`;
+  a.detector ? `align-detector-blazeface${a.detector.inputSize}-box${LANDMARK_BOX_SCALE}_${LANDMARK_BOX_DY}-p1` : `align-${a.box ? `box${a.box.x}_${a.box.y}_${a.box.width}_${a.box.height}` : 'central'}-p${a.passes ?? 1}`;
 
 const chipKey = (align: AlignConfig, img: string) => `chips/${alignKey(align)}/${img}.rgb`;
 

@@ -1,55 +1,35 @@
-// face-api.js's TinyFaceDetector (a Tiny-YOLOv2 with depthwise-separable convs, one class) written as
-// a facecodec graph. Tensor names are face-api's, so the converted file maps 1:1 to the source manifest.
+// MediaPipe BlazeFace (short range, "front") as our model: the graph itself is translated from the
+// TensorFlow.js graph model by weights/convert-detector.ts and stored in the model file; this file holds
+// the contract the decoder (detector.ts) relies on.
 //
-//   image [N,S,S,3] in 0..255, RGB, S a multiple of 32 (416 is face-api's default)
-//   -> (x - [117.001, 114.697, 97.404]) / 255                        affine
-//   -> conv0 3x3 valid + bias, leaky 0.1, maxpool 2x2/2 same           [N,S/2-1,..,16]
-//   -> conv1..conv5: separable (depthwise 3x3 same, pointwise 1x1, + bias), leaky 0.1, then
-//      maxpool 2x2/2 same (after conv1..conv4) or 2x2/1 same (after conv5)    [N,S/32,S/32,512]
-//   -> conv8 1x1 + bias                                                [N,S/32,S/32,25]
-//
-// Output: per cell, per anchor a (0..4) the 5 numbers at channels 5a..5a+4: tx, ty, tw, th and the
-// objectness logit; decoding (sigmoid, exp times the anchor, NMS) is in detector.ts.
-// tfjs's depthwise filter [3,3,C,1] has the same memory layout as our HWIO [3,3,1,C] with groups = C.
-import type { Graph, GraphNode } from '../format/graph.ts';
+//   image [N,S,S,3] in 0..255, RGB (S = 128 as trained; a multiple of 16 works)
+//   -> x / 127.5 - 1, a 5x5/2 conv, BlazeBlocks (depthwise 3x3 + pointwise 1x1, residual with max-pool and
+//      channel padding when the size halves)
+//   -> two heads: at stride 8 (S/8 x S/8 cells, 2 anchors each) and at stride 16 (S/16 x S/16 cells, 6 anchors
+//      each); per anchor a score logit ("scores*", 1 value) and 16 regression values ("boxes*"): the box
+//      centre's offset from the anchor centre, its width and height, and 6 keypoints (right eye, left eye,
+//      nose tip, mouth centre, right ear tragion, left ear tragion) as offsets from the anchor centre, all in
+//      input pixels.
+// Output layout is NHWC [N, cells, cells, anchors * k], i.e. anchor-major within a cell, cells row by row.
 
-/** face-api's default input side; any multiple of 32 works (smaller is faster, finds fewer small faces). */
-export const DETECTOR_SIZE = 416;
-export const DETECTOR_MEAN_RGB = [117.001, 114.697, 97.404];
-export const DETECTOR_DIVISOR = 255;
-export const DETECTOR_LEAK = 0.10000000149011612; // float32(0.1), as face-api's leaky()
-/** Anchor (width, height) in output cells, face-api's BOX_ANCHORS. */
-export const DETECTOR_ANCHORS: Array<[number, number]> = [
-  [1.603231, 2.094468],
-  [6.041143, 7.080126],
-  [2.882459, 3.518061],
-  [4.266906, 5.178857],
-  [9.041765, 10.66308],
-];
-/** Numbers per anchor in the output: box (4) + objectness (1). */
-export const DETECTOR_BOX_ENCODING = 5;
-/** The network's total stride: one output cell per 32x32 input pixels. */
-export const DETECTOR_STRIDE = 32;
+export const DETECTOR_SIZE = 128;
+/** Numbers per anchor in a boxes output: cx, cy, w, h, then 6 keypoints (x, y). */
+export const DETECTOR_REGRESSION = 16;
+export const DETECTOR_KEYPOINTS = 6;
 
-export function detectorGraph(): Graph {
-  const nodes: GraphNode[] = [];
-  let n = 0;
-  const emit = (op: string, inputs: string[], attrs?: Record<string, unknown>, name = `t${n++}`): string => {
-    nodes.push({ op, inputs, outputs: [name], ...(attrs ? { attrs } : {}) });
-    return name;
-  };
-  const leaky = (x: string) => emit('leaky_relu', [x], { alpha: DETECTOR_LEAK });
-  const pool = (x: string, stride: number) => emit('maxpool', [x], { kernel: 2, stride, padding: 'same' });
-  const sep = (x: string, p: string, channels: number): string => {
-    const d = emit('conv2d', [x, `${p}/depthwise_filter`], { stride: 1, padding: 'same', groups: channels });
-    return leaky(emit('conv2d', [d, `${p}/pointwise_filter`, `${p}/bias`], { stride: 1, padding: 'same' }));
-  };
-  let x = emit('affine', ['image', 'input/scale', 'input/shift']);
-  x = pool(leaky(emit('conv2d', [x, 'conv0/filters', 'conv0/bias'], { stride: 1, padding: 'valid' })), 2);
-  const channels = [16, 32, 64, 128, 256];
-  channels.forEach((c, i) => {
-    x = pool(sep(x, `conv${i + 1}`, c), i < 4 ? 2 : 1);
-  });
-  emit('conv2d', [x, 'conv8/filters', 'conv8/bias'], { stride: 1, padding: 'valid' }, 'boxes');
-  return { version: 1, inputs: [{ name: 'image', shape: ['N', 'S', 'S', 3] }], outputs: ['boxes'], nodes };
+export interface DetectorHead {
+  /** Input pixels per cell. */
+  stride: number;
+  /** Anchors per cell (all of unit size, centred on the cell). */
+  anchors: number;
+  /** Our output names, and the source graph's (signature) output names they come from. */
+  scores: string;
+  boxes: string;
+  tfScores: string;
+  tfBoxes: string;
 }
+
+export const DETECTOR_HEADS: DetectorHead[] = [
+  { stride: 8, anchors: 2, scores: 'scores8', boxes: 'boxes8', tfScores: 'Identity', tfBoxes: 'Identity_2' },
+  { stride: 16, anchors: 6, scores: 'scores16', boxes: 'boxes16', tfScores: 'Identity_1', tfBoxes: 'Identity_3' },
+];

@@ -1,34 +1,38 @@
-// Face detection: face-api.js's TinyFaceDetector on our runtime, with its post-processing here in
-// TypeScript. An image of any size is letterboxed into an SxS square (image at the top left, black
-// padding right or below, as face-api's padToSquare), the network gives S/32 x S/32 cells x 5 anchors,
-// and decodeDetections + nonMaxSuppression turn them into boxes in the image's pixels.
+// Face detection: MediaPipe BlazeFace (short range) on our runtime, with its post-processing here in
+// TypeScript. An image of any size is letterboxed into an SxS square (the image at the top left, black
+// padding right or below), the network scores every anchor and regresses a box and 6 keypoints from it,
+// and decodeDetections + nonMaxSuppression turn those into faces in the image's pixels.
 import { createBackend, type Backend, type BackendName } from '../backends/index.ts';
 import { Executor } from '../executor/executor.ts';
 import { assetUrl } from '../format/assets.ts';
 import { loadModel, type Model } from '../format/model.ts';
 import { readSource, type ModelSource } from '../format/source.ts';
 import { checkImage, type Image } from '../image/image.ts';
-import { DETECTOR_ANCHORS, DETECTOR_BOX_ENCODING, DETECTOR_SIZE, DETECTOR_STRIDE } from './detector-graph.ts';
+import { DETECTOR_HEADS, DETECTOR_KEYPOINTS, DETECTOR_REGRESSION, DETECTOR_SIZE } from './detector-graph.ts';
 import type { Box } from './landmarks.ts';
 
-export const DEFAULT_DETECTOR_URL = assetUrl('weights/face-detector-tiny.safetensors');
-/** face-api's defaults for TinyFaceDetectorOptions and TinyFaceDetector. */
+export const DEFAULT_DETECTOR_URL = assetUrl('weights/face-detector-blazeface.safetensors');
+/** MediaPipe's face detection defaults: minimum score and the IoU above which a weaker box is dropped. */
 export const DETECTOR_SCORE_THRESHOLD = 0.5;
-export const DETECTOR_IOU_THRESHOLD = 0.4;
+export const DETECTOR_IOU_THRESHOLD = 0.3;
+/** Logits are clipped to this before the sigmoid, as MediaPipe does. */
+const LOGIT_CLIP = 100;
 
 export interface Detection {
   /** In the image's pixels (continuous frame: the image spans 0..width, 0..height); may reach past the border. */
   box: Box;
-  /** Objectness, 0..1. */
+  /** 0..1. */
   score: number;
+  /** Right eye, left eye, nose tip, mouth centre, right ear, left ear (the person's right and left), image pixels. */
+  keypoints: Array<[number, number]>;
 }
 
 export interface DetectOptions {
-  /** Network input side, a multiple of 32 (default 416; 224-320 is faster and still finds faces over ~1/8 of the image). */
+  /** Network input side, a multiple of 16 (default 128, as BlazeFace was trained). */
   inputSize?: number;
-  /** Keep boxes scoring above this (default 0.5). */
+  /** Keep faces scoring above this (default 0.5). */
   scoreThreshold?: number;
-  /** Suppress a box whose IoU with a better one is above this (default 0.4). */
+  /** Drop a face whose IoU with a better one is above this (default 0.3). */
   iouThreshold?: number;
 }
 
@@ -37,11 +41,11 @@ export interface DetectorOptions {
   weights?: ModelSource;
 }
 
-const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+const STRIDE = Math.max(...DETECTOR_HEADS.map((h) => h.stride));
 
 export function checkInputSize(size: number): number {
-  if (!Number.isSafeInteger(size) || size < DETECTOR_STRIDE || size % DETECTOR_STRIDE !== 0 || size > 2048) {
-    throw new RangeError(`detector input size must be a multiple of ${DETECTOR_STRIDE} from 32 to 2048, got ${size}`);
+  if (!Number.isSafeInteger(size) || size < STRIDE || size % STRIDE !== 0 || size > 2048) {
+    throw new RangeError(`detector input size must be a multiple of ${STRIDE} from ${STRIDE} to 2048, got ${size}`);
   }
   return size;
 }
@@ -87,25 +91,31 @@ export function letterbox(image: Image, size: number, out: Float32Array, offset 
   return scale;
 }
 
+/** Raw outputs of one image, by output name (scores8, boxes8, scores16, boxes16). */
+export type RawDetections = Record<string, ArrayLike<number>>;
+
 /**
- * face-api's TinyYolov2 extractBoxes for one image: raw output [cells, cells, 5 anchors x 5] -> boxes
- * above the threshold, in units of the input square's side times `side` (pass the letterboxed image's
- * longer side to get image pixels).
+ * Every anchor scoring above the threshold, decoded: anchors sit at cell centres; the box centre, its size
+ * and the keypoints are regressed in input pixels. `side` is the image length the input square stands
+ * for (the letterboxed image's longer side), so boxes come out in image pixels.
  */
-export function decodeDetections(raw: ArrayLike<number>, cells: number, side: number, scoreThreshold = DETECTOR_SCORE_THRESHOLD): Detection[] {
-  const A = DETECTOR_ANCHORS.length, E = DETECTOR_BOX_ENCODING;
-  if (raw.length !== cells * cells * A * E) throw new Error(`detector output has ${raw.length} values, expected ${cells}x${cells}x${A * E}`);
-  const out: Detection[] = [];
-  for (let row = 0; row < cells; row++)
-    for (let col = 0; col < cells; col++)
-      for (let a = 0; a < A; a++) {
-        const o = ((row * cells + col) * A + a) * E;
-        const score = sigmoid(raw[o + 4]);
-        if (!(score > scoreThreshold)) continue;
-        const cx = (col + sigmoid(raw[o])) / cells, cy = (row + sigmoid(raw[o + 1])) / cells;
-        const bw = (Math.exp(raw[o + 2]) * DETECTOR_ANCHORS[a][0]) / cells, bh = (Math.exp(raw[o + 3]) * DETECTOR_ANCHORS[a][1]) / cells;
-        out.push({ score, box: { x: (cx - bw / 2) * side, y: (cy - bh / 2) * side, width: bw * side, height: bh * side } });
-      }
+export function decodeDetections(raw: RawDetections, size: number, side: number, scoreThreshold = DETECTOR_SCORE_THRESHOLD): Detection[] {
+  const out: Detection[] = [], k = side / size;
+  for (const h of DETECTOR_HEADS) {
+    const cells = size / h.stride, n = cells * cells * h.anchors, scores = raw[h.scores], boxes = raw[h.boxes];
+    if (scores?.length !== n || boxes?.length !== n * DETECTOR_REGRESSION) throw new Error(`detector outputs ${h.scores}/${h.boxes} have ${scores?.length}/${boxes?.length} values, expected ${n}/${n * DETECTOR_REGRESSION}`);
+    for (let i = 0; i < n; i++) {
+      const logit = Math.min(LOGIT_CLIP, Math.max(-LOGIT_CLIP, scores[i]));
+      const score = 1 / (1 + Math.exp(-logit));
+      if (!(score > scoreThreshold)) continue;
+      const cell = Math.floor(i / h.anchors), ax = ((cell % cells) + 0.5) * h.stride, ay = (Math.floor(cell / cells) + 0.5) * h.stride;
+      const r = (j: number) => boxes[i * DETECTOR_REGRESSION + j];
+      const w = r(2), hh = r(3);
+      const keypoints: Array<[number, number]> = [];
+      for (let p = 0; p < DETECTOR_KEYPOINTS; p++) keypoints.push([(ax + r(4 + 2 * p)) * k, (ay + r(5 + 2 * p)) * k]);
+      out.push({ score, box: { x: (ax + r(0) - w / 2) * k, y: (ay + r(1) - hh / 2) * k, width: w * k, height: hh * k }, keypoints });
+    }
+  }
   return out;
 }
 
@@ -116,7 +126,7 @@ export function iou(a: Box, b: Box): number {
   return inter / (a.width * a.height + b.width * b.height - inter);
 }
 
-/** Greedy NMS as face-api's nonMaxSuppression: best score first, drop boxes overlapping a kept one by more than `threshold`. */
+/** Greedy NMS: best score first, drop boxes overlapping a kept one by more than `threshold` (IoU). */
 export function nonMaxSuppression(dets: Detection[], threshold = DETECTOR_IOU_THRESHOLD): Detection[] {
   let order = dets.map((d, i) => i).sort((i, j) => dets[i].score - dets[j].score);
   const keep: Detection[] = [];
@@ -135,20 +145,22 @@ export class FaceDetector {
     return this.exec.backend.name;
   }
 
-  /** Raw network output for letterboxed inputs [count, size, size, 3] (0..255): [count, size/32, size/32, 25]. */
-  async runInputs(inputs: Float32Array, count: number, size: number): Promise<Float32Array> {
-    const { boxes } = await this.exec.run({ image: { shape: [count, size, size, 3], data: inputs } });
-    return boxes.data;
+  /** Raw outputs for letterboxed inputs [count, size, size, 3] (0..255), by output name, all images together. */
+  async runInputs(inputs: Float32Array, count: number, size: number): Promise<Record<string, Float32Array>> {
+    const out = await this.exec.run({ image: { shape: [count, size, size, 3], data: inputs } });
+    return Object.fromEntries(Object.entries(out).map(([name, t]) => [name, t.data]));
   }
 
-  /** Faces in each image, best score first, boxes in that image's pixels. */
+  /** Faces in each image, best score first, in that image's pixels. */
   async detectBatch(images: Image[], opts: DetectOptions = {}): Promise<Detection[][]> {
-    const size = checkInputSize(opts.inputSize ?? DETECTOR_SIZE), cells = size / DETECTOR_STRIDE;
+    const size = checkInputSize(opts.inputSize ?? DETECTOR_SIZE);
     const per = size * size * 3, inputs = new Float32Array(images.length * per);
     const sides = images.map((img, k) => letterbox(img, size, inputs, k * per) * size);
     const raw = await this.runInputs(inputs, images.length, size);
-    const n = cells * cells * DETECTOR_ANCHORS.length * DETECTOR_BOX_ENCODING;
-    return sides.map((side, k) => nonMaxSuppression(decodeDetections(raw.subarray(k * n, (k + 1) * n), cells, side, opts.scoreThreshold), opts.iouThreshold));
+    return sides.map((side, k) => {
+      const mine = Object.fromEntries(Object.entries(raw).map(([name, data]) => [name, data.subarray((k * data.length) / images.length, ((k + 1) * data.length) / images.length)]));
+      return nonMaxSuppression(decodeDetections(mine, size, side, opts.scoreThreshold), opts.iouThreshold);
+    });
   }
 
   async detect(image: Image, opts: DetectOptions = {}): Promise<Detection[]> {

@@ -60,19 +60,19 @@ const open = async (k: Kiosk) => {
   await k.page.goto(`${server.origin}/web/kiosk.html?backend=wasm`);
   await k.page.waitForFunction(() => ['ready', 'no-camera', 'error'].includes(document.body.dataset.state ?? ''), null, { timeout: 120_000 });
 };
-const state = (k: Kiosk) => k.page.evaluate(() => ({ ...(window as unknown as { kiosk: Record<string, unknown> }).kiosk, status: document.getElementById('status')!.textContent }));
+const state = (k: Kiosk): Promise<Record<string, unknown>> => k.page.evaluate(() => ({ ...(window as unknown as { kiosk: Record<string, unknown> }).kiosk, status: document.getElementById('status')!.textContent }));
 
 /** Clicks a button and waits until the action is over; returns window.kiosk then. */
 async function press(k: Kiosk, id: string) {
   await k.page.click(`#${id}`);
   await k.page.waitForFunction(() => !document.body.dataset.busy, null, { timeout: 120_000 });
-  return state(k) as Promise<{ result: { name: string; distance: number; verdict: string } | null; error: string | null; people: string[] }>;
+  return state(k) as unknown as Promise<{ result: { name: string; distance: number; verdict: string } | null; error: string | null; people: string[] }>;
 }
 
 /** Waits until the live loop has run `frames` detections with a face, then returns the state. */
 async function detecting(k: Kiosk, frames = 5) {
   await k.page.waitForFunction((n) => { const s = (window as unknown as { kiosk: { frames: number; faces: unknown[] } }).kiosk; return s.frames >= n && s.faces.length > 0; }, frames, { timeout: 60_000 });
-  return state(k) as Promise<{ state: string; fps: number; faces: Array<{ box: { x: number; y: number; width: number; height: number } }>; backend: { name: string } }>;
+  return state(k) as unknown as Promise<{ state: string; fps: number; faces: Array<{ box: { x: number; y: number; width: number; height: number } }>; backend: { name: string } }>;
 }
 
 it('live detection on the camera video, enrol, verify the same person from another photo', async () => {

@@ -53,7 +53,7 @@ test('no face: an empty list; maxFaces keeps the largest; the landmark box is sq
   const two = SCENES.find((s) => s.name === 'two-faces')!;
   const [only] = await finder.find(renderScene(two), { maxFaces: 1 });
   assert.equal(only.detection, found.get('two-faces')![0].detection);
-  const b = landmarkBox({ score: 1, box: { x: 10, y: 20, width: 40, height: 60 } }, 1, 0);
+  const b = landmarkBox({ score: 1, box: { x: 10, y: 20, width: 40, height: 60 }, keypoints: [] }, 1, 0);
   assert.equal(b, { x: 0, y: 20, width: 60, height: 60 });
 });
 

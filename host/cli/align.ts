@@ -9,7 +9,7 @@ import { decodeImage, encodePng } from '../image/codecs.ts';
 import type { Image } from '../image/image.ts';
 import { loadLandmarks, type Box, type LandmarkDetector } from '../models/landmarks.ts';
 import { alignBatch, centralBox } from '../models/align.ts';
-import { FaceFinder, type FoundFace } from '../models/faces.ts';
+import { FaceFinder, PHOTO_FALLBACK_SIZES, type FoundFace } from '../models/faces.ts';
 import { loadDetector } from '../models/detector.ts';
 
 export class AlignUsageError extends Error {}
@@ -53,7 +53,7 @@ export async function alignCmd(argv: string[], UsageError: new (m: string) => Er
     } catch (e) {
       throw new Error(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
     }
-    const faces = finder ? await finder.find(image, { passes }) : await alignAt(lm, image, box ?? centralBox(image.width, image.height), passes);
+    const faces = finder ? await finder.find(image, { passes, fallbackSizes: PHOTO_FALLBACK_SIZES }) : await alignAt(lm, image, box ?? centralBox(image.width, image.height), passes);
     if (faces.length === 0) {
       process.stderr.write(`${noFaceMessage(file)}\n`);
       missed++;

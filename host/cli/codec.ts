@@ -7,7 +7,7 @@ import { loadCodec, parseContainer, MODELS, DEFAULT_MODEL_ID, EFFORT_ITERATIONS,
 import { decodeImage, encodePng, sniffFormat } from '../image/codecs.ts';
 import type { Image } from '../image/image.ts';
 import { distance, loadRecognizer, SAME_PERSON_THRESHOLD } from '../models/recognizer.ts';
-import { loadFaceFinder } from '../models/faces.ts';
+import { loadFaceFinder, PHOTO_FALLBACK_SIZES } from '../models/faces.ts';
 import { RECOGNIZER_SIZE as CHIP_SIZE } from '../models/recognizer-graph.ts';
 
 async function readBytes(file: string, limits: DecodeLimits = {}): Promise<Uint8Array> {
@@ -52,7 +52,7 @@ function codecsByModel(backend: BackendName, limits: DecodeLimits = {}): (id: nu
 async function largestFace(file: string, image: Image, backend: BackendName): Promise<Image> {
   if (image.width === CHIP_SIZE && image.height === CHIP_SIZE) return image;
   const finder = await loadFaceFinder({ backend });
-  const faces = await finder.find(image);
+  const faces = await finder.find(image, { fallbackSizes: PHOTO_FALLBACK_SIZES });
   finder.dispose();
   if (faces.length === 0) throw new Error(`${file}: no face found in this ${image.width}x${image.height} photo (encode a 150x150 chip, or give --whole to encode the whole image)`);
   const { box } = faces[0].detection;

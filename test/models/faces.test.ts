@@ -45,7 +45,7 @@ test('a face tilted 25 degrees: landmarks follow the tilt and the chip is uprigh
   assert.ok(Math.abs(angle - 25) < 6, `eye line at ${angle.toFixed(1)} degrees`);
   // In the chip the eyes are level again (landmarks of the chip itself, on the whole chip).
   const [again] = await finder.landmarks.detectBatch([{ image: face.chip, box: { x: 0, y: 0, width: 150, height: 150 } }]);
-  assert.ok(Math.abs(eyeAngle(again)) < 4, `chip eye line at ${eyeAngle(again).toFixed(1)} degrees`);
+  assert.ok(Math.abs(eyeAngle(again)) < 6, `chip eye line at ${eyeAngle(again).toFixed(1)} degrees`);
 });
 
 test('no face: an empty list; maxFaces keeps the largest; the landmark box is square on the detection', async () => {
@@ -55,6 +55,13 @@ test('no face: an empty list; maxFaces keeps the largest; the landmark box is sq
   assert.equal(only.detection, found.get('two-faces')![0].detection);
   const b = landmarkBox({ score: 1, box: { x: 10, y: 20, width: 40, height: 60 }, keypoints: [] }, 1, 0);
   assert.equal(b, { x: 0, y: 20, width: 60, height: 60 });
+});
+
+test('a face too small for the 128 input is found by a fallback size', async () => {
+  const small = renderScene({ name: 'small', width: 640, height: 480, faces: [{ sample: 'Martha_Burk_0001.png', cx: 400, cy: 200, side: 64, degrees: 0 }] });
+  assert.is((await finder.find(small)).length, 0);
+  const [face] = await finder.find(small, { fallbackSizes: [256, 512] });
+  assert.ok(face && Math.abs(face.detection.box.x + face.detection.box.width / 2 - 400) < 20, JSON.stringify(face?.detection.box));
 });
 
 test.run();

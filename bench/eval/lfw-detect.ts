@@ -98,9 +98,7 @@ ${s.text}.
 |---|---|---|---|---|---|---|---|---|
 | ${row.codec} | ${row.setting} | ${row.bpp.toFixed(3)} | ${(100 * row.accuracy).toFixed(2)} | ${(100 * row.std).toFixed(2)} | ${row.auc.toFixed(4)} | ${row.tar_far1e2.toFixed(4)} | ${row.pairs} | ${row.images} |
 
-Images with no face found (${s.missed.length}):
-
-${s.missed.map((f) => `- ${f}`).join('\n')}
+Images with no face found: ${s.missed.length ? `${s.missed.length}\n\n${s.missed.map((f) => `- ${f}`).join('\n')}` : 'none'}.
 `;
   writeFileSync(path.join(dir, 'lfw-detector.md'), md);
 }

@@ -2,10 +2,10 @@
 // fake camera playing a 640x480 Y4M video of a sample face (test/browser/kiosk-video.ts): for each
 // backend, the page's own frames/s (detections completed per second, over its last 2 s) read every
 // second for `--seconds` after a 5 s warm-up; median and range reported. Then one enrolment and one
-// verification on WebAssembly, and a screenshot of that page (bench/results/kiosk.png; --screenshot
-// FILE writes it elsewhere too, e.g. web/kiosk-screenshot.png). Writes bench/results/kiosk.md.
-// Usage: npx tsx bench/kiosk.ts [--seconds 20] [--backends wasm,webgpu] [--screenshot web/kiosk-screenshot.png]
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// verification on WebAssembly, and a screenshot of that page (--screenshot, default
+// web/kiosk-screenshot.png, the README's). Writes bench/results/kiosk.md.
+// Usage: npx tsx bench/kiosk.ts [--seconds 20] [--backends wasm,webgpu] [--screenshot FILE]
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,7 @@ import { startServer } from '../host/cli/serve.ts';
 import { CHROMIUM, CHROMIUM_FLAGS, ensureBrowserBundle, WEBGPU_FLAG } from '../test/browser/helpers.ts';
 import { sampleVideo, VIDEO_HEIGHT, VIDEO_WIDTH } from '../test/browser/kiosk-video.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, backends: { type: 'string', default: 'wasm,webgpu' }, screenshot: { type: 'string' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, backends: { type: 'string', default: 'wasm,webgpu' }, screenshot: { type: 'string', default: 'web/kiosk-screenshot.png' } } });
 const seconds = Number(values.seconds);
 ensureBrowserBundle();
 const dir = mkdtempSync(path.join(tmpdir(), 'fc-kiosk-bench-'));
@@ -23,7 +23,6 @@ writeFileSync(video, sampleVideo('George_Clooney_0001.png'));
 const server = await startServer({ port: 0 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rows: string[] = [];
-const shot = new URL('./results/kiosk.png', import.meta.url).pathname;
 
 for (const backend of values.backends!.split(',')) {
   const context = await chromium.launchPersistentContext(path.join(dir, `profile-${backend}`), {
@@ -60,8 +59,7 @@ for (const backend of values.backends!.split(',')) {
       await page.waitForFunction(() => !document.body.dataset.busy);
     }
     await sleep(1500);
-    await page.screenshot({ path: shot });
-    if (values.screenshot) copyFileSync(shot, values.screenshot);
+    await page.screenshot({ path: values.screenshot });
   }
   await context.close();
 }
@@ -79,5 +77,5 @@ completed over the ${seconds} s window after a 5 s warm-up; the page's own 2 s f
 |---|---|---|---|---|
 ${rows.join('\n')}
 
-Screenshot after one enrolment and one verification on WebAssembly: kiosk.png.
+Screenshot after one enrolment and one verification on WebAssembly: ${values.screenshot}.
 `);

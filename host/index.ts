@@ -20,4 +20,4 @@ export { loadLandmarks, LandmarkDetector, DEFAULT_LANDMARKS_URL, type Box, type 
 export { alignBatch, alignFace, centralBox, type AlignOptions, type AlignerOptions } from './models/align.ts';
 export { loadDetector, FaceDetector, letterbox, decodeDetections, nonMaxSuppression, DEFAULT_DETECTOR_URL, type Detection, type DetectOptions, type DetectorOptions } from './models/detector.ts';
 export { DETECTOR_SIZE } from './models/detector-graph.ts';
-export { loadFaceFinder, FaceFinder, alignDetections, landmarkBox, type FoundFace, type FindOptions, type FaceFinderOptions } from './models/faces.ts';
+export { loadFaceFinder, FaceFinder, alignDetections, landmarkBox, PHOTO_FALLBACK_SIZES, type FoundFace, type FindOptions, type FaceFinderOptions } from './models/faces.ts';

@@ -1,7 +1,8 @@
 // The kiosk page in real headless Chromium with a fake camera (--use-fake-device-for-media-stream
 // --use-file-for-fake-video-capture) playing Y4M videos made from the bundled chips (kiosk-video.ts):
 // live detection on the video, enrol one person, verify the same person from another photo (same) and
-// another person (different), reload offline (service worker) and verify again, and a refused camera.
+// another person (different), reload offline (service worker) and verify again, a refused camera and
+// none at all.
 // One browser profile is kept across launches, so IndexedDB and the service worker persist as they
 // would on a kiosk; each launch plays its own video.
 import * as assert from 'uvu/assert';
@@ -39,12 +40,13 @@ interface Kiosk {
 }
 
 /** Chromium on the shared profile with the fake camera playing `sample`'s video; camera refused when `deny`. */
-async function launch(sample: string | null, { deny = false } = {}): Promise<Kiosk> {
+async function launch(sample: string | null, { deny = false, noCamera = false } = {}): Promise<Kiosk> {
   const camera = deny ? ['--deny-permission-prompts'] : ['--use-fake-ui-for-media-stream', ...(sample ? [`--use-file-for-fake-video-capture=${video(sample)}`] : [])];
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [...CHROMIUM_FLAGS, '--use-fake-device-for-media-stream', ...camera],
+    // Without the fake device a headless browser here has no camera at all.
+    args: [...CHROMIUM_FLAGS, ...(noCamera ? [] : ['--use-fake-device-for-media-stream']), ...camera],
     viewport: { width: 1180, height: 640 },
     timeout: 30_000,
   });
@@ -130,15 +132,17 @@ it('another person is not verified; offline after a reload, verification still r
   }
 });
 
-it('a refused camera is said plainly', async () => {
-  const k = await launch(null, { deny: true });
-  try {
-    await open(k);
-    const s = await state(k);
-    assert.is(s.state, 'no-camera');
-    assert.match(String(s.status), /Camera access was refused/);
-  } finally {
-    await k.context.close();
+it('a refused camera and a missing one are said plainly', async () => {
+  for (const [opts, message] of [[{ deny: true }, /Camera access was refused/], [{ noCamera: true }, /No camera was found/]] as const) {
+    const k = await launch(null, opts);
+    try {
+      await open(k);
+      const s = await state(k);
+      assert.is(s.state, 'no-camera');
+      assert.match(String(s.status), message);
+    } finally {
+      await k.context.close();
+    }
   }
 });
 

@@ -95,6 +95,22 @@ export function writeResults(dir: string, fresh: Row[], base = 'lfw'): Row[] {
   return rows;
 }
 
+/** --box, --passes and --detector: how the benchmark aligns (usage errors for bad or conflicting values). */
+function alignOptions(values: { box?: string; passes?: string; detector?: string }, UsageError: new (m: string) => Error) {
+  const passes = Number(values.passes ?? '1');
+  if (!Number.isInteger(passes) || passes < 1) throw new UsageError('--passes must be a positive integer');
+  let box;
+  try {
+    box = values.box ? parseBox(values.box) : undefined;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const detectorSize = values.detector === undefined ? undefined : Number(values.detector);
+  if (detectorSize !== undefined && (!Number.isInteger(detectorSize) || detectorSize < 16 || detectorSize % 16 !== 0)) throw new UsageError('--detector needs the input size, a multiple of 16 (128: as BlazeFace was trained)');
+  if (detectorSize !== undefined && (box || passes !== 1)) throw new UsageError('--detector takes no --box or --passes');
+  return { box, passes, detectorSize };
+}
+
 export async function benchLfwCmd(argv: string[], UsageError: new (m: string) => Error = Error): Promise<number> {
   const { values, positionals } = args(
     argv,
@@ -134,17 +150,7 @@ export async function benchLfwCmd(argv: string[], UsageError: new (m: string) =>
   // faceres (HSE FaceRes-deep) is a second, independent recognizer for evaluation only (never for training or tuning).
   const recognizerId = values.recognizer as string;
   if (!(RECOGNIZER_IDS as readonly string[]).includes(recognizerId)) throw new UsageError(`--recognizer: one of ${RECOGNIZER_IDS.join(', ')}, got "${recognizerId}"`);
-  const passes = Number(values.passes);
-  if (!Number.isInteger(passes) || passes < 1) throw new UsageError('--passes must be a positive integer');
-  let box;
-  try {
-    box = values.box ? parseBox(values.box) : undefined;
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const detectorSize = values.detector === undefined ? undefined : Number(values.detector);
-  if (detectorSize !== undefined && (!Number.isInteger(detectorSize) || detectorSize < 16 || detectorSize % 16 !== 0)) throw new UsageError('--detector needs the input size, a multiple of 16 (128: as BlazeFace was trained)');
-  if (detectorSize !== undefined && (box || passes !== 1)) throw new UsageError('--detector takes no --box or --passes');
+  const { box, passes, detectorSize } = alignOptions(values, UsageError);
   let pairsText: string;
   try {
     pairsText = readFileSync(values.pairs!, 'utf8');

@@ -85,6 +85,7 @@ function drawBoxes(faces, label) {
 }
 
 let paused = null; // a Promise while enrol/verify owns the models
+let inflight = Promise.resolve(); // the live loop's current detection (the models are not re-entrant)
 let label = '';
 async function liveLoop(models) {
   const stamps = [];
@@ -94,7 +95,9 @@ async function liveLoop(models) {
       await new Promise((r) => setTimeout(r, 30));
       continue;
     }
-    const faces = (await detectFrame(models)).sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
+    const step = detectFrame(models);
+    inflight = step.catch(() => {});
+    const faces = (await step).sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
     kiosk.faces = faces;
     kiosk.frames++;
     drawBoxes(faces, label);
@@ -112,6 +115,7 @@ async function exclusive(fn) {
   let resume;
   paused = new Promise((r) => (resume = r));
   try {
+    await inflight;
     return await fn();
   } finally {
     paused = null;
@@ -204,8 +208,10 @@ async function act(models, store, fn) {
   document.body.dataset.busy = '1';
   kiosk.error = null;
   try {
-    await exclusive(fn);
-    await refreshPeople(models, store);
+    await exclusive(async () => {
+      await fn();
+      await refreshPeople(models, store);
+    });
     $('status').textContent = 'Ready.';
     $('status').className = '';
   } catch (e) {

@@ -10,6 +10,8 @@ import { LfwBench, type Progress, type Row } from './eval/lfw.ts';
 import { pairImages, parsePairs } from './eval/pairs.ts';
 import { markdown, mergeRows, svgPlot } from './eval/report.ts';
 import { parseBox } from '../host/cli/align.ts';
+import { loadDetector } from '../host/models/detector.ts';
+import { detectionSummary, writeDetectorReport } from './eval/lfw-detect.ts';
 
 export const LFW_DEFAULTS = { data: '../shared/data/lfw-deepfunneled', pairs: '../shared/data/lfw-pairs/pairs.txt', cache: '.cache/lfw' };
 
@@ -93,6 +95,22 @@ export function writeResults(dir: string, fresh: Row[], base = 'lfw'): Row[] {
   return rows;
 }
 
+/** --box, --passes and --detector: how the benchmark aligns (usage errors for bad or conflicting values). */
+function alignOptions(values: { box?: string; passes?: string; detector?: string }, UsageError: new (m: string) => Error) {
+  const passes = Number(values.passes ?? '1');
+  if (!Number.isInteger(passes) || passes < 1) throw new UsageError('--passes must be a positive integer');
+  let box;
+  try {
+    box = values.box ? parseBox(values.box) : undefined;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const detectorSize = values.detector === undefined ? undefined : Number(values.detector);
+  if (detectorSize !== undefined && (!Number.isInteger(detectorSize) || detectorSize < 16 || detectorSize % 16 !== 0)) throw new UsageError('--detector needs the input size, a multiple of 16 (128: as BlazeFace was trained)');
+  if (detectorSize !== undefined && (box || passes !== 1)) throw new UsageError('--detector takes no --box or --passes');
+  return { box, passes, detectorSize };
+}
+
 export async function benchLfwCmd(argv: string[], UsageError: new (m: string) => Error = Error): Promise<number> {
   const { values, positionals } = args(
     argv,
@@ -107,6 +125,7 @@ export async function benchLfwCmd(argv: string[], UsageError: new (m: string) =>
       out: { type: 'string' },
       box: { type: 'string' },
       passes: { type: 'string', default: '1' },
+      detector: { type: 'string' },
       backend: { type: 'string', default: 'wasm' },
       recognizer: { type: 'string', default: 'dlib' },
       quiet: { type: 'boolean', default: false },
@@ -131,14 +150,7 @@ export async function benchLfwCmd(argv: string[], UsageError: new (m: string) =>
   // faceres (HSE FaceRes-deep) is a second, independent recognizer for evaluation only (never for training or tuning).
   const recognizerId = values.recognizer as string;
   if (!(RECOGNIZER_IDS as readonly string[]).includes(recognizerId)) throw new UsageError(`--recognizer: one of ${RECOGNIZER_IDS.join(', ')}, got "${recognizerId}"`);
-  const passes = Number(values.passes);
-  if (!Number.isInteger(passes) || passes < 1) throw new UsageError('--passes must be a positive integer');
-  let box;
-  try {
-    box = values.box ? parseBox(values.box) : undefined;
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const { box, passes, detectorSize } = alignOptions(values, UsageError);
   let pairsText: string;
   try {
     pairsText = readFileSync(values.pairs!, 'utf8');
@@ -161,9 +173,12 @@ export async function benchLfwCmd(argv: string[], UsageError: new (m: string) =>
   const progress = await makeProgress(values.quiet as boolean);
   const backend = values.backend as BackendName;
   const recognizer = await loadEvalRecognizer(recognizerId, { backend });
-  const bench = new LfwBench(values.data!, values.cache!, await loadLandmarks({ backend }), recognizer, { box, passes }, progress);
+  const detector = detectorSize ? { model: await loadDetector({ backend }), inputSize: detectorSize } : undefined;
+  const bench = new LfwBench(values.data!, values.cache!, await loadLandmarks({ backend }), recognizer, { box, passes, detector }, progress);
   const t0 = performance.now();
   await bench.prepareChips(images);
+  const outcomes = detector ? detectionSummary(images, (f) => bench.outcome(f)!) : undefined;
+  if (outcomes) log(outcomes.text);
   const rows: Row[] = [];
   for (const codec of codecs) {
     for (const s of settings ?? codec.defaults) {
@@ -176,7 +191,8 @@ export async function benchLfwCmd(argv: string[], UsageError: new (m: string) =>
           `${codec.id.padEnd(9)} ${String(s).padStart(4)}  ${row.bpp.toFixed(3)} bpp  acc ${(100 * row.accuracy).toFixed(2)}% +- ${(100 * row.std).toFixed(2)}  AUC ${row.auc.toFixed(4)}  TAR@1e-2 ${row.tar_far1e2.toFixed(4)}` +
             `${row.psnr === null ? '' : `  PSNR ${row.psnr.toFixed(2)}  SSIM ${row.ssim!.toFixed(4)}`}  (${((performance.now() - t1) / 1000).toFixed(0)} s)\n`,
         );
-      if (values.out) writeResults(values.out, [row], recognizerId === 'dlib' ? 'lfw' : `lfw-${recognizerId}`);
+      if (values.out && outcomes) writeDetectorReport(values.out, row, outcomes, argv);
+      else if (values.out) writeResults(values.out, [row], recognizerId === 'dlib' ? 'lfw' : `lfw-${recognizerId}`);
     }
   }
   log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);

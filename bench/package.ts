@@ -76,6 +76,7 @@ try {
     ['weights/recognizer-dlib-r29.safetensors (recognizer)', bytesUnder(path.join(pkg, 'weights'), (f) => f.startsWith('recognizer'))],
     ['weights/compnet-*, recnet-* (codec models v1, v2, v3r, v3)', bytesUnder(path.join(pkg, 'weights'), (f) => /^(compnet|recnet)-/.test(f))],
     ['weights/landmarks-68.safetensors', bytesUnder(path.join(pkg, 'weights'), (f) => f.startsWith('landmarks'))],
+    ['weights/face-detector-blazeface.safetensors', bytesUnder(path.join(pkg, 'weights'), (f) => f.startsWith('face-detector'))],
     ['lib/ (compiled .js, .d.ts, maps)', bytesUnder(path.join(pkg, 'lib'))],
     ['dist/browser/ (bundle + map)', bytesUnder(path.join(pkg, 'dist'))],
     ['host/ (sources the maps point to)', bytesUnder(path.join(pkg, 'host'))],

@@ -18,3 +18,6 @@ export { WasmBackend, type WasmOptions } from './backends/wasm/index.ts';
 export { WebGPUError } from './backends/webgpu/device.ts';
 export { loadLandmarks, LandmarkDetector, DEFAULT_LANDMARKS_URL, type Box, type Landmarks, type LandmarksOptions } from './models/landmarks.ts';
 export { alignBatch, alignFace, centralBox, type AlignOptions, type AlignerOptions } from './models/align.ts';
+export { loadDetector, FaceDetector, letterbox, decodeDetections, nonMaxSuppression, DEFAULT_DETECTOR_URL, type Detection, type DetectOptions, type DetectorOptions } from './models/detector.ts';
+export { DETECTOR_SIZE } from './models/detector-graph.ts';
+export { loadFaceFinder, FaceFinder, alignDetections, landmarkBox, PHOTO_FALLBACK_SIZES, type FoundFace, type FindOptions, type FaceFinderOptions } from './models/faces.ts';

@@ -4,7 +4,7 @@
 // URL parameters: ?backend=auto|webgpu|wasm &quality=1..100 &sample=<file in samples/>.
 // Tests read window.facecodecDemo.result once <body data-state> is "done" (or .error when "error").
 import {
-  activeBackend, alignBatch, centralBox, createBackend, distance, loadCodec, loadLandmarks, loadRecognizer, parseContainer, planeSize, SAME_PERSON_THRESHOLD,
+  activeBackend, createBackend, distance, loadCodec, loadFaceFinder, loadRecognizer, parseContainer, planeSize, PHOTO_FALLBACK_SIZES, SAME_PERSON_THRESHOLD,
 } from '../dist/browser/facecodec.js';
 
 /** What the stored PNG holds, from its header (the layout depends on the model). */
@@ -190,7 +190,7 @@ function showTimings() {
   }
 }
 
-let models; // { backend, fallbackReason, codec, recognizer, landmarks? }
+let models; // { backend, fallbackReason, codec, recognizer, finder? }
 let codePngUrl;
 
 async function run(source) {
@@ -206,10 +206,12 @@ async function run(source) {
   const input = await timed('read image', async () => readImage(await source.blob(), source.name));
   let chip = input, aligned = false;
   if (input.width !== CHIP || input.height !== CHIP) {
-    // Not a chip yet: 68-point landmarks in the central box (the face should be roughly centred; there is
-    // no face detector), then dlib's chip transform, as `facecodec align` does.
-    models.landmarks ??= await timed('load landmark model', () => loadLandmarks({ backend: models.backend }));
-    chip = await timed('align (landmarks + chip)', async () => (await alignBatch(models.landmarks, [{ image: input, box: centralBox(input.width, input.height) }]))[0].chip);
+    // Not a chip yet: the largest face the detector finds, its 68-point landmarks, then dlib's chip
+    // transform, as `facecodec encode` does with a photo.
+    models.finder ??= await timed('load face detector + landmark model', () => loadFaceFinder({ backend: models.backend }));
+    const faces = await timed('find + align (detector, landmarks, chip)', () => models.finder.find(input, { maxFaces: 1, fallbackSizes: PHOTO_FALLBACK_SIZES }));
+    if (!faces.length) throw new Error(`${source.name}: no face found in this ${input.width}x${input.height} image`);
+    chip = faces[0].chip;
     aligned = true;
   }
   const png = await timed('encode (CompNet + PNG)', () => codec.encode(chip, { quality }));
@@ -230,7 +232,7 @@ async function run(source) {
   codePngUrl = URL.createObjectURL(new Blob([png], { type: 'image/png' }));
   $('code-download').href = codePngUrl;
   $('code-download').download = `${source.name.replace(/\.[^.]*$/, '')}.q${quality}.png`;
-  info('original-info', [['file', source.name], ['size', `${input.width}x${input.height}`], ['chip', aligned ? 'aligned here (68 landmarks)' : 'an aligned chip, used as is']]);
+  info('original-info', [['file', source.name], ['size', `${input.width}x${input.height}`], ['chip', aligned ? 'aligned here (face detector, 68 landmarks)' : 'an aligned chip, used as is']]);
   info('code-info', [['bytes', String(png.length)], ['bpp', bpp(png.length, chip).toFixed(3)], ['quality', String(quality)], ['image', codeDescription(png)]]);
   info('restored-info', [['PSNR', `${psnr(chip, restored).toFixed(2)} dB`], ['distance', dRestored.toFixed(3)], ['verdict', verdict(dRestored), verdict(dRestored)]]);
   info('jpeg-info', [['bytes', `${jpeg.blob.size} (quality ${jpeg.quality.toFixed(3)})`], ['bpp', bpp(jpeg.blob.size, chip).toFixed(3)], ['PSNR', `${psnr(chip, jpeg.image).toFixed(2)} dB`], ['distance', dJpeg.toFixed(3)], ['verdict', verdict(dJpeg), verdict(dJpeg)]]);

@@ -7,6 +7,9 @@ import path from 'node:path';
 import type { Image } from '../../host/image/image.ts';
 import { decodeImage } from '../../host/image/codecs.ts';
 import type { Box, LandmarkDetector } from '../../host/models/landmarks.ts';
+import type { FaceDetector } from '../../host/models/detector.ts';
+import { LANDMARK_BOX_DY, LANDMARK_BOX_SCALE } from '../../host/models/faces.ts';
+import { cachedOutcome, prepareDetectedChips, type DetectOutcome } from './lfw-detect.ts';
 import { alignBatch, centralBox } from '../../host/models/align.ts';
 import { DiskCache } from './cache.ts';
 import type { Codec } from './codecs.ts';
@@ -46,9 +49,12 @@ export interface AlignConfig {
   box?: Box;
   /** Landmark passes (default 1). */
   passes?: number;
+  /** Face detector boxes at this input size instead (bench/eval/lfw-detect.ts). */
+  detector?: { model: FaceDetector; inputSize: number };
 }
 
-export const alignKey = (a: AlignConfig) => `align-${a.box ? `box${a.box.x}_${a.box.y}_${a.box.width}_${a.box.height}` : 'central'}-p${a.passes ?? 1}`;
+export const alignKey = (a: AlignConfig) =>
+  a.detector ? `align-detector-blazeface${a.detector.inputSize}-box${LANDMARK_BOX_SCALE}_${LANDMARK_BOX_DY}-p1` : `align-${a.box ? `box${a.box.x}_${a.box.y}_${a.box.width}_${a.box.height}` : 'central'}-p${a.passes ?? 1}`;
 
 const chipKey = (align: AlignConfig, img: string) => `chips/${alignKey(align)}/${img}.rgb`;
 
@@ -85,10 +91,22 @@ export class LfwBench {
     return cachedChip(this.cache, img, this.align);
   }
 
+  /** The detector's outcome for an image (align.detector runs only). */
+  outcome(img: string): DetectOutcome | undefined {
+    return cachedOutcome(this.cache, `${chipKey(this.align, img)}.detect.json`);
+  }
+
   async prepareChips(images: string[]): Promise<void> {
-    const todo = images.filter((f) => !this.chip(f));
+    const todo = images.filter((f) => !this.chip(f) || (this.align.detector && !this.outcome(f)));
     this.progress.start('align', images.length, images.length - todo.length);
     let done = images.length - todo.length;
+    if (this.align.detector) {
+      const { model, inputSize } = this.align.detector;
+      const p = { cache: this.cache, dataDir: this.dataDir, detector: model, landmarks: this.detector, inputSize, chipKey: (f: string) => chipKey(this.align, f), outcomeKey: (f: string) => `${chipKey(this.align, f)}.detect.json` };
+      await prepareDetectedChips(p, todo, this.progress, done, this.batch);
+      this.progress.stop();
+      return;
+    }
     for (let i = 0; i < todo.length; i += this.batch) {
       const files = todo.slice(i, i + this.batch);
       const items = files.map((f) => {

@@ -7,6 +7,8 @@ import { loadCodec, parseContainer, MODELS, DEFAULT_MODEL_ID, EFFORT_ITERATIONS,
 import { decodeImage, encodePng, sniffFormat } from '../image/codecs.ts';
 import type { Image } from '../image/image.ts';
 import { distance, loadRecognizer, SAME_PERSON_THRESHOLD } from '../models/recognizer.ts';
+import { loadFaceFinder, PHOTO_FALLBACK_SIZES } from '../models/faces.ts';
+import { RECOGNIZER_SIZE as CHIP_SIZE } from '../models/recognizer-graph.ts';
 
 async function readBytes(file: string, limits: DecodeLimits = {}): Promise<Uint8Array> {
   await checkFileSize(file, limits);
@@ -42,20 +44,37 @@ function codecsByModel(backend: BackendName, limits: DecodeLimits = {}): (id: nu
   };
 }
 
+/**
+ * What encode compresses: a 150x150 image is taken as an aligned chip; any other photo is searched for
+ * faces and its largest face's chip is encoded (said on stderr); no face is an error (--whole encodes
+ * the whole image as it is).
+ */
+async function largestFace(file: string, image: Image, backend: BackendName): Promise<Image> {
+  if (image.width === CHIP_SIZE && image.height === CHIP_SIZE) return image;
+  const finder = await loadFaceFinder({ backend });
+  const faces = await finder.find(image, { fallbackSizes: PHOTO_FALLBACK_SIZES });
+  finder.dispose();
+  if (faces.length === 0) throw new Error(`${file}: no face found in this ${image.width}x${image.height} photo (encode a 150x150 chip, or give --whole to encode the whole image)`);
+  const { box } = faces[0].detection;
+  console.error(`${file}: encoding the largest of ${faces.length} face${faces.length > 1 ? 's' : ''} found (box ${[box.x, box.y, box.width, box.height].map(Math.round).join(',')}) as a ${CHIP_SIZE}x${CHIP_SIZE} chip`);
+  return faces[0].chip;
+}
+
 export async function encodeCmd(argv: string[], Usage: Usage): Promise<number> {
   const { values, positionals } = args(
     argv,
-    { quality: { type: 'string', short: 'q', default: '50' }, effort: { type: 'string', default: '0' }, out: { type: 'string', short: 'o' }, backend: { type: 'string', default: 'wasm' }, model: { type: 'string', default: MODELS[DEFAULT_MODEL_ID] }, ...LIMIT_FLAGS },
+    { quality: { type: 'string', short: 'q', default: '50' }, effort: { type: 'string', default: '0' }, whole: { type: 'boolean', default: false }, out: { type: 'string', short: 'o' }, backend: { type: 'string', default: 'wasm' }, model: { type: 'string', default: MODELS[DEFAULT_MODEL_ID] }, ...LIMIT_FLAGS },
     Usage,
   );
-  if (positionals.length !== 1 || !values.out) throw new Usage(`usage: facecodec encode <in.jpg|png> [-q 1..100] [--effort 0..${EFFORT_ITERATIONS.length - 1}] [--model ${Object.values(MODELS).join('|')}] ${LIMITS_USAGE} -o out.png`);
+  if (positionals.length !== 1 || !values.out) throw new Usage(`usage: facecodec encode <in.jpg|png> [-q 1..100] [--effort 0..${EFFORT_ITERATIONS.length - 1}] [--model ${Object.values(MODELS).join('|')}] [--whole] ${LIMITS_USAGE} -o out.png`);
   const limits = limitsFrom(values, Usage);
   const quality = Number(values.quality), effort = Number(values.effort);
   if (!Number.isInteger(effort) || effort < 0 || effort >= EFFORT_ITERATIONS.length) throw new Usage(`--effort must be an integer 0..${EFFORT_ITERATIONS.length - 1}`);
   const file = positionals[0];
   const id = modelId(values.model as string, Usage);
-  const image = await withFile(file, async () => decodeImage(await readBytes(file, limits), limits));
+  const photo = await withFile(file, async () => decodeImage(await readBytes(file, limits), limits));
   const codec = await loadCodec({ backend: values.backend as BackendName, modelId: id, ...limits });
+  const image = values.whole ? photo : await largestFace(file, photo, values.backend as BackendName);
   const png = await codec.encode(image, { quality, effort });
   await writeFile(values.out as string, png);
   console.log(`${values.out}: ${png.length} bytes, ${((png.length * 8) / (image.width * image.height)).toFixed(3)} bpp (${image.width}x${image.height}, quality ${quality}${effort ? `, effort ${effort}` : ''})`);

@@ -14,7 +14,8 @@ const USAGE = `facecodec <command> [options]
 Commands:
   demo                         the whole path on the bundled sample faces: encode at several qualities, decode,
                                print bytes, bpp, PSNR and the recognizer distance original <-> restored
-  encode <image> -o out.png    compress a face chip to a facecodec PNG [-q 1..100, default 50] [--effort 0..3] [--backend]
+  encode <image> -o out.png    compress a face chip (150x150), or the largest face of a photo, to a facecodec PNG
+                               [-q 1..100, default 50] [--effort 0..3] [--whole: the whole image as is] [--backend]
   decode <file.png> -o chip.png   restore the chip [--backend]
   info <file.png...>           model, quality, size, bytes, bpp of facecodec PNGs [--json]
   compare <a> <b>              recognizer distance and same/different verdict (facecodec PNGs are restored first)
@@ -22,7 +23,8 @@ Commands:
       --backend ref|wasm|webgpu   (default wasm; available here: ${availableBackends().join(', ')})
       --json                      one {"file", "descriptor"} object per line
       --weights <file>            recognizer model file (default: bundled)
-  align <image...> -o <dir>    write dlib-style 150x150 face chips (68-point landmarks) [--box x,y,w,h] [--passes N]
+  align <image...> -o <dir>    write a dlib-style 150x150 chip of every face found, largest first (detector +
+                               68-point landmarks) [--box x,y,w,h | --central: one face there] [--passes N]
   serve                        serve the demo page (web/) and the browser bundle from the package root
       --port N                    (default 8080; 0 picks a free port)   --host ADDR (default 127.0.0.1)
       --no-isolation              leave out COOP/COEP (the page then runs WebAssembly on one thread)

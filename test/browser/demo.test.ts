@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { encodePng } from '../../host/image/codecs.ts';
 import { cropResize } from '../../host/image/image.ts';
-import { alignBatch, centralBox } from '../../host/models/align.ts';
-import { loadLandmarks } from '../../host/models/landmarks.ts';
+import { loadFaceFinder, PHOTO_FALLBACK_SIZES } from '../../host/models/faces.ts';
 import { startServer, type RunningServer } from '../../host/cli/serve.ts';
 import { browserSuite, ensureBrowserBundle, launchChromium, maxAbsDiff, nodeReference, QUALITY, rgbOf, ROOT, runDemo, SAMPLE, sameBytes, type Browser, type DemoResult } from './helpers.ts';
 
@@ -117,9 +116,9 @@ it('a dropped photo that is not a chip is aligned first (as Node aligns it); a n
   assert.is(dropped.name, 'photo.png');
   assert.ok(dropped.aligned);
   assert.equal(dropped.input, { width: 260, height: 260 });
-  const detector = await loadLandmarks({ backend: 'wasm' });
-  const [{ chip }] = await alignBatch(detector, [{ image: photo, box: centralBox(260, 260) }]);
-  detector.dispose();
+  const finder = await loadFaceFinder({ backend: 'wasm' });
+  const [{ chip }] = await finder.find(photo, { maxFaces: 1, fallbackSizes: PHOTO_FALLBACK_SIZES });
+  finder.dispose();
   assert.ok(sameBytes(dropped.chip, rgbOf(chip)), `aligned chip differs from Node's by up to ${maxAbsDiff(dropped.chip, rgbOf(chip))}`);
   const bad = await pick('notes.txt');
   assert.is(bad.state, 'error');

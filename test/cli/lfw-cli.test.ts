@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import jpeg from 'jpeg-js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { decodeImage } from '../../host/image/codecs.ts';
+import { decodeImage, encodePng } from '../../host/image/codecs.ts';
+import { SCENES, renderScene } from '../fixtures/detector-scenes.ts';
 
 const root = path.join(import.meta.dirname, '../..');
 
@@ -42,6 +43,35 @@ test('align writes 150x150 chips; bad usage exits 2', async () => {
   assert.is((await cli(['align', 'samples/Martha_Burk_0001.png'])).code, 2);
   assert.is((await cli(['align', 'samples/Martha_Burk_0001.png', '-o', dir, '--box', '1,2,3'])).code, 2);
   assert.is((await cli(['align', 'nope.png', '-o', dir])).code, 1);
+});
+
+test('align finds every face, largest first; encode takes the largest face of a photo; no face is an error', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fc-detect-'));
+  for (const s of SCENES) writeFileSync(path.join(dir, `${s.name}.png`), encodePng(renderScene(s)));
+  let r = await cli(['align', path.join(dir, 'two-faces.png'), path.join(dir, 'tilted.png'), '-o', path.join(dir, 'chips')]);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /two-faces.png: 2 faces -> .*two-faces.png, .*two-faces-2.png/);
+  assert.match(r.stdout, /tilted.png: 1 face -> /);
+  const big = decodeImage(readFileSync(path.join(dir, 'chips/two-faces.png')));
+  assert.equal([big.width, big.height], [150, 150]);
+  // An image without a face: the clear message, exit 1, the other images still aligned.
+  r = await cli(['align', path.join(dir, 'empty.png'), path.join(dir, 'border.png'), '-o', path.join(dir, 'chips')]);
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /empty.png: no face found \(give --box x,y,w,h, or --central/);
+  assert.ok(existsSync(path.join(dir, 'chips/border.png')));
+  assert.is((await cli(['align', path.join(dir, 'empty.png'), '-o', dir, '--box', '1,1,9,9', '--central'])).code, 2);
+  // encode: the largest face of a photo, said on stderr; a 150x150 chip as it is; --whole for the old behaviour.
+  r = await cli(['encode', path.join(dir, 'two-faces.png'), '-o', path.join(dir, 'a.fc.png')]);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, /encoding the largest of 2 faces found/);
+  assert.match(r.stdout, /\(150x150, quality 50\)/);
+  r = await cli(['encode', path.join(dir, 'empty.png'), '-o', path.join(dir, 'b.fc.png')]);
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /no face found in this 200x150 photo/);
+  assert.not.ok(existsSync(path.join(dir, 'b.fc.png')));
+  r = await cli(['encode', path.join(dir, 'empty.png'), '--whole', '-o', path.join(dir, 'b.fc.png')]);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\(200x150, quality 50\)/);
 });
 
 test('bench lfw: rows as JSON, result files, cached rerun; usage errors', async () => {

@@ -35,7 +35,8 @@ test('every line of every committed training manifest is an allowed image (none 
     console.log(`\n  skipping the training-manifest check: ${testReferenced} not found (../shared/data absent)`);
     return;
   }
-  const manifests = readdirSync(path.join(root, 'weights')).filter((f) => f.endsWith('-train-manifest.txt'));
+  // Shipped models' manifests and those of candidates (weights/candidates/) alike.
+  const manifests = readdirSync(path.join(root, 'weights'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('-train-manifest.txt'));
   assert.ok(manifests.length >= 1, 'a training manifest is committed');
   const testSet = new Set(readList(testReferenced));
   assert.is(testSet.size, 7701, 'test-referenced.txt lists the 7,701 View 2 images');

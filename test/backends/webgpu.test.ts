@@ -37,7 +37,7 @@ if (await requireGpu('webgpu backend tests')) {
   // No WGSL backward kernels yet (NOTES-ops.md): the backward ops' cases run on ref and wasm only.
   backendSuite('webgpu', () => createWebGPUBackend(), { tolerance: 1e-6, forwardOnly: true });
   // The naive conv is the benchmark's yardstick; it must be right too.
-  backendSuite('webgpu naive conv', () => createWebGPUBackend({ conv: 'naive' }), { tolerance: 1e-6, filter: 'conv2d' });
+  backendSuite('webgpu naive conv', () => createWebGPUBackend({ conv: 'naive' }), { tolerance: 1e-6, filter: 'conv2d', forwardOnly: true });
 
   const t = suite('webgpu failures and ordering');
 

@@ -8,8 +8,9 @@ import { assetUrl } from '../format/assets.ts';
 import { loadModel, type Model } from '../format/model.ts';
 import { readSource, type ModelSource } from '../format/source.ts';
 import { checkImage, type Image } from '../image/image.ts';
+import { sampleBox } from '../image/sample.ts';
 import { DETECTOR_HEADS, DETECTOR_KEYPOINTS, DETECTOR_REGRESSION, DETECTOR_SIZE } from './detector-graph.ts';
-import type { Box } from './landmarks.ts';
+import type { Box } from '../image/sample.ts';
 
 export const DEFAULT_DETECTOR_URL = assetUrl('weights/face-detector-blazeface.safetensors');
 /** MediaPipe's face detection defaults: minimum score and the IoU above which a weaker box is dropped. */
@@ -69,25 +70,9 @@ export function letterbox(image: Image, size: number, out: Float32Array, offset 
           for (let dx = 0; dx < k; dx++) s += data[((y * k + dy) * W + x * k + dx) * C + (C === 1 ? 0 : c)];
         rgb[(y * w + x) * 3 + c] = s / (k * k);
       }
-  const step = scale / k; // reduced-image pixels per input pixel
+  const side = (size * scale) / k; // the square's side in reduced-image pixels
   out.fill(0, offset, offset + size * size * 3);
-  for (let oy = 0; oy < size; oy++) {
-    const fy = (oy + 0.5) * step - 0.5;
-    if (fy > h - 0.5) break;
-    const cy = Math.min(Math.max(fy, 0), h - 1), y0 = Math.floor(cy), y1 = Math.min(y0 + 1, h - 1), wy = cy - y0;
-    for (let ox = 0; ox < size; ox++) {
-      const fx = (ox + 0.5) * step - 0.5;
-      if (fx > w - 0.5) break;
-      const cx = Math.min(Math.max(fx, 0), w - 1), x0 = Math.floor(cx), x1 = Math.min(x0 + 1, w - 1), wx = cx - x0;
-      const o = offset + (oy * size + ox) * 3;
-      for (let c = 0; c < 3; c++) {
-        const a = rgb[(y0 * w + x0) * 3 + c], b = rgb[(y0 * w + x1) * 3 + c];
-        const d = rgb[(y1 * w + x0) * 3 + c], e = rgb[(y1 * w + x1) * 3 + c];
-        const top = a + (b - a) * wx;
-        out[o + c] = top + (d + (e - d) * wx - top) * wy;
-      }
-    }
-  }
+  sampleBox(rgb, w, h, { x: 0, y: 0, width: side, height: side }, size, out, offset, 'zero');
   return scale;
 }
 

@@ -6,16 +6,12 @@ import { assetUrl } from '../format/assets.ts';
 import { loadModel, type Model } from '../format/model.ts';
 import { readSource, type ModelSource } from '../format/source.ts';
 import { checkImage, toRgbFloat, type Image } from '../image/image.ts';
+import { sampleBox, type Box } from '../image/sample.ts';
 import { LANDMARK_COUNT, LANDMARKS_SIZE } from './landmarks-graph.ts';
 
 export const DEFAULT_LANDMARKS_URL = assetUrl('weights/landmarks-68.safetensors');
 
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+export type { Box } from '../image/sample.ts';
 
 /** 68 points as [x0, y0, x1, y1, ...] in image pixels. */
 export type Landmarks = Float64Array;
@@ -25,30 +21,6 @@ export interface LandmarksOptions {
   weights?: ModelSource;
   /** Crops per executor run (default 8). */
   batch?: number;
-}
-
-/**
- * Samples a box to size x size RGB float (0..255) with bilinear taps at half-pixel centres; samples
- * outside the image repeat the edge. A non-square box is stretched (the model sees a square).
- */
-export function sampleBox(rgb: Float32Array, w: number, h: number, box: Box, size: number, out = new Float32Array(size * size * 3), offset = 0): Float32Array {
-  const sx = box.width / size, sy = box.height / size;
-  for (let oy = 0; oy < size; oy++) {
-    const fy = Math.min(Math.max(box.y + (oy + 0.5) * sy - 0.5, 0), h - 1);
-    const y0 = Math.floor(fy), y1 = Math.min(y0 + 1, h - 1), wy = fy - y0;
-    for (let ox = 0; ox < size; ox++) {
-      const fx = Math.min(Math.max(box.x + (ox + 0.5) * sx - 0.5, 0), w - 1);
-      const x0 = Math.floor(fx), x1 = Math.min(x0 + 1, w - 1), wx = fx - x0;
-      const o = offset + (oy * size + ox) * 3;
-      for (let c = 0; c < 3; c++) {
-        const a = rgb[(y0 * w + x0) * 3 + c], b = rgb[(y0 * w + x1) * 3 + c];
-        const d = rgb[(y1 * w + x0) * 3 + c], e = rgb[(y1 * w + x1) * 3 + c];
-        const top = a + (b - a) * wx;
-        out[o + c] = top + (d + (e - d) * wx - top) * wy;
-      }
-    }
-  }
-  return out;
 }
 
 export class LandmarkDetector {

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { decodeImage } from '../../host/image/codecs.ts';
 import { toRgbFloat } from '../../host/image/image.ts';
-import { sampleBox } from '../../host/models/landmarks.ts';
+import { sampleBox } from '../../host/image/sample.ts';
 import { landmarksGoldenInput } from '../fixtures/landmarks-golden.ts';
 
 const require = createRequire(import.meta.url);

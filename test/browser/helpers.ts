@@ -49,13 +49,23 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchChromium({ webgpu = true } = {}): Promise<Browser> {
-  const profile = mkdtempSync(path.join(tmpdir(), 'fc-chromium-'));
+export interface LaunchOptions {
+  /** Adds --enable-unsafe-webgpu (default true). */
+  webgpu?: boolean;
+  /** More Chromium flags (the kiosk's fake camera). */
+  args?: string[];
+  viewport?: { width: number; height: number };
+  /** A profile directory kept after close (IndexedDB, service worker); default: a fresh one, removed on close. */
+  profile?: string;
+}
+
+export async function launchChromium({ webgpu = true, args = [], viewport = { width: 1320, height: 860 }, profile: kept }: LaunchOptions = {}): Promise<Browser> {
+  const profile = kept ?? mkdtempSync(path.join(tmpdir(), 'fc-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [...CHROMIUM_FLAGS, ...(webgpu ? [WEBGPU_FLAG] : [])],
-    viewport: { width: 1320, height: 860 },
+    args: [...CHROMIUM_FLAGS, ...(webgpu ? [WEBGPU_FLAG] : []), ...args],
+    viewport,
     timeout: 30_000,
   });
   context.setDefaultTimeout(120_000);
@@ -72,7 +82,7 @@ export async function launchChromium({ webgpu = true } = {}): Promise<Browser> {
     errors,
     close: async () => {
       await context.close().catch(() => {});
-      rmSync(profile, { recursive: true, force: true });
+      if (!kept) rmSync(profile, { recursive: true, force: true });
     },
   };
 }

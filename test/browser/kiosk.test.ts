@@ -9,9 +9,8 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../host/cli/serve.ts';
-import { browserSuite, CHROMIUM, CHROMIUM_FLAGS, ensureBrowserBundle } from './helpers.ts';
+import { browserSuite, ensureBrowserBundle, launchChromium, type Browser } from './helpers.ts';
 import { sampleVideo } from './kiosk-video.ts';
 
 const { test, it, skip } = browserSuite('kiosk page in Chromium');
@@ -33,29 +32,14 @@ test.after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-interface Kiosk {
-  context: BrowserContext;
-  page: Page;
-  errors: string[];
-}
+type Kiosk = Browser;
 
 /** Chromium on the shared profile with the fake camera playing `sample`'s video; camera refused when `deny`. */
-async function launch(sample: string | null, { deny = false, noCamera = false } = {}): Promise<Kiosk> {
+function launch(sample: string | null, { deny = false, noCamera = false } = {}): Promise<Kiosk> {
   const camera = deny ? ['--deny-permission-prompts'] : ['--use-fake-ui-for-media-stream', ...(sample ? [`--use-file-for-fake-video-capture=${video(sample)}`] : [])];
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    // Without the fake device a headless browser here has no camera at all.
-    args: [...CHROMIUM_FLAGS, ...(noCamera ? [] : ['--use-fake-device-for-media-stream']), ...camera],
-    viewport: { width: 1180, height: 640 },
-    timeout: 30_000,
-  });
-  context.setDefaultTimeout(120_000);
-  await context.addInitScript('globalThis.__name = (fn) => fn;');
-  const page = context.pages()[0] ?? (await context.newPage());
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  return { context, page, errors };
+  // Without the fake device a headless browser here has no camera at all.
+  const args = [...(noCamera ? [] : ['--use-fake-device-for-media-stream']), ...camera];
+  return launchChromium({ webgpu: false, args, viewport: { width: 1180, height: 640 }, profile });
 }
 
 const open = async (k: Kiosk) => {

@@ -113,21 +113,39 @@ export interface EncodeOptions {
   effort?: number;
 }
 
+/** What loadCodec assembles: the two networks on one backend and what the model file says about them. */
+export interface CodecParts {
+  modelId: number;
+  /** fnv1a of both weight files (the header's check that a file is decoded by the model that wrote it). */
+  weightsHash: number;
+  comp: Executor;
+  rec: Executor;
+  /** Default quality for encode (1..100). */
+  quality: number;
+  maxPixels: number;
+  /** What the networks were trained for: code layout, factor, quality-to-step map, rate input. */
+  contract: CodecContract;
+  /** Limits decode applies unless a call gives its own. */
+  limits: DecodeLimits;
+  /** For encode effort > 0: RecNet's model and the recognizer's weights (loaded when first needed). */
+  effortParts?: { rec: Model; recognizer?: ModelSource };
+}
+
 export class Codec {
-  constructor(
-    readonly modelId: number,
-    readonly weightsHash: number,
-    private comp: Executor,
-    private rec: Executor,
-    readonly quality: number,
-    readonly maxPixels: number,
-    /** What the networks were trained for: code layout, factor, quality-to-step map, rate input. */
-    readonly contract: CodecContract = LEGACY_CONTRACT,
-    /** Limits decode applies unless a call gives its own. */
-    readonly limits: DecodeLimits = {},
-    /** For encode effort > 0: RecNet's model and the recognizer's weights (loaded when first needed). */
-    private effortParts?: { rec: Model; recognizer?: ModelSource },
-  ) {}
+  readonly modelId: number;
+  readonly weightsHash: number;
+  readonly quality: number;
+  readonly maxPixels: number;
+  readonly contract: CodecContract;
+  readonly limits: DecodeLimits;
+  private comp: Executor;
+  private rec: Executor;
+  private effortParts?: CodecParts['effortParts'];
+
+  constructor(parts: CodecParts) {
+    ({ modelId: this.modelId, weightsHash: this.weightsHash, quality: this.quality, maxPixels: this.maxPixels, contract: this.contract, limits: this.limits } = parts);
+    ({ comp: this.comp, rec: this.rec, effortParts: this.effortParts } = parts);
+  }
 
   private refiner?: Promise<CodeRefiner>;
 
@@ -270,7 +288,17 @@ export async function loadCodec(opts: CodecOptions = {}): Promise<Codec> {
   const quality = opts.quality ?? DEFAULT_QUALITY;
   deltaFor(contract, quality);
   const limits = { maxFileBytes: opts.maxFileBytes ?? DEFAULT_READ_LIMITS.maxFileBytes, maxChunks: opts.maxChunks ?? DEFAULT_READ_LIMITS.maxChunks };
-  return new Codec(modelId, fnv1a(cb, rb), new Executor(comp, backend), new Executor(rec, backend), quality, opts.maxPixels ?? DEFAULT_MAX_PIXELS, contract, limits, { rec, recognizer: opts.recognizer });
+  return new Codec({
+    modelId,
+    weightsHash: fnv1a(cb, rb),
+    comp: new Executor(comp, backend),
+    rec: new Executor(rec, backend),
+    quality,
+    maxPixels: opts.maxPixels ?? DEFAULT_MAX_PIXELS,
+    contract,
+    limits,
+    effortParts: { rec, recognizer: opts.recognizer },
+  });
 }
 
 export { CodecError } from './png.ts';

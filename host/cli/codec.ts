@@ -1,31 +1,15 @@
 // facecodec encode / decode / info / compare.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { BackendName } from '../backends/index.ts';
 import { args, type Usage } from './args.ts';
-import { checkFileSize, limitsFrom, LIMIT_FLAGS, LIMITS_USAGE } from './limits.ts';
+import { readBytes, withFile } from './files.ts';
+import { limitsFrom, LIMIT_FLAGS, LIMITS_USAGE } from './limits.ts';
 import { loadCodec, parseContainer, MODELS, DEFAULT_MODEL_ID, EFFORT_ITERATIONS, type Codec, type DecodeLimits } from '../codec/codec.ts';
 import { decodeImage, encodePng, sniffFormat } from '../image/codecs.ts';
 import type { Image } from '../image/image.ts';
 import { distance, loadRecognizer, SAME_PERSON_THRESHOLD } from '../models/recognizer.ts';
 import { loadFaceFinder, PHOTO_FALLBACK_SIZES } from '../models/faces.ts';
 import { RECOGNIZER_SIZE as CHIP_SIZE } from '../models/recognizer-graph.ts';
-
-async function readBytes(file: string, limits: DecodeLimits = {}): Promise<Uint8Array> {
-  await checkFileSize(file, limits);
-  try {
-    return new Uint8Array(await readFile(file));
-  } catch (e) {
-    throw new Error(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-}
-
-const withFile = async <T>(file: string, f: () => Promise<T> | T): Promise<T> => {
-  try {
-    return await f();
-  } catch (e) {
-    throw new Error(`${file}: ${(e as Error).message}`);
-  }
-};
 
 /** A model name (v3) or id (3) from the command line. */
 function modelId(name: string, Usage: Usage): number {
@@ -91,30 +75,6 @@ export async function decodeCmd(argv: string[], Usage: Usage): Promise<number> {
   const image = await withFile(file, async () => (await codecFor(parseContainer(bytes, limits).header.modelId)).decode(bytes));
   await writeFile(values.out as string, encodePng(image));
   console.log(`${values.out}: ${image.width}x${image.height} restored from ${bytes.length} bytes`);
-  return 0;
-}
-
-export async function infoCmd(argv: string[], Usage: Usage): Promise<number> {
-  const { values, positionals } = args(argv, { json: { type: 'boolean', default: false }, ...LIMIT_FLAGS }, Usage);
-  if (positionals.length === 0) throw new Usage(`usage: facecodec info <file.png...> [--json] ${LIMITS_USAGE}`);
-  const limits = { maxPixels: 65535 * 65535, ...limitsFrom(values, Usage) };
-  for (const file of positionals) {
-    const bytes = await readBytes(file, limits);
-    const { header, h, w, depth, layout } = await withFile(file, () => parseContainer(bytes, limits));
-    const info = {
-      file,
-      model: MODELS[header.modelId] ? `${MODELS[header.modelId]} (#${header.modelId})` : `#${header.modelId} (unknown to this build)`,
-      weights_hash: header.weightsHash.toString(16).padStart(header.hashBits / 4, '0'),
-      container: `version ${header.version}`,
-      quality: header.quality,
-      width: header.width,
-      height: header.height,
-      bytes: bytes.length,
-      bpp: +((bytes.length * 8) / (header.width * header.height)).toFixed(4),
-      code: `${w}x${h}x3, layout ${layout}, ${depth}-bit PNG samples`,
-    };
-    console.log(values.json ? JSON.stringify(info) : Object.entries(info).map(([k, v]) => `${k}: ${v}`).join('\n') + '\n');
-  }
   return 0;
 }
 

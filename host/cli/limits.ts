@@ -1,7 +1,7 @@
 // --max-pixels, --max-file-bytes, --max-chunks: the decode limits (DecodeLimits) from the command
 // line, shared by encode, decode, info and compare. Left out, the library's defaults apply.
 import { stat } from 'node:fs/promises';
-import type { DecodeLimits } from '../codec/codec.ts';
+import type { DecodeLimits } from '../codec/container.ts';
 import type { Usage } from './args.ts';
 
 export const LIMIT_FLAGS = {

@@ -3,13 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { args, type Options } from './args.ts';
-import { availableBackends, createBackend, type BackendName } from '../backends/index.ts';
+import type { BackendName } from '../backends/index.ts';
 import type { Image } from '../image/image.ts';
-import { decodeImage } from '../image/codecs.ts';
-import { distance, loadRecognizer, SAME_PERSON_THRESHOLD } from '../models/recognizer.ts';
-import { alignCmd } from './align.ts';
+// Everything heavy (backends, models, image decoders) is imported by the command that needs it, so a
+// quick command (info, help) starts fast.
 
-const USAGE = `facecodec <command> [options]
+const usage = async () => {
+  const { availableBackends } = await import('../backends/index.ts');
+  return `facecodec <command> [options]
 
 Commands:
   demo                         the whole path on the bundled sample faces: encode at several qualities, decode,
@@ -33,6 +34,7 @@ Commands:
   worker --queue redis://HOST:PORT   take batch jobs from the queue (run one per core, on any number of hosts)
   help                         this text
 `;
+};
 
 export class UsageError extends Error {}
 
@@ -58,11 +60,11 @@ export async function main(argv: string[], extra?: ExtraCommands): Promise<numbe
       case 'decode':
         return await (await import('./codec.ts')).decodeCmd(rest, UsageError);
       case 'info':
-        return await (await import('./codec.ts')).infoCmd(rest, UsageError);
+        return await (await import('./info.ts')).infoCmd(rest, UsageError);
       case 'compare':
         return await (await import('./codec.ts')).compareCmd(rest, UsageError);
       case 'align':
-        return await alignCmd(rest, UsageError);
+        return await (await import('./align.ts')).alignCmd(rest, UsageError);
       case 'batch':
         return await (await import('./batch.ts')).batchCmd(rest, UsageError);
       case 'worker':
@@ -73,7 +75,7 @@ export async function main(argv: string[], extra?: ExtraCommands): Promise<numbe
       case 'help':
       case '--help':
       case '-h':
-        process.stdout.write(USAGE + (extra?.usage ?? ''));
+        process.stdout.write((await usage()) + (extra?.usage ?? ''));
         return cmd === undefined ? 2 : 0;
       default:
         if (cmd && extra && Object.hasOwn(extra.commands, cmd)) return await extra.commands[cmd](rest);
@@ -90,6 +92,7 @@ export async function main(argv: string[], extra?: ExtraCommands): Promise<numbe
 const parse = <O extends Options>(argv: string[], options: O) => args(argv, options, UsageError);
 
 async function readImageFile(file: string) {
+  const { decodeImage } = await import('../image/codecs.ts');
   let bytes: Uint8Array;
   try {
     bytes = await readFile(file);
@@ -106,6 +109,7 @@ async function readImageFile(file: string) {
 async function embedCmd(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { backend: { type: 'string', default: 'wasm' }, json: { type: 'boolean', default: false }, weights: { type: 'string' } });
   if (positionals.length === 0) throw new UsageError('embed needs at least one image');
+  const { loadRecognizer } = await import('../models/recognizer.ts');
   const rec = await loadRecognizer({ backend: values.backend as BackendName, weights: values.weights as string | undefined });
   for (const file of positionals) {
     const d = await rec.embed(await readImageFile(file));
@@ -131,6 +135,8 @@ async function demoCmd(argv: string[]): Promise<number> {
   const { loadCodec } = await import('../codec/codec.ts');
   const { encodePng } = await import('../image/codecs.ts');
   const { mkdir, writeFile } = await import('node:fs/promises');
+  const { createBackend } = await import('../backends/index.ts');
+  const { distance, loadRecognizer, SAME_PERSON_THRESHOLD } = await import('../models/recognizer.ts');
   const backend = await createBackend(values.backend as string);
   const [codec, rec] = await Promise.all([loadCodec({ backend }), loadRecognizer({ backend })]);
   await mkdir(outDir, { recursive: true });

@@ -1,0 +1,31 @@
+// facecodec info: what a facecodec PNG's container says (model, quality, size, bytes, code layout). It
+// reads the container only, so it loads no backend and no network (a quick start matters here).
+import { args, type Usage } from './args.ts';
+import { readBytes, withFile } from './files.ts';
+import { limitsFrom, LIMIT_FLAGS, LIMITS_USAGE } from './limits.ts';
+import { parseContainer } from '../codec/container.ts';
+import { MODELS } from '../codec/models.ts';
+
+export async function infoCmd(argv: string[], Usage: Usage): Promise<number> {
+  const { values, positionals } = args(argv, { json: { type: 'boolean', default: false }, ...LIMIT_FLAGS }, Usage);
+  if (positionals.length === 0) throw new Usage(`usage: facecodec info <file.png...> [--json] ${LIMITS_USAGE}`);
+  const limits = { maxPixels: 65535 * 65535, ...limitsFrom(values, Usage) };
+  for (const file of positionals) {
+    const bytes = await readBytes(file, limits);
+    const { header, h, w, depth, layout } = await withFile(file, () => parseContainer(bytes, limits));
+    const info = {
+      file,
+      model: MODELS[header.modelId] ? `${MODELS[header.modelId]} (#${header.modelId})` : `#${header.modelId} (unknown to this build)`,
+      weights_hash: header.weightsHash.toString(16).padStart(header.hashBits / 4, '0'),
+      container: `version ${header.version}`,
+      quality: header.quality,
+      width: header.width,
+      height: header.height,
+      bytes: bytes.length,
+      bpp: +((bytes.length * 8) / (header.width * header.height)).toFixed(4),
+      code: `${w}x${h}x3, layout ${layout}, ${depth}-bit PNG samples`,
+    };
+    console.log(values.json ? JSON.stringify(info) : Object.entries(info).map(([k, v]) => `${k}: ${v}`).join('\n') + '\n');
+  }
+  return 0;
+}

@@ -1,0 +1,49 @@
+// Reading a facecodec PNG's container without running a network: the fcHd header, the stored image and
+// the compact code. `facecodec info` needs only this, so it loads no backend and no model.
+import { CodecError, readPng, type GrayImage } from './png.ts';
+import { decodeHeader, HEADER_CHUNK, type Header } from './header.ts';
+import { bitDepthFor, layoutOf, maxSample, planesToCode, planeSize, type CodeLayout } from './layout.ts';
+import { deltaFor, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
+
+/** What decoding refuses before doing the work; each has a safe default. */
+export interface DecodeLimits {
+  /** Largest restored image, width x height (default 4096 x 4096). */
+  maxPixels?: number;
+  /** Longest file (default 64 MiB). */
+  maxFileBytes?: number;
+  /** Most PNG chunks, IHDR and IEND included (default 4096). */
+  maxChunks?: number;
+}
+
+export const DEFAULT_MAX_PIXELS = 4096 * 4096;
+
+/** Reads only the container: header, the stored image and the compact code [h, w, 3], without running a network. */
+export function parseContainer(
+  bytes: Uint8Array,
+  limits: DecodeLimits | number = {},
+  contract: Pick<CodecContract, 'factor' | 'deltaRange'> = LEGACY_CONTRACT,
+): { header: Header; image: GrayImage; code: Float32Array; h: number; w: number; depth: number; layout: CodeLayout } {
+  const { maxPixels = DEFAULT_MAX_PIXELS, maxFileBytes, maxChunks } = typeof limits === 'number' ? { maxPixels: limits } : limits;
+  const { factor } = contract;
+  const maxSamples = 3 * Math.ceil(maxPixels / (factor * factor)) + 3 * 4096;
+  const { image, chunks } = readPng(bytes, { maxSamples, maxFileBytes, maxChunks });
+  const hd = chunks.filter((c) => c.type === HEADER_CHUNK);
+  if (hd.length === 0) throw new CodecError(`not a facecodec PNG: no ${HEADER_CHUNK} chunk`);
+  if (hd.length > 1) throw new CodecError(`corrupt facecodec PNG: ${hd.length} ${HEADER_CHUNK} chunks`);
+  const header = decodeHeader(hd[0].data, image, factor);
+  if (header.width * header.height > maxPixels) throw new CodecError(`declared size ${header.width}x${header.height} is over the limit of ${maxPixels} pixels`);
+  const h = Math.ceil(header.height / factor), w = Math.ceil(header.width / factor);
+  const layout = layoutOf(header.flags);
+  const size = planeSize(layout, h, w);
+  if (image.width !== size.width || image.height !== size.height) throw new CodecError(`PNG is ${image.width}x${image.height} but the header's ${header.width}x${header.height} needs ${size.width}x${size.height}`);
+  const delta = deltaFor(contract, header.quality);
+  if (image.depth !== bitDepthFor(maxSample(header.flags, delta)) && image.depth !== 8) throw new CodecError(`bit depth ${image.depth} does not match quality ${header.quality}`);
+  let code: Float32Array;
+  try {
+    code = planesToCode(header.flags, image, h, w, delta);
+  } catch (e) {
+    throw e instanceof CodecError ? new CodecError(`${e.message} (quality ${header.quality})`) : e;
+  }
+  return { header, image, code, h, w, depth: image.depth, layout };
+}
+

@@ -13,7 +13,8 @@ export const NULL_PTR = 0 as Ptr;
 /** The op-code tables of host/ops/codes.ts, by name. */
 export type CodeTable = keyof typeof CODES;
 
-interface ParamOf<N extends string, T extends string> {
+/** One parameter: its name (the local in the kernel, the field on the host), its type and meaning. */
+export interface ParamOf<N extends string, T extends string> {
   readonly name: N;
   readonly type: T;
   /** Meaning, and the shape for pointers. */

@@ -5,7 +5,7 @@ import type { Backend, BoundPlan } from '../backend.ts';
 import type { Plan, PlannedTensor, Step } from '../../executor/plan.ts';
 import { ARGS_PTR, ARG_SLOTS, LinearMemory } from './memory.ts';
 import { compileKernels, defaultWasmUrl, enableRelaxedSimd, hasThreads, type KernelBuild, type WasmSource } from './module.ts';
-import { lower, type Addresses, type ConvKernelChoice, type Job } from './lower/index.ts';
+import { lower, type Addresses, type ConvKernelChoice, type Job, type LowerOptions } from './lower/index.ts';
 import { KERNELS, type WasmKernel } from './signatures.ts';
 import type { Ptr } from '../signature.ts';
 import { ThreadPool } from './threads.ts';
@@ -35,7 +35,7 @@ export class WasmBackend implements Backend {
   private packedCache = new WeakMap<Float32Array, Map<number, number>>();
   private rawCache = new WeakMap<Float32Array, number>();
   private fns: Array<(a: number, s: number, e: number) => void>;
-  private lowerOptions: { convKernel: ConvKernelChoice };
+  private readonly lowerOptions: LowerOptions;
 
   private constructor(
     readonly build: KernelBuild,

@@ -1,9 +1,10 @@
 // Joint training throughput: the step `npm run train -- codec --recognizer-weight ...` runs (batch of
 // whole 152x152 chips through CompNet, RecNet and dlib's recognizer, forward and backward, Adam), on
-// the wasm backend, timed for the old path (bench/baseline/tape-v0.ts, the wasm-only tape of 7a53d05)
-// and the current one (host/train/tape.ts) in the same process, alternating. Also the forward and
-// backward GFLOP/s of the step (multiply-adds x 2 of conv2d/dense over time in Tape.forward / backward).
-//   npx tsx bench/train-step.ts [--batch 4] [--threads 2] [--steps 6] [--paths v0,current]
+// the wasm backend through host/train/tape.ts. Also the forward and backward GFLOP/s of the step
+// (multiply-adds x 2 of conv2d/dense over time in Tape.forward / backward).
+//   npx tsx bench/train-step.ts [--batch 4] [--threads 2] [--steps 6]
+// The old wasm-only path's figures (bench/results/train-step.md) were measured at commit cbd1c93, the
+// last one with its frozen copy (bench/baseline/); that file says how to rerun them there.
 // The chips are the bundled samples/ (content does not change the work); the originals' embeddings
 // are recomputed every step, as in a first epoch (the training set has more chips than a run draws).
 import { readFileSync, readdirSync } from 'node:fs';
@@ -20,9 +21,8 @@ import { Adam } from '../host/train/adam.ts';
 import { chipBatch, Rng, type ChipSet } from '../host/train/data.ts';
 import { jointStep, type JointNets, type TapeLike } from '../host/train/joint-step.ts';
 import { Tape } from '../host/train/tape.ts';
-import { TapeV0 } from './baseline/tape-v0.ts';
 
-const { values } = parseArgs({ options: { batch: { type: 'string', default: '4' }, threads: { type: 'string', default: '2' }, steps: { type: 'string', default: '6' }, paths: { type: 'string', default: 'v0,current' } } });
+const { values } = parseArgs({ options: { batch: { type: 'string', default: '4' }, threads: { type: 'string', default: '2' }, steps: { type: 'string', default: '6' } } });
 const n = Number(values.batch), threads = Number(values.threads), steps = Number(values.steps);
 
 const samples = readdirSync(new URL('../samples/', import.meta.url)).filter((f) => f.endsWith('.png'));
@@ -79,16 +79,10 @@ function timed(t: TapeLike, clock: { fwd: number; bwd: number }): TapeLike {
   };
 }
 
-type MakeTape = (m: Model, params: Set<string>, wantInputs: Set<string>) => TapeLike & { weightsChanged(): void; dispose(): void };
-const PATHS: Record<string, MakeTape> = {
-  v0: (m, p) => new TapeV0(m, backend, p),
-  current: (m, p, w) => new Tape(m, backend, p, w),
-};
-
-async function setup(make: MakeTape) {
+async function setup() {
   const compModel = build(comp, 1), recModel = build(rec, 2);
   const clock = { fwd: 0, bwd: 0 };
-  const tapes = [make(compModel, new Set(comp.params.map((p) => p.name)), new Set()), make(recModel, new Set(rec.params.map((p) => p.name)), new Set(['code'])), make(recognizer, new Set(), new Set(['image']))];
+  const tapes = [new Tape(compModel, backend, new Set(comp.params.map((p) => p.name)), new Set()), new Tape(recModel, backend, new Set(rec.params.map((p) => p.name)), new Set(['code'])), new Tape(recognizer, backend, new Set(), new Set(['image']))];
   const exec = new Executor(recognizer, backend);
   const nets: JointNets = { comp: timed(tapes[0], clock), rec: timed(tapes[1], clock), id: { tape: timed(tapes[2], clock), exec, targets: new Map() } };
   const params = [...comp.params.map((p) => compModel.weights.get(p.name)!.data), ...rec.params.map((p) => recModel.weights.get(p.name)!.data)];
@@ -107,36 +101,23 @@ async function setup(make: MakeTape) {
 }
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-const names = values.paths!.split(',');
-const runs = new Map<string, { ms: number[]; fwd: number[]; bwd: number[] }>();
-const setups = new Map<string, Awaited<ReturnType<typeof setup>>>();
-for (const p of names) {
-  if (!PATHS[p]) throw new Error(`--paths: unknown path "${p}" (known: ${Object.keys(PATHS).join(', ')})`);
-  const s = await setup(PATHS[p]);
-  await s.step(); // warm-up: plans, weight copies
-  setups.set(p, s);
-  runs.set(p, { ms: [], fwd: [], bwd: [] });
+const s = await setup();
+await s.step(); // warm-up: plans, weight copies
+const r = { ms: [] as number[], fwd: [] as number[], bwd: [] as number[] };
+for (let i = 0; i < steps; i++) {
+  s.clock.fwd = s.clock.bwd = 0;
+  const t0 = performance.now();
+  await s.step();
+  r.ms.push(performance.now() - t0);
+  r.fwd.push(s.clock.fwd);
+  r.bwd.push(s.clock.bwd);
 }
-for (let i = 0; i < steps; i++)
-  for (const p of names) {
-    const s = setups.get(p)!, r = runs.get(p)!;
-    s.clock.fwd = s.clock.bwd = 0;
-    const t0 = performance.now();
-    await s.step();
-    r.ms.push(performance.now() - t0);
-    r.fwd.push(s.clock.fwd);
-    r.bwd.push(s.clock.bwd);
-  }
 console.log(`joint step, batch ${n} whole chips (152x152), wasm ${backend.build}, ${threads} thread(s), median of ${steps} steps after 1 warm-up`);
 console.log(`tape forward ${(fwdFlops / 1e9).toFixed(2)} GFLOP, tape backward ${(bwdFlops / 1e9).toFixed(2)} GFLOP per step`);
-console.log('| path | ms per step | samples/s | tape forward ms | forward GFLOP/s | tape backward ms | backward GFLOP/s | backward/forward |');
-console.log('|---|---|---|---|---|---|---|---|');
-const base = runs.get(names[0])!;
-for (const p of names) {
-  const r = runs.get(p)!;
-  const ms = median(r.ms), fwd = median(r.fwd), bwd = median(r.bwd);
-  const fg = fwdFlops / 1e6 / fwd, bg = bwdFlops / 1e6 / bwd;
-  console.log(`| ${p} | ${ms.toFixed(0)} | ${((n * 1000) / ms).toFixed(2)} (${(median(base.ms) / ms).toFixed(2)}x ${names[0]}) | ${fwd.toFixed(0)} | ${fg.toFixed(1)} | ${bwd.toFixed(0)} | ${bg.toFixed(1)} | ${(bg / fg).toFixed(2)} |`);
-}
-for (const s of setups.values()) s.dispose();
+console.log('| ms per step | samples/s | tape forward ms | forward GFLOP/s | tape backward ms | backward GFLOP/s | backward/forward |');
+console.log('|---|---|---|---|---|---|---|');
+const ms = median(r.ms), fwd = median(r.fwd), bwd = median(r.bwd);
+const fg = fwdFlops / 1e6 / fwd, bg = bwdFlops / 1e6 / bwd;
+console.log(`| ${ms.toFixed(0)} | ${((n * 1000) / ms).toFixed(2)} | ${fwd.toFixed(0)} | ${fg.toFixed(1)} | ${bwd.toFixed(0)} | ${bg.toFixed(1)} | ${(bg / fg).toFixed(2)} |`);
+s.dispose();
 backend.dispose();

@@ -1,6 +1,9 @@
 // Shared helpers for all kernels. Every kernel is `name(args, start, end)`: `args` points at its
-// arguments in linear memory (i32 / f32 slots written by host/backends/wasm), and [start, end) is this
-// thread's share of the kernel's work units (usually output rows). Pointers are byte offsets.
+// arguments in linear memory (32-bit slots written by host/backends/wasm), and [start, end) is this
+// thread's share of the kernel's work units (usually output rows). Pointers are byte offsets. The slots
+// of each kernel are declared in host/backends/wasm/signatures.ts; kernels/gen/generate.mjs writes the
+// `// @args` block that reads them into named locals at the top of each kernel.
+import { ACT_CODE } from './codes';
 
 /** i32 argument slot i. */
 // @ts-ignore: decorator
@@ -27,19 +30,18 @@
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
-// Activation codes (host/ops/codes.ts ACT_CODE): 0 none, 1 relu, 2 leaky_relu(p0), 3 clamp(p0, p1),
-// 4 tanh, 5 sigmoid.
+// Activations (ACT_CODE): leaky_relu's alpha is p0, clamp's bounds p0 and p1.
 export function actScalar(v: f32, act: i32, p0: f32, p1: f32): f32 {
   switch (act) {
-    case 1:
+    case ACT_CODE.relu:
       return v > 0 ? v : 0;
-    case 2:
+    case ACT_CODE.leaky_relu:
       return v > 0 ? v : p0 * v;
-    case 3:
+    case ACT_CODE.clamp:
       return v < p0 ? p0 : v > p1 ? p1 : v;
-    case 4:
+    case ACT_CODE.tanh:
       return Mathf.tanh(v);
-    case 5:
+    case ACT_CODE.sigmoid:
       return 1 / (1 + Mathf.exp(-v));
   }
   return v;
@@ -47,10 +49,10 @@ export function actScalar(v: f32, act: i32, p0: f32, p1: f32): f32 {
 
 // @ts-ignore: decorator
 @inline export function actVec(v: v128, act: i32, p0: f32, p1: f32): v128 {
-  if (act == 0) return v;
-  if (act == 1) return f32x4.max(v, f32x4.splat(0));
-  if (act == 2) return v128.bitselect(v, f32x4.mul(v, f32x4.splat(p0)), f32x4.gt(v, f32x4.splat(0)));
-  if (act == 3) return f32x4.min(f32x4.max(v, f32x4.splat(p0)), f32x4.splat(p1));
+  if (act == ACT_CODE.none) return v;
+  if (act == ACT_CODE.relu) return f32x4.max(v, f32x4.splat(0));
+  if (act == ACT_CODE.leaky_relu) return v128.bitselect(v, f32x4.mul(v, f32x4.splat(p0)), f32x4.gt(v, f32x4.splat(0)));
+  if (act == ACT_CODE.clamp) return f32x4.min(f32x4.max(v, f32x4.splat(p0)), f32x4.splat(p1));
   return actLanes(v, act, p0, p1);
 }
 

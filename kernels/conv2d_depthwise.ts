@@ -1,14 +1,15 @@
 // Depthwise conv2d (groups = C, multiplier 1), channels in the lanes: per output pixel and channel
 // vector, sum over the KHxKW taps of x-vector * w-vector. Memory-bound, so one pixel at a time.
-// Slots: 0 x, 1 w packed [KH,KW,C4], 2 scale[C4], 3 shift[C4], 4 residual, 5 out, 6 N, 7 H, 8 W, 9 C,
-// 10 OH, 11 OW, 12 C4, 13 KH, 14 KW, 15 SH, 16 SW, 17 PT, 18 PL, 19 act, 20 p0, 21 p1. Units: rows.
+// Arguments: host/backends/wasm/signatures.ts.
 import { ai, af, ap, madd, epilogueStore, loadLanes } from './common';
 
 export function conv2d_depthwise_1x4(args: usize, start: i32, end: i32): void {
-  const x = ap(args, 0), w = ap(args, 1), scale = ap(args, 2), shift = ap(args, 3), res = ap(args, 4), out = ap(args, 5);
-  const H = ai(args, 7), W = ai(args, 8), C = ai(args, 9), OH = ai(args, 10), OW = ai(args, 11), C4 = ai(args, 12);
-  const KH = ai(args, 13), KW = ai(args, 14), SH = ai(args, 15), SW = ai(args, 16), PT = ai(args, 17), PL = ai(args, 18);
-  const act = ai(args, 19), p0 = af(args, 20), p1 = af(args, 21);
+  // @args conv2d_depthwise_1x4: generated from host/backends/wasm/signatures.ts (npm run build:kernels)
+  const x = ap(args, 0), w = ap(args, 1), out = ap(args, 2), N = ai(args, 3), H = ai(args, 4), W = ai(args, 5);
+  const C = ai(args, 6), OH = ai(args, 7), OW = ai(args, 8), C4 = ai(args, 9), KH = ai(args, 10), KW = ai(args, 11);
+  const SH = ai(args, 12), SW = ai(args, 13), PT = ai(args, 14), PL = ai(args, 15), scale = ap(args, 16);
+  const shift = ap(args, 17), res = ap(args, 18), act = ai(args, 19), p0 = af(args, 20), p1 = af(args, 21);
+  // @end args
   for (let row = start; row < end; row++) {
     const n = row / OH, oy = row - n * OH;
     const xImg = x + (<usize>(n * H * W * C) << 2);

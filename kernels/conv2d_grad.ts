@@ -5,14 +5,15 @@
 // output channels in turn, its accumulators kept in the unit's own rows of dw between rows: the row's x
 // and g (a few KB) stay in L1 across the channel blocks instead of streaming all of x and g once per
 // block (3x less memory traffic for the codec's 48-channel layers).
-// Slots: 0 x, 1 g, 2 dw [KH,KW,Cin,Cout], 3 N, 4 H, 5 W, 6 Cin, 7 OH, 8 OW, 9 Cout, 10 KH, 11 KW,
-// 12 SH, 13 SW, 14 PT, 15 PL. Units: KH * KW * ceil(Cin / 4).
+// Arguments: host/backends/wasm/signatures.ts.
 import { ai, ap, madd, loadLanes, storeLanes } from './common';
 
 export function conv2d_grad_w_4x8(args: usize, start: i32, end: i32): void {
-  const x = ap(args, 0), g = ap(args, 1), dw = ap(args, 2);
-  const N = ai(args, 3), H = ai(args, 4), W = ai(args, 5), Cin = ai(args, 6), OH = ai(args, 7), OW = ai(args, 8);
-  const Cout = ai(args, 9), KW = ai(args, 11), SH = ai(args, 12), SW = ai(args, 13), PT = ai(args, 14), PL = ai(args, 15);
+  // @args conv2d_grad_w_4x8: generated from host/backends/wasm/signatures.ts (npm run build:kernels)
+  const x = ap(args, 0), g = ap(args, 1), dw = ap(args, 2), N = ai(args, 3), H = ai(args, 4), W = ai(args, 5);
+  const Cin = ai(args, 6), OH = ai(args, 7), OW = ai(args, 8), Cout = ai(args, 9), KH = ai(args, 10);
+  const KW = ai(args, 11), SH = ai(args, 12), SW = ai(args, 13), PT = ai(args, 14), PL = ai(args, 15);
+  // @end args
   const cinBlocks = (Cin + 3) >> 2;
   const rowBytes = <usize>Cout << 2;
   const xStep = <usize>(SW * Cin) << 2, gStep = <usize>Cout << 2;

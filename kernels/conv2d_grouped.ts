@@ -1,14 +1,16 @@
 // Generic grouped conv2d (any groups, any channel multiplier), scalar. The fallback for shapes no
 // tiled kernel covers; weights in the op's own layout [KH,KW,Cin/groups,Cout].
-// Slots: 0 x, 1 w, 2 scale[Cout], 3 shift[Cout], 4 residual, 5 out, 6 N, 7 H, 8 W, 9 Cin, 10 OH, 11 OW,
-// 12 Cout, 13 groups, 14 KH, 15 KW, 16 SH, 17 SW, 18 PT, 19 PL, 20 act, 21 p0, 22 p1. Units: rows.
+// Arguments: host/backends/wasm/signatures.ts.
 import { ai, af, ap, actScalar } from './common';
 
 export function conv2d_grouped_scalar(args: usize, start: i32, end: i32): void {
-  const x = ap(args, 0), w = ap(args, 1), scale = ap(args, 2), shift = ap(args, 3), res = ap(args, 4), out = ap(args, 5);
-  const H = ai(args, 7), W = ai(args, 8), Cin = ai(args, 9), OH = ai(args, 10), OW = ai(args, 11), Cout = ai(args, 12);
-  const G = ai(args, 13), KH = ai(args, 14), KW = ai(args, 15), SH = ai(args, 16), SW = ai(args, 17), PT = ai(args, 18), PL = ai(args, 19);
-  const act = ai(args, 20), p0 = af(args, 21), p1 = af(args, 22);
+  // @args conv2d_grouped_scalar: generated from host/backends/wasm/signatures.ts (npm run build:kernels)
+  const x = ap(args, 0), w = ap(args, 1), out = ap(args, 2), N = ai(args, 3), H = ai(args, 4), W = ai(args, 5);
+  const Cin = ai(args, 6), OH = ai(args, 7), OW = ai(args, 8), Cout = ai(args, 9), G = ai(args, 10);
+  const KH = ai(args, 11), KW = ai(args, 12), SH = ai(args, 13), SW = ai(args, 14), PT = ai(args, 15);
+  const PL = ai(args, 16), scale = ap(args, 17), shift = ap(args, 18), res = ap(args, 19), act = ai(args, 20);
+  const p0 = af(args, 21), p1 = af(args, 22);
+  // @end args
   const cpg = Cin / G, opg = Cout / G;
   for (let row = start; row < end; row++) {
     const n = row / OH, oy = row - n * OH;

@@ -1,17 +1,17 @@
 // conv_transpose2d as a gather: each output pixel sums only the taps whose input position is an
 // integer, iy = (oy + PT - ky) / SH when divisible; no zero insertion, no stride^2 waste. Output
 // channels in the lanes (1 pixel x 8 channels, tail 1 x 4).
-// Slots: 0 x, 1 w packed [KH,KW,Cin,Cout4], 2 scale, 3 shift, 4 residual, 5 out, 6 N, 7 H, 8 W, 9 Cin,
-// 10 OH, 11 OW, 12 Cout, 13 Cout4, 14 KH, 15 KW, 16 SH, 17 SW, 18 PT, 19 PL, 20 act, 21 p0, 22 p1.
-// Units: output rows.
+// Arguments: host/backends/wasm/signatures.ts.
 import { ai, af, ap, madd, epilogueStore } from './common';
 
 export function conv_transpose2d_gather_1x8(args: usize, start: i32, end: i32): void {
-  const x = ap(args, 0), w = ap(args, 1), scale = ap(args, 2), shift = ap(args, 3), res = ap(args, 4), out = ap(args, 5);
-  const H = ai(args, 7), W = ai(args, 8), Cin = ai(args, 9), OH = ai(args, 10), OW = ai(args, 11);
-  const Cout = ai(args, 12), Cout4 = ai(args, 13), KH = ai(args, 14), KW = ai(args, 15);
-  const SH = ai(args, 16), SW = ai(args, 17), PT = ai(args, 18), PL = ai(args, 19);
-  const act = ai(args, 20), p0 = af(args, 21), p1 = af(args, 22);
+  // @args conv_transpose2d_gather_1x8: generated from host/backends/wasm/signatures.ts (npm run build:kernels)
+  const x = ap(args, 0), w = ap(args, 1), out = ap(args, 2), N = ai(args, 3), H = ai(args, 4), W = ai(args, 5);
+  const Cin = ai(args, 6), OH = ai(args, 7), OW = ai(args, 8), Cout = ai(args, 9), Cout4 = ai(args, 10);
+  const KH = ai(args, 11), KW = ai(args, 12), SH = ai(args, 13), SW = ai(args, 14), PT = ai(args, 15);
+  const PL = ai(args, 16), scale = ap(args, 17), shift = ap(args, 18), res = ap(args, 19), act = ai(args, 20);
+  const p0 = af(args, 21), p1 = af(args, 22);
+  // @end args
   const wStep = <usize>Cout4 << 2;
   for (let row = start; row < end; row++) {
     const n = row / OH, oy = row - n * OH;

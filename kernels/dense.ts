@@ -1,11 +1,13 @@
 // dense: x [N,K] times w packed [K,M4], outputs in the lanes (1 row x 16 outputs per tile, tail x4),
-// with the fused epilogue. Slots: 0 x, 1 w, 2 scale[M4], 3 shift[M4], 4 residual, 5 out, 6 N, 7 K,
-// 8 M, 9 M4, 10 act, 11 p0, 12 p1. Units: rows of x.
+// with the fused epilogue. Arguments: host/backends/wasm/signatures.ts.
 import { ai, af, ap, madd, epilogueStore } from './common';
 
 export function dense_1x16(args: usize, start: i32, end: i32): void {
-  const x = ap(args, 0), w = ap(args, 1), scale = ap(args, 2), shift = ap(args, 3), res = ap(args, 4), out = ap(args, 5);
-  const K = ai(args, 7), M = ai(args, 8), M4 = ai(args, 9), act = ai(args, 10), p0 = af(args, 11), p1 = af(args, 12);
+  // @args dense_1x16: generated from host/backends/wasm/signatures.ts (npm run build:kernels)
+  const x = ap(args, 0), w = ap(args, 1), out = ap(args, 2), N = ai(args, 3), K = ai(args, 4), M = ai(args, 5);
+  const M4 = ai(args, 6), scale = ap(args, 7), shift = ap(args, 8), res = ap(args, 9), act = ai(args, 10);
+  const p0 = af(args, 11), p1 = af(args, 12);
+  // @end args
   const wStep = <usize>M4 << 2;
   for (let n = start; n < end; n++) {
     const xr = x + (<usize>(n * K) << 2);

@@ -1,11 +1,15 @@
 // Elementwise kernels over flat arrays, 4 lanes at a time with a scalar tail. Units: elements.
+// Arguments of every kernel: host/backends/wasm/signatures.ts.
 import { ai, af, ap, actScalar, actVec } from './common';
+import { CHANNEL_OP, ELEMENTWISE_OP } from './codes';
 
-/** Slots: 0 x, 1 out, 2 op (host/ops/codes.ts ELEMENTWISE_OP: 0 activation, 1 round), 3 act (ACT_CODE), 4 p0, 5 p1. */
+/** An activation (act) or round, elementwise. */
 export function unary_x4(args: usize, start: i32, end: i32): void {
+  // @args unary_x4: generated from host/backends/wasm/signatures.ts (npm run build:kernels)
   const x = ap(args, 0), out = ap(args, 1), op = ai(args, 2), act = ai(args, 3), p0 = af(args, 4), p1 = af(args, 5);
+  // @end args
   let i = start;
-  if (op == 1) {
+  if (op == ELEMENTWISE_OP.round) {
     for (; i + 4 <= end; i += 4) v128.store(out + (<usize>i << 2), f32x4.nearest(v128.load(x + (<usize>i << 2))));
     for (; i < end; i++) store<f32>(out + (<usize>i << 2), nearest<f32>(load<f32>(x + (<usize>i << 2))));
     return;
@@ -14,28 +18,30 @@ export function unary_x4(args: usize, start: i32, end: i32): void {
   for (; i < end; i++) store<f32>(out + (<usize>i << 2), actScalar(load<f32>(x + (<usize>i << 2)), act, p0, p1));
 }
 
-/** Slots: 0 a, 1 b, 2 out, 3 op (ELEMENTWISE_OP: 2 add, 3 mul). */
+/** add or mul, elementwise. */
 export function binary_x4(args: usize, start: i32, end: i32): void {
+  // @args binary_x4: generated from host/backends/wasm/signatures.ts (npm run build:kernels)
   const a = ap(args, 0), b = ap(args, 1), out = ap(args, 2), op = ai(args, 3);
+  // @end args
+  const add = op == ELEMENTWISE_OP.add;
   let i = start;
   for (; i + 4 <= end; i += 4) {
     const off = <usize>i << 2;
     const va = v128.load(a + off), vb = v128.load(b + off);
-    v128.store(out + off, op == 2 ? f32x4.add(va, vb) : f32x4.mul(va, vb));
+    v128.store(out + off, add ? f32x4.add(va, vb) : f32x4.mul(va, vb));
   }
   for (; i < end; i++) {
     const off = <usize>i << 2;
     const va = load<f32>(a + off), vb = load<f32>(b + off);
-    store<f32>(out + off, op == 2 ? va + vb : va * vb);
+    store<f32>(out + off, add ? va + vb : va * vb);
   }
 }
 
-/**
- * Per-channel ops over pixels of C channels. Slots: 0 x, 1 p (bias / scale / slope), 2 q (shift),
- * 3 out, 4 C, 5 op (CHANNEL_OP: 0 affine: x*p+q, 1 prelu: x>0 ? x : p*x, 2 bias: x+p). Units: pixels.
- */
+/** Per-channel ops over pixels of C channels: affine x*p+q, prelu x>0 ? x : p*x, bias x+p. */
 export function channel_x4(args: usize, start: i32, end: i32): void {
+  // @args channel_x4: generated from host/backends/wasm/signatures.ts (npm run build:kernels)
   const x = ap(args, 0), p = ap(args, 1), q = ap(args, 2), out = ap(args, 3), C = ai(args, 4), op = ai(args, 5);
+  // @end args
   for (let px = start; px < end; px++) {
     const base = <usize>(px * C) << 2;
     let c = 0;
@@ -43,15 +49,15 @@ export function channel_x4(args: usize, start: i32, end: i32): void {
       const off = <usize>c << 2;
       const v = v128.load(x + base + off), vp = v128.load(p + off);
       let r: v128;
-      if (op == 2) r = f32x4.add(v, vp);
-      else if (op == 0) r = f32x4.add(f32x4.mul(v, vp), v128.load(q + off));
+      if (op == CHANNEL_OP.bias) r = f32x4.add(v, vp);
+      else if (op == CHANNEL_OP.affine) r = f32x4.add(f32x4.mul(v, vp), v128.load(q + off));
       else r = v128.bitselect(v, f32x4.mul(v, vp), f32x4.gt(v, f32x4.splat(0)));
       v128.store(out + base + off, r);
     }
     for (; c < C; c++) {
       const off = <usize>c << 2;
       const v = load<f32>(x + base + off), vp = load<f32>(p + off);
-      store<f32>(out + base + off, op == 2 ? v + vp : op == 0 ? v * vp + load<f32>(q + off) : v > 0 ? v : vp * v);
+      store<f32>(out + base + off, op == CHANNEL_OP.bias ? v + vp : op == CHANNEL_OP.affine ? v * vp + load<f32>(q + off) : v > 0 ? v : vp * v);
     }
   }
 }

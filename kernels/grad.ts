@@ -2,25 +2,25 @@
 // global_mean_grad.ts, resize_bilinear_grad.ts, crop.ts); conv2d's weight gradient is conv2d_grad.ts.
 // Scatter-shaped gradients (pools, resize) split work by (image, 4-channel block) so that no two
 // threads ever add into the same element: each unit zeroes its own slice of dx, then accumulates.
+// Arguments of every kernel: host/backends/wasm/signatures.ts.
 import { ai, af, ap } from './common';
+import { ACT_CODE, POOL_KIND } from './codes';
 
-/**
- * Slots: 0 v, 1 g, 2 out, 3 act (ACT_CODE: 1 relu, 2 leaky_relu, 3 clamp, 4 tanh, 5 sigmoid), 4 alpha | min,
- * 5 max. relu / leaky_relu test v > 0, clamp min <= v <= max; tanh g (1 - v^2), sigmoid g v (1 - v).
- * Units: elements.
- */
+/** relu / leaky_relu test v > 0, clamp min <= v <= max; tanh g (1 - v^2), sigmoid g v (1 - v). */
 export function act_grad_x4(args: usize, start: i32, end: i32): void {
+  // @args act_grad_x4: generated from host/backends/wasm/signatures.ts (npm run build:kernels)
   const v = ap(args, 0), g = ap(args, 1), out = ap(args, 2), act = ai(args, 3), p0 = af(args, 4), p1 = af(args, 5);
+  // @end args
   const zero = f32x4.splat(0), one = f32x4.splat(1), vp0 = f32x4.splat(p0), vp1 = f32x4.splat(p1);
   let i = start;
   for (; i + 4 <= end; i += 4) {
     const off = <usize>i << 2;
     const a = v128.load(v + off), b = v128.load(g + off);
     let r: v128;
-    if (act == 1) r = v128.and(b, f32x4.gt(a, zero));
-    else if (act == 2) r = v128.bitselect(b, f32x4.mul(b, vp0), f32x4.gt(a, zero));
-    else if (act == 3) r = v128.and(b, v128.and(f32x4.ge(a, vp0), f32x4.le(a, vp1)));
-    else if (act == 4) r = f32x4.mul(b, f32x4.sub(one, f32x4.mul(a, a)));
+    if (act == ACT_CODE.relu) r = v128.and(b, f32x4.gt(a, zero));
+    else if (act == ACT_CODE.leaky_relu) r = v128.bitselect(b, f32x4.mul(b, vp0), f32x4.gt(a, zero));
+    else if (act == ACT_CODE.clamp) r = v128.and(b, v128.and(f32x4.ge(a, vp0), f32x4.le(a, vp1)));
+    else if (act == ACT_CODE.tanh) r = f32x4.mul(b, f32x4.sub(one, f32x4.mul(a, a)));
     else r = f32x4.mul(f32x4.mul(b, a), f32x4.sub(one, a));
     v128.store(out + off, r);
   }
@@ -28,18 +28,20 @@ export function act_grad_x4(args: usize, start: i32, end: i32): void {
     const off = <usize>i << 2;
     const a = load<f32>(v + off), b = load<f32>(g + off);
     let r: f32;
-    if (act == 1) r = a > 0 ? b : 0;
-    else if (act == 2) r = a > 0 ? b : p0 * b;
-    else if (act == 3) r = a >= p0 && a <= p1 ? b : 0;
-    else if (act == 4) r = b * (1 - a * a);
+    if (act == ACT_CODE.relu) r = a > 0 ? b : 0;
+    else if (act == ACT_CODE.leaky_relu) r = a > 0 ? b : p0 * b;
+    else if (act == ACT_CODE.clamp) r = a >= p0 && a <= p1 ? b : 0;
+    else if (act == ACT_CODE.tanh) r = b * (1 - a * a);
     else r = b * a * (1 - a);
     store<f32>(out + off, r);
   }
 }
 
-/** out[c] = sum over positions p of x[p*C + c]. Slots: 0 x, 1 out, 2 positions, 3 C. Units: 4-channel blocks. */
+/** out[c] = sum over positions p of x[p*C + c]. */
 export function channel_sum_x4(args: usize, start: i32, end: i32): void {
+  // @args channel_sum_x4: generated from host/backends/wasm/signatures.ts (npm run build:kernels)
   const x = ap(args, 0), out = ap(args, 1), P = ai(args, 2), C = ai(args, 3);
+  // @end args
   const rowBytes = <usize>C << 2;
   for (let blk = start; blk < end; blk++) {
     const c0 = blk << 2, lanes = min(4, C - c0);
@@ -71,9 +73,12 @@ export function channel_sum_x4(args: usize, start: i32, end: i32): void {
   }
 }
 
-/** out[tap', b, a] = w[tap, a, b], tap' = flip ? KH*KW-1-tap : tap. Slots: 0 w, 1 out, 2 KH, 3 KW, 4 A, 5 B, 6 flip. Units: taps. */
+/** out[tap', b, a] = w[tap, a, b], tap' = flip ? KH*KW-1-tap : tap. */
 export function weight_transpose(args: usize, start: i32, end: i32): void {
-  const w = ap(args, 0), out = ap(args, 1), KH = ai(args, 2), KW = ai(args, 3), A = ai(args, 4), B = ai(args, 5), flip = ai(args, 6);
+  // @args weight_transpose: generated from host/backends/wasm/signatures.ts (npm run build:kernels)
+  const w = ap(args, 0), out = ap(args, 1), KH = ai(args, 2), KW = ai(args, 3), A = ai(args, 4), B = ai(args, 5);
+  const flip = ai(args, 6) != 0;
+  // @end args
   const taps = KH * KW;
   for (let t = start; t < end; t++) {
     const src = w + (<usize>(t * A * B) << 2), dst = out + (<usize>((flip ? taps - 1 - t : t) * A * B) << 2);
@@ -81,15 +86,14 @@ export function weight_transpose(args: usize, start: i32, end: i32): void {
   }
 }
 
-/**
- * Max / avg pool backward. Slots: 0 x, 1 g, 2 dx, 3 N, 4 H, 5 W, 6 C, 7 OH, 8 OW, 9 KH, 10 KW, 11 SH,
- * 12 SW, 13 PT, 14 PL, 15 kind (0 max: to the window's first maximum, 1 avg: spread over real cells).
- * Units: N x ceil(C/4).
- */
+/** Max / avg pool backward: max to the window's first maximum, avg spread over the real cells. */
 export function pool_grad_x1(args: usize, start: i32, end: i32): void {
-  const x = ap(args, 0), g = ap(args, 1), dx = ap(args, 2);
-  const H = ai(args, 4), W = ai(args, 5), C = ai(args, 6), OH = ai(args, 7), OW = ai(args, 8);
-  const KH = ai(args, 9), KW = ai(args, 10), SH = ai(args, 11), SW = ai(args, 12), PT = ai(args, 13), PL = ai(args, 14), avg = ai(args, 15);
+  // @args pool_grad_x1: generated from host/backends/wasm/signatures.ts (npm run build:kernels)
+  const x = ap(args, 0), g = ap(args, 1), dx = ap(args, 2), N = ai(args, 3), H = ai(args, 4), W = ai(args, 5);
+  const C = ai(args, 6), OH = ai(args, 7), OW = ai(args, 8), KH = ai(args, 9), KW = ai(args, 10), SH = ai(args, 11);
+  const SW = ai(args, 12), PT = ai(args, 13), PL = ai(args, 14), kind = ai(args, 15);
+  // @end args
+  const avg = kind == POOL_KIND.avg;
   const blocks = (C + 3) >> 2;
   for (let u = start; u < end; u++) {
     const n = u / blocks, c0 = (u - n * blocks) << 2, c1 = min(C, c0 + 4);
@@ -126,9 +130,11 @@ export function pool_grad_x1(args: usize, start: i32, end: i32): void {
   }
 }
 
-/** dx[n, p, c] = g[n, c] / HW. Slots: 0 g, 1 dx, 2 HW, 3 C. Units: N x HW pixels. */
+/** dx[n, p, c] = g[n, c] / HW. */
 export function global_mean_grad_x1(args: usize, start: i32, end: i32): void {
+  // @args global_mean_grad_x1: generated from host/backends/wasm/signatures.ts (npm run build:kernels)
   const g = ap(args, 0), dx = ap(args, 1), HW = ai(args, 2), C = ai(args, 3);
+  // @end args
   const inv: f32 = 1 / <f32>HW;
   for (let px = start; px < end; px++) {
     const n = px / HW, src = g + (<usize>(n * C) << 2), dst = dx + (<usize>(px * C) << 2);
@@ -136,9 +142,12 @@ export function global_mean_grad_x1(args: usize, start: i32, end: i32): void {
   }
 }
 
-/** Bilinear (half-pixel) resize backward. Slots: 0 g, 1 dx, 2 N, 3 H, 4 W, 5 C, 6 OH, 7 OW. Units: N x ceil(C/4). */
+/** Bilinear (half-pixel) resize backward. */
 export function resize_bilinear_grad_x1(args: usize, start: i32, end: i32): void {
-  const g = ap(args, 0), dx = ap(args, 1), H = ai(args, 3), W = ai(args, 4), C = ai(args, 5), OH = ai(args, 6), OW = ai(args, 7);
+  // @args resize_bilinear_grad_x1: generated from host/backends/wasm/signatures.ts (npm run build:kernels)
+  const g = ap(args, 0), dx = ap(args, 1), N = ai(args, 2), H = ai(args, 3), W = ai(args, 4), C = ai(args, 5);
+  const OH = ai(args, 6), OW = ai(args, 7);
+  // @end args
   const blocks = (C + 3) >> 2;
   const sy: f64 = <f64>H / <f64>OH, sx: f64 = <f64>W / <f64>OW;
   for (let u = start; u < end; u++) {
@@ -169,10 +178,13 @@ export function resize_bilinear_grad_x1(args: usize, start: i32, end: i32): void
   }
 }
 
-/** out = the inner block of x. Slots: 0 x, 1 out, 2 N, 3 H, 4 W, 5 C, 6 OH, 7 OW, 8 OC, 9 PT, 10 PL, 11 CB. Units: N x OH rows. */
+/** out = the block of x at (PT, PL, CB). */
 export function crop_rows(args: usize, start: i32, end: i32): void {
-  const x = ap(args, 0), out = ap(args, 1), H = ai(args, 3), W = ai(args, 4), C = ai(args, 5), OH = ai(args, 6), OW = ai(args, 7), OC = ai(args, 8);
-  const PT = ai(args, 9), PL = ai(args, 10), CB = ai(args, 11);
+  // @args crop_rows: generated from host/backends/wasm/signatures.ts (npm run build:kernels)
+  const x = ap(args, 0), out = ap(args, 1), N = ai(args, 2), H = ai(args, 3), W = ai(args, 4), C = ai(args, 5);
+  const OH = ai(args, 6), OW = ai(args, 7), OC = ai(args, 8), PT = ai(args, 9), PL = ai(args, 10);
+  const CB = ai(args, 11);
+  // @end args
   const bytes = <usize>OC << 2;
   for (let row = start; row < end; row++) {
     const n = row / OH, y = row - n * OH;

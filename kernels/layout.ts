@@ -1,12 +1,16 @@
 // Data-movement kernels: pad, depth_to_space / space_to_depth, bilinear resize, channel copy
-// (concat and slice are channel copies with strides and offsets).
+// (concat and slice are channel copies with strides and offsets). Arguments of every kernel:
+// host/backends/wasm/signatures.ts.
 import { ai, af, ap } from './common';
+import { DEPTH_SPACE_OP } from './codes';
 
-/** Slots: 0 x, 1 out, 2 N, 3 H, 4 W, 5 C, 6 OH, 7 OW, 8 OC, 9 pad top, 10 pad left, 11 channels before, 12 value. Units: output rows. */
+/** x placed at (PT, PL, CB) in out, the rest filled with value. */
 export function pad_rows(args: usize, start: i32, end: i32): void {
-  const x = ap(args, 0), out = ap(args, 1), H = ai(args, 3), W = ai(args, 4), C = ai(args, 5);
-  const OH = ai(args, 6), OW = ai(args, 7), OC = ai(args, 8), PT = ai(args, 9), PL = ai(args, 10), CB = ai(args, 11);
-  const value = af(args, 12);
+  // @args pad_rows: generated from host/backends/wasm/signatures.ts (npm run build:kernels)
+  const x = ap(args, 0), out = ap(args, 1), N = ai(args, 2), H = ai(args, 3), W = ai(args, 4), C = ai(args, 5);
+  const OH = ai(args, 6), OW = ai(args, 7), OC = ai(args, 8), PT = ai(args, 9), PL = ai(args, 10);
+  const CB = ai(args, 11), value = af(args, 12);
+  // @end args
   for (let row = start; row < end; row++) {
     const n = row / OH, oy = row - n * OH, iy = oy - PT;
     const o = out + (<usize>(row * OW * OC) << 2);
@@ -22,13 +26,13 @@ export function pad_rows(args: usize, start: i32, end: i32): void {
   }
 }
 
-/**
- * depth_to_space (dir 0) / space_to_depth (dir 1) in DCR order. Slots: 0 deep, 1 shallow, 2 N, 3 H, 4 W
- * (deep tensor's size), 5 C (shallow channels), 6 block, 7 dir. Units: deep rows (N*H).
- */
+/** depth_to_space / space_to_depth in DCR order, walking the deep tensor. */
 export function depth_space_rows(args: usize, start: i32, end: i32): void {
-  const deep = ap(args, 0), shallow = ap(args, 1), H = ai(args, 3), W = ai(args, 4), C = ai(args, 5), B = ai(args, 6);
-  const toSpace = ai(args, 7) == 0;
+  // @args depth_space_rows: generated from host/backends/wasm/signatures.ts (npm run build:kernels)
+  const deep = ap(args, 0), shallow = ap(args, 1), N = ai(args, 2), H = ai(args, 3), W = ai(args, 4);
+  const C = ai(args, 5), B = ai(args, 6), op = ai(args, 7);
+  // @end args
+  const toSpace = op == DEPTH_SPACE_OP.depth_to_space;
   const bytes = <usize>C << 2;
   for (let row = start; row < end; row++) {
     const n = row / H, y = row - n * H;
@@ -43,9 +47,12 @@ export function depth_space_rows(args: usize, start: i32, end: i32): void {
   }
 }
 
-/** Half-pixel-centre bilinear resize. Slots: 0 x, 1 out, 2 N, 3 H, 4 W, 5 C, 6 OH, 7 OW. Units: output rows. */
+/** Half-pixel-centre bilinear resize. */
 export function resize_bilinear_rows(args: usize, start: i32, end: i32): void {
-  const x = ap(args, 0), out = ap(args, 1), H = ai(args, 3), W = ai(args, 4), C = ai(args, 5), OH = ai(args, 6), OW = ai(args, 7);
+  // @args resize_bilinear_rows: generated from host/backends/wasm/signatures.ts (npm run build:kernels)
+  const x = ap(args, 0), out = ap(args, 1), N = ai(args, 2), H = ai(args, 3), W = ai(args, 4), C = ai(args, 5);
+  const OH = ai(args, 6), OW = ai(args, 7);
+  // @end args
   // Same arithmetic as the reference (double precision source coordinate, f32 blend).
   const sy: f64 = <f64>H / <f64>OH, sx: f64 = <f64>W / <f64>OW;
   for (let row = start; row < end; row++) {
@@ -71,9 +78,12 @@ export function resize_bilinear_rows(args: usize, start: i32, end: i32): void {
   }
 }
 
-/** dst[p*dstC + dstOff + c] = src[p*srcC + srcOff + c] for c < count. Slots: 0 src, 1 dst, 2 srcC, 3 srcOff, 4 dstC, 5 dstOff, 6 count. Units: pixels. */
+/** dst[p*dstC + dstOff + c] = src[p*srcC + srcOff + c] for c < count. */
 export function channel_copy(args: usize, start: i32, end: i32): void {
-  const src = ap(args, 0), dst = ap(args, 1), srcC = ai(args, 2), srcOff = ai(args, 3), dstC = ai(args, 4), dstOff = ai(args, 5);
-  const bytes = <usize>ai(args, 6) << 2;
+  // @args channel_copy: generated from host/backends/wasm/signatures.ts (npm run build:kernels)
+  const src = ap(args, 0), dst = ap(args, 1), srcC = ai(args, 2), srcOff = ai(args, 3), dstC = ai(args, 4);
+  const dstOff = ai(args, 5), count = ai(args, 6);
+  // @end args
+  const bytes = <usize>count << 2;
   for (let p = start; p < end; p++) memory.copy(dst + (<usize>(p * dstC + dstOff) << 2), src + (<usize>(p * srcC + srcOff) << 2), bytes);
 }

@@ -1,13 +1,15 @@
-// maxpool / avgpool, channels in the lanes; padded cells never count (avg divides by real cells).
-// Slots: 0 x, 1 out, 2 N, 3 H, 4 W, 5 C, 6 OH, 7 OW, 8 KH, 9 KW, 10 SH, 11 SW, 12 PT, 13 PL,
-// 14 mode (0 max, 1 avg). Units: output rows.
+// Pooling, channels in the lanes. Arguments: host/backends/wasm/signatures.ts.
 import { ai, ap } from './common';
+import { POOL_KIND } from './codes';
 
+/** maxpool / avgpool; padded cells never count (avg divides by the real cells). */
 export function pool_x4(args: usize, start: i32, end: i32): void {
-  const x = ap(args, 0), out = ap(args, 1);
-  const H = ai(args, 3), W = ai(args, 4), C = ai(args, 5), OH = ai(args, 6), OW = ai(args, 7);
-  const KH = ai(args, 8), KW = ai(args, 9), SH = ai(args, 10), SW = ai(args, 11), PT = ai(args, 12), PL = ai(args, 13);
-  const avg = ai(args, 14) == 1;
+  // @args pool_x4: generated from host/backends/wasm/signatures.ts (npm run build:kernels)
+  const x = ap(args, 0), out = ap(args, 1), N = ai(args, 2), H = ai(args, 3), W = ai(args, 4), C = ai(args, 5);
+  const OH = ai(args, 6), OW = ai(args, 7), KH = ai(args, 8), KW = ai(args, 9), SH = ai(args, 10);
+  const SW = ai(args, 11), PT = ai(args, 12), PL = ai(args, 13), kind = ai(args, 14);
+  // @end args
+  const avg = kind == POOL_KIND.avg;
   for (let row = start; row < end; row++) {
     const n = row / OH, oy = row - n * OH;
     const y0 = max(oy * SH - PT, 0), y1 = min(oy * SH - PT + KH, H);
@@ -38,9 +40,11 @@ export function pool_x4(args: usize, start: i32, end: i32): void {
   }
 }
 
-/** global_mean: [N,HW,C] -> [N,C]. Slots: 0 x, 1 out, 2 HW, 3 C. Units: images. */
+/** global_mean: [N,HW,C] -> [N,C]. */
 export function global_mean_x4(args: usize, start: i32, end: i32): void {
+  // @args global_mean_x4: generated from host/backends/wasm/signatures.ts (npm run build:kernels)
   const x = ap(args, 0), out = ap(args, 1), HW = ai(args, 2), C = ai(args, 3);
+  // @end args
   const inv: f32 = 1 / <f32>HW;
   for (let n = start; n < end; n++) {
     let c = 0;

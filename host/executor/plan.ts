@@ -2,7 +2,7 @@
 // activations out in one arena so that a buffer is reused as soon as its last reader has run.
 import type { Dim } from '../format/graph.ts';
 import type { Model } from '../format/model.ts';
-import { OpError, size, type OpDef, type Shape } from '../ops/op.ts';
+import { OpError, size, type OpDef, type Shape, type Window } from '../ops/op.ts';
 import { fuseEpilogues, type Epilogue } from './fuse.ts';
 
 /** Arena offsets are multiples of this many floats (256 bytes: WebGPU's storage-buffer offset alignment). */
@@ -29,6 +29,8 @@ export interface Step {
   nodeIndex: number;
   /** Fused write-back (bias/affine/residual/activation); see fuse.ts. */
   epilogue?: Epilogue;
+  /** Ops that slide a window (OpDef.window: conv, pool and their gradients): resolved once, here. */
+  window?: Window;
 }
 
 /** Every tensor a step reads, the epilogue's residual included. */
@@ -101,15 +103,17 @@ export function planGraph(model: Model, shapes: Record<string, Shape>, options: 
   let steps: Step[] = model.order.map((node) => {
     const ins = node.inputs.map((n) => tensors.get(n)!);
     let shape: Shape;
+    let window: Window | undefined;
     try {
       shape = node.op.inferShape(ins.map((t) => t.shape), node.attrs);
+      window = node.op.window?.(ins.map((t) => t.shape), node.attrs);
     } catch (e) {
       if (e instanceof OpError) throw new PlanError(`node ${node.index} (${node.op.name} -> ${node.output}): ${e.message}`);
       throw e;
     }
     const output: PlannedTensor = { name: node.output, shape, length: size(shape), kind: 'activation', offset: -1 };
     tensors.set(node.output, output);
-    return { op: node.op, attrs: node.attrs, inputs: ins, output, nodeIndex: node.index };
+    return { op: node.op, attrs: node.attrs, inputs: ins, output, nodeIndex: node.index, ...(window ? { window } : {}) };
   });
   const outputs = model.graph.outputs.map((n) => tensors.get(n)!);
   if (options.fuse) steps = fuseEpilogues(steps, new Set(outputs), options.liveWeights);

@@ -1,12 +1,14 @@
 // conv2d: x [N,H,W,Cin], w [KH,KW,Cin/groups,Cout], optional b [Cout] -> [N,OH,OW,Cout].
 // Dilation 1. groups = 1 is a dense conv, groups = Cin is depthwise (Cout = Cin * multiplier).
-import { expectChannelVector, expectRank, fail, intAttr, onlyKeys, pairAttr, paddingAttr, slidingWindow, type OpDef, type Padding, type Shape } from './op.ts';
+import { expectChannelVector, expectRank, fail, intAttr, onlyKeys, pairAttr, paddingAttr, slidingWindow, type OpDef, type Padding, type Shape, type Window } from './op.ts';
 
 export interface Conv2dAttrs {
   stride: [number, number];
   padding: Padding;
   groups: number;
 }
+
+const convWindow = ([x, w]: Shape[], a: Conv2dAttrs): Window => slidingWindow('conv2d', x[1], x[2], [w[0], w[1]], a.stride, a.padding);
 
 export const conv2d: OpDef<Conv2dAttrs> = {
   name: 'conv2d',
@@ -18,19 +20,20 @@ export const conv2d: OpDef<Conv2dAttrs> = {
   inferShape([x, w, b], a) {
     expectRank('conv2d', 'input', x, 4);
     expectRank('conv2d', 'weights', w, 4);
-    const [n, h, wd, cin] = x;
-    const [kh, kw, cpg, cout] = w;
+    const [n, , , cin] = x;
+    const [, , cpg, cout] = w;
     if (cin % a.groups || cout % a.groups) fail('conv2d', `groups ${a.groups} must divide Cin ${cin} and Cout ${cout}`);
     if (cpg !== cin / a.groups) fail('conv2d', `weights [${w.join(', ')}] need dim 2 = Cin/groups = ${cin / a.groups}`);
     if (b) expectChannelVector('conv2d', 'bias', b, cout);
-    const win = slidingWindow('conv2d', h, wd, [kh, kw], a.stride, a.padding);
+    const win = convWindow([x, w], a);
     return [n, win.outH, win.outW, cout];
   },
+  window: convWindow,
   ref([x, w, b], [xs, ws], out, os, a) {
     const [n, h, wd, cin] = xs;
     const [kh, kw, cpg, cout] = ws;
     const [, oh, ow] = os;
-    const { top, left } = slidingWindow('conv2d', h, wd, [kh, kw], a.stride, a.padding);
+    const { top, left } = convWindow([xs, ws], a);
     const opg = cout / a.groups; // output channels per group
     const acc = new Float64Array(cout);
     for (let bi = 0; bi < n; bi++)

@@ -1,13 +1,16 @@
 // conv2d_grad_weight: x [N,H,W,Cin], g [N,OH,OW,Cout] -> dw [KH,KW,Cin,Cout], the weight gradient of a
 // conv2d (groups 1) with these kernel, stride and padding: dw[ky,kx,ci,co] = sum x[n, oy*s-top+ky,
 // ox*s-left+kx, ci] g[n,oy,ox,co].
-import { expectRank, fail, onlyKeys, pairAttr, paddingAttr, slidingWindow, type OpDef, type Padding, type Shape } from './op.ts';
+import { expectRank, fail, onlyKeys, pairAttr, paddingAttr, slidingWindow, type OpDef, type Padding, type Shape, type Window } from './op.ts';
 
 export interface ConvGradWeightAttrs {
   kernel: [number, number];
   stride: [number, number];
   padding: Padding;
 }
+
+/** The forward conv's window over x. */
+const convWindow = ([x]: Shape[], a: ConvGradWeightAttrs): Window => slidingWindow('conv2d_grad_weight', x[1], x[2], a.kernel, a.stride, a.padding);
 
 export const conv2dGradWeight: OpDef<ConvGradWeightAttrs> = {
   name: 'conv2d_grad_weight',
@@ -19,13 +22,15 @@ export const conv2dGradWeight: OpDef<ConvGradWeightAttrs> = {
   inferShape([x, g], a) {
     expectRank('conv2d_grad_weight', 'input', x, 4);
     expectRank('conv2d_grad_weight', 'gradient', g, 4);
-    const win = slidingWindow('conv2d_grad_weight', x[1], x[2], a.kernel, a.stride, a.padding);
+    const win = convWindow([x], a);
     if (g[0] !== x[0] || g[1] !== win.outH || g[2] !== win.outW) fail('conv2d_grad_weight', `gradient [${g.join(', ')}] does not match the conv output [${x[0]}, ${win.outH}, ${win.outW}, C]`);
     return [a.kernel[0], a.kernel[1], x[3], g[3]];
   },
-  ref([x, g], [[n, h, w, cin], [, oh, ow, cout]], out, _os, a) {
+  window: convWindow,
+  ref([x, g], [xs, [, oh, ow, cout]], out, _os, a) {
+    const [n, h, w, cin] = xs;
     const [kh, kw] = a.kernel;
-    const { top, left } = slidingWindow('conv2d_grad_weight', h, w, a.kernel, a.stride, a.padding);
+    const { top, left } = convWindow([xs], a);
     const acc = new Float64Array(out.length);
     for (let b = 0; b < n; b++)
       for (let oy = 0; oy < oh; oy++)

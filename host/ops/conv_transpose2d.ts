@@ -2,7 +2,7 @@
 // -> [N, (H-1)*s - pt - pb + KH + oph, (W-1)*s - pl - pr + KW + opw, Cout].
 // The gradient of conv2d with respect to its input: each input pixel scatters a KHxKW patch.
 // padding crops the full output (PyTorch's convention); output_padding adds rows/cols at the bottom/right.
-import { expectChannelVector, expectRank, fail, onlyKeys, pairAttr, paddingAttr, type OpDef, type Padding, type Shape } from './op.ts';
+import { expectChannelVector, expectRank, fail, onlyKeys, pairAttr, paddingAttr, type OpDef, type Padding, type Shape, type Window } from './op.ts';
 
 export interface ConvTranspose2dAttrs {
   stride: [number, number];
@@ -23,6 +23,15 @@ export function convTransposePads(p: Padding, k: [number, number], s: [number, n
   return p;
 }
 
+/** Kernel, stride, output size, and (top, left) cropped from the full output. */
+function transposeWindow([x, w]: Shape[], a: ConvTranspose2dAttrs): Window {
+  const [pt, pb, pl, pr] = convTransposePads(a.padding, [w[0], w[1]], a.stride);
+  const outH = (x[1] - 1) * a.stride[0] - pt - pb + w[0] + a.outputPadding[0];
+  const outW = (x[2] - 1) * a.stride[1] - pl - pr + w[1] + a.outputPadding[1];
+  if (outH < 1 || outW < 1) fail('conv_transpose2d', `output ${outH}x${outW} is empty`);
+  return { kernel: [w[0], w[1]], stride: [a.stride[0], a.stride[1]], outH, outW, top: pt, left: pl };
+}
+
 export const convTranspose2d: OpDef<ConvTranspose2dAttrs> = {
   name: 'conv_transpose2d',
   arity: [2, 3],
@@ -36,21 +45,19 @@ export const convTranspose2d: OpDef<ConvTranspose2dAttrs> = {
   inferShape([x, w, b], a) {
     expectRank('conv_transpose2d', 'input', x, 4);
     expectRank('conv_transpose2d', 'weights', w, 4);
-    const [n, h, wd, cin] = x;
-    const [kh, kw, wcin, cout] = w;
+    const [n, , , cin] = x;
+    const [, , wcin, cout] = w;
     if (wcin !== cin) fail('conv_transpose2d', `weights [${w.join(', ')}] need dim 2 = Cin = ${cin}`);
     if (b) expectChannelVector('conv_transpose2d', 'bias', b, cout);
-    const [pt, pb, pl, pr] = convTransposePads(a.padding, [kh, kw], a.stride);
-    const oh = (h - 1) * a.stride[0] - pt - pb + kh + a.outputPadding[0];
-    const ow = (wd - 1) * a.stride[1] - pl - pr + kw + a.outputPadding[1];
-    if (oh < 1 || ow < 1) fail('conv_transpose2d', `output ${oh}x${ow} is empty`);
-    return [n, oh, ow, cout];
+    const win = transposeWindow([x, w], a);
+    return [n, win.outH, win.outW, cout];
   },
+  window: transposeWindow,
   ref([x, w, b], [xs, ws], out, os, a) {
     const [n, h, wd, cin] = xs;
     const [kh, kw, , cout] = ws;
     const [, oh, ow] = os;
-    const [pt, , pl] = convTransposePads(a.padding, [kh, kw], a.stride);
+    const { top: pt, left: pl } = transposeWindow([xs, ws], a);
     const acc = new Float64Array(out.length);
     for (let i = 0; i < acc.length; i++) acc[i] = b ? b[i % cout] : 0;
     for (let bi = 0; bi < n; bi++)

@@ -25,6 +25,12 @@ export interface OpDef<A = unknown> {
   ref(inputs: Float32Array[], shapes: Shape[], out: Float32Array, outShape: Shape, attrs: A): void;
   /** Multiply-adds x2, for GFLOP/s reports; 0 when not meaningful. */
   flops?(shapes: Shape[], outShape: Shape, attrs: A): number;
+  /**
+   * Ops that slide a window (conv, pool and their gradients): the window for these input shapes, the
+   * one the shape rule and the reference use. The planner resolves it once per step (Step.window), so
+   * no backend recomputes it.
+   */
+  window?(inputs: Shape[], attrs: A): Window;
 }
 
 export const size = (s: Shape): number => s.reduce((a, b) => a * b, 1);
@@ -76,9 +82,16 @@ export function paddingAttr(op: string, raw: RawAttrs, key = 'padding', def: Pad
   return fail(op, `attribute "${key}" must be "same", "valid" or [top, bottom, left, right], got ${JSON.stringify(v)}`);
 }
 
+/** A sliding window resolved for one input size. */
 export interface Window {
+  /** [KH, KW] */
+  kernel: [number, number];
+  /** [SH, SW] */
+  stride: [number, number];
+  /** Output height and width. */
   outH: number;
   outW: number;
+  /** Padding rows above / columns left of the input (conv_transpose2d: cropped from the full output). */
   top: number;
   left: number;
 }
@@ -99,7 +112,7 @@ export function slidingWindow(op: string, inH: number, inW: number, k: [number, 
     left = l;
   }
   if (!(outH >= 1 && outW >= 1)) fail(op, `window ${k[0]}x${k[1]} does not fit input ${inH}x${inW} with padding ${JSON.stringify(p)}`);
-  return { outH, outW, top, left };
+  return { kernel: [k[0], k[1]], stride: [s[0], s[1]], outH, outW, top, left };
 }
 
 /** Per-channel parameter vector check: shape [C]. */

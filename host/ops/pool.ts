@@ -1,7 +1,7 @@
 // Shared sliding-window pooling for maxpool and avgpool: x [N,H,W,C] -> [N,OH,OW,C].
 // Padded cells never contribute: maxpool ignores them, avgpool divides by the count of real cells
 // (TensorFlow's convention), so 'same' pooling does not darken borders.
-import { expectRank, onlyKeys, pairAttr, paddingAttr, slidingWindow, type OpDef, type Padding } from './op.ts';
+import { expectRank, onlyKeys, pairAttr, paddingAttr, slidingWindow, type OpDef, type Padding, type Shape, type Window } from './op.ts';
 
 export interface PoolAttrs {
   kernel: [number, number];
@@ -10,6 +10,7 @@ export interface PoolAttrs {
 }
 
 export function poolOp(name: string, kind: 'max' | 'avg'): OpDef<PoolAttrs> {
+  const poolWindow = ([x]: Shape[], a: PoolAttrs): Window => slidingWindow(name, x[1], x[2], a.kernel, a.stride, a.padding);
   return {
     name,
     arity: [1, 1],
@@ -20,13 +21,14 @@ export function poolOp(name: string, kind: 'max' | 'avg'): OpDef<PoolAttrs> {
     },
     inferShape([x], a) {
       expectRank(name, 'input', x, 4);
-      const win = slidingWindow(name, x[1], x[2], a.kernel, a.stride, a.padding);
+      const win = poolWindow([x], a);
       return [x[0], win.outH, win.outW, x[3]];
     },
+    window: poolWindow,
     ref([x], [xs], out, os, a) {
       const [n, h, w, c] = xs;
       const [, oh, ow] = os;
-      const { top, left } = slidingWindow(name, h, w, a.kernel, a.stride, a.padding);
+      const { top, left } = poolWindow([xs], a);
       for (let b = 0; b < n; b++)
         for (let oy = 0; oy < oh; oy++)
           for (let ox = 0; ox < ow; ox++) {

@@ -1,11 +1,14 @@
 // pool_grad (backward of maxpool / avgpool): x [N,H,W,C], g [N,OH,OW,C] -> dx [N,H,W,C]. avgpool
 // spreads each g over the real cells of its window; maxpool gives it to the window's first maximum.
-import { expectRank, fail, onlyKeys, pairAttr, paddingAttr, slidingWindow, type OpDef } from './op.ts';
+import { expectRank, fail, onlyKeys, pairAttr, paddingAttr, slidingWindow, type OpDef, type Shape, type Window } from './op.ts';
 import type { PoolAttrs } from './pool.ts';
 
 export interface PoolGradAttrs extends PoolAttrs {
   kind: 'max' | 'avg';
 }
+
+/** The forward pool's window over x. */
+const poolWindow = ([x]: Shape[], a: PoolGradAttrs): Window => slidingWindow('pool_grad', x[1], x[2], a.kernel, a.stride, a.padding);
 
 export const poolGrad: OpDef<PoolGradAttrs> = {
   name: 'pool_grad',
@@ -18,12 +21,14 @@ export const poolGrad: OpDef<PoolGradAttrs> = {
   },
   inferShape([x, g], a) {
     expectRank('pool_grad', 'input', x, 4);
-    const win = slidingWindow('pool_grad', x[1], x[2], a.kernel, a.stride, a.padding);
+    const win = poolWindow([x], a);
     if (g.length !== 4 || g[0] !== x[0] || g[1] !== win.outH || g[2] !== win.outW || g[3] !== x[3]) fail('pool_grad', `gradient [${g.join(', ')}] does not match the pool output [${x[0]}, ${win.outH}, ${win.outW}, ${x[3]}]`);
     return x.slice();
   },
-  ref([x, g], [[n, h, w, c], [, oh, ow]], out, _os, a) {
-    const { top, left } = slidingWindow('pool_grad', h, w, a.kernel, a.stride, a.padding);
+  window: poolWindow,
+  ref([x, g], [xs, [, oh, ow]], out, _os, a) {
+    const [n, h, w, c] = xs;
+    const { top, left } = poolWindow([xs], a);
     out.fill(0);
     for (let b = 0; b < n; b++)
       for (let oy = 0; oy < oh; oy++)

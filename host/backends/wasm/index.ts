@@ -5,7 +5,9 @@ import type { Backend, BoundPlan } from '../backend.ts';
 import type { Plan, PlannedTensor, Step } from '../../executor/plan.ts';
 import { ARGS_PTR, ARG_SLOTS, LinearMemory } from './memory.ts';
 import { compileKernels, defaultWasmUrl, enableRelaxedSimd, hasThreads, type KernelBuild, type WasmSource } from './module.ts';
-import { KERNELS, lower, type ConvKernelChoice, type Job } from './ops.ts';
+import { lower, type Addresses, type ConvKernelChoice, type Job, type LowerOptions } from './lower/index.ts';
+import { KERNELS, type WasmKernel } from './signatures.ts';
+import type { Ptr } from '../signature.ts';
 import { ThreadPool } from './threads.ts';
 
 export interface WasmOptions {
@@ -24,6 +26,8 @@ export interface WasmOptions {
 /** Bytes of [..., C] padded to [..., ceil(C/4)*4] floats. */
 const packedBytes = (data: Float32Array, c: number) => (data.length / c) * Math.ceil(c / 4) * 4 * 4;
 const align64 = (bytes: number) => Math.ceil(bytes / 64) * 64;
+/** Kernel name -> index in KERNELS (the id the thread control block carries). */
+const KERNEL_ID = Object.fromEntries(KERNELS.map((k, i) => [k, i])) as Record<WasmKernel, number>;
 
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
@@ -31,6 +35,7 @@ export class WasmBackend implements Backend {
   private packedCache = new WeakMap<Float32Array, Map<number, number>>();
   private rawCache = new WeakMap<Float32Array, number>();
   private fns: Array<(a: number, s: number, e: number) => void>;
+  private readonly lowerOptions: LowerOptions;
 
   private constructor(
     readonly build: KernelBuild,
@@ -40,6 +45,7 @@ export class WasmBackend implements Backend {
     private pool: ThreadPool | undefined,
     private options: WasmOptions,
   ) {
+    this.lowerOptions = { convKernel: options.convKernel ?? 'auto' };
     this.fns = KERNELS.map((k) => {
       const f = instance.exports[k];
       if (typeof f !== 'function') throw new Error(`wasm backend: kernel module lacks export "${k}" (stale kernels/dist? run npm run build:kernels)`);
@@ -91,18 +97,19 @@ export class WasmBackend implements Backend {
   private planOwned(plan: Plan, modelArrays: Set<Float32Array>): { constBytes: number; zeroFloats: number } {
     let constBytes = 0, zeroFloats = 0;
     const seen = new Set<Float32Array>();
-    const sizing = {
-      ptr: () => 0,
-      packed: (d: Float32Array, c: number) => {
+    const none = 0 as Ptr;
+    const sizing: Addresses = {
+      ptr: () => none,
+      packed: (d, c) => {
         if (!modelArrays.has(d) && !seen.has(d)) {
           seen.add(d);
           constBytes += align64(packedBytes(d, c));
         }
-        return 0;
+        return none;
       },
-      zeros: (n: number) => ((zeroFloats = Math.max(zeroFloats, n)), 0),
+      zeros: (n) => ((zeroFloats = Math.max(zeroFloats, n)), none),
     };
-    for (const step of plan.steps) lower(step, sizing, this.options.convKernel);
+    for (const step of plan.steps) lower(step, sizing, this.lowerOptions);
     return { constBytes, zeroFloats };
   }
 
@@ -133,22 +140,22 @@ export class WasmBackend implements Backend {
       }
       return p;
     };
-    const addr = {
-      ptr: (t: PlannedTensor) => (t.kind === 'weight' ? this.weightPtr(t.data!) : arena + t.offset * 4),
-      packed: (d: Float32Array, c: number) => (modelArrays.has(d) ? this.packedPtr(d, c) : packPlanConstant(d, c)),
-      zeros: (n: number) => {
+    const addr: Addresses = {
+      ptr: (t: PlannedTensor) => (t.kind === 'weight' ? this.weightPtr(t.data!) : arena + t.offset * 4) as Ptr,
+      packed: (d, c) => (modelArrays.has(d) ? this.packedPtr(d, c) : packPlanConstant(d, c)) as Ptr,
+      zeros: (n) => {
         if (n > zeroFloats) throw new Error(`wasm backend: zero row of ${n} floats not sized (${zeroFloats})`);
-        return zeroPtr;
+        return zeroPtr as Ptr;
       },
     };
     const jobs = new Map<Step, Job[]>();
-    for (const step of plan.steps) jobs.set(step, lower(step, addr, this.options.convKernel));
+    for (const step of plan.steps) jobs.set(step, lower(step, addr, this.lowerOptions));
     const minCost = this.options.minParallelCost ?? 50_000;
     let args = new Int32Array(mem.memory.buffer, ARGS_PTR, ARG_SLOTS);
     const run = (job: Job) => {
       if (args.buffer !== mem.memory.buffer) args = new Int32Array(mem.memory.buffer, ARGS_PTR, ARG_SLOTS); // memory grew
       args.set(job.slots);
-      const k = KERNELS.indexOf(job.kernel);
+      const k = KERNEL_ID[job.kernel];
       const fn = this.fns[k];
       if (this.pool && job.cost >= minCost && job.units > 1) this.pool.run(k, ARGS_PTR, job.units, fn);
       else fn(ARGS_PTR, 0, job.units);
@@ -189,40 +196,6 @@ export class WasmBackend implements Backend {
       const dst = this.mem.f32(p, (data.length / c) * c4);
       for (let r = 0; r < data.length / c; r++) dst.set(data.subarray(r * c, (r + 1) * c), r * c4);
     }
-  }
-
-  private scratch = { ptr: 0, bytes: 0 };
-
-  /**
-   * Runs one kernel on JS arrays, copied into a scratch region and back out. Training no longer uses it
-   * (the Tape runs backward graphs through bind/dispatch); its one caller is the frozen old tape that
-   * bench/train-step.ts measures as the baseline. Goes when that baseline does.
-   * `slots(inPtrs, outPtrs)` gives the argument slots.
-   */
-  callKernel(kernel: string, inputs: Float32Array[], outputLengths: number[], slots: (ins: number[], outs: number[]) => number[], units: number, cost: number): Float32Array[] {
-    const k = KERNELS.indexOf(kernel);
-    if (k < 0) throw new Error(`wasm backend: no kernel "${kernel}"`);
-    const sizes = [...inputs.map((a) => a.length), ...outputLengths].map((n) => Math.ceil((n * 4 + 64) / 64) * 64);
-    const total = sizes.reduce((a, b) => a + b, 0);
-    if (total > this.scratch.bytes) {
-      if (this.scratch.bytes) this.mem.release(this.scratch.ptr, this.scratch.bytes);
-      this.scratch = { ptr: this.mem.alloc(total), bytes: total };
-    }
-    const ptrs: number[] = [];
-    let p = this.scratch.ptr;
-    for (const s of sizes) {
-      ptrs.push(p);
-      p += s;
-    }
-    inputs.forEach((a, i) => this.mem.f32(ptrs[i], a.length).set(a));
-    const outPtrs = ptrs.slice(inputs.length);
-    const args = new Int32Array(this.mem.memory.buffer, ARGS_PTR, ARG_SLOTS);
-    args.fill(0);
-    args.set(slots(ptrs.slice(0, inputs.length), outPtrs));
-    const fn = this.fns[k];
-    if (this.pool && cost >= (this.options.minParallelCost ?? 50_000) && units > 1) this.pool.run(k, ARGS_PTR, units, fn);
-    else fn(ARGS_PTR, 0, units);
-    return outputLengths.map((n, i) => this.mem.f32(outPtrs[i], n).slice());
   }
 
   /** Stops the worker threads. */

@@ -1,14 +1,19 @@
 // Joint training throughput: the step `npm run train -- codec --recognizer-weight ...` runs (batch of
 // whole 152x152 chips through CompNet, RecNet and dlib's recognizer, forward and backward, Adam), on
-// the wasm backend, timed for the old path (bench/baseline/tape-v0.ts, the wasm-only tape of 7a53d05)
-// and the current one (host/train/tape.ts) in the same process, alternating. Also the forward and
+// the wasm backend (default) timed for the old path (bench/baseline/tape-v0.ts, the wasm-only tape of
+// 7a53d05) and the current one (host/train/tape.ts) in the same process, alternating; or on WebGPU
+// (--backend webgpu, the current path only; bench/gpu.sh runs it on a real GPU). Also the forward and
 // backward GFLOP/s of the step (multiply-adds x 2 of conv2d/dense over time in Tape.forward / backward).
-//   npx tsx bench/train-step.ts [--batch 4] [--threads 2] [--steps 6] [--paths v0,current]
+//   npx tsx bench/train-step.ts [--backend wasm|webgpu] [--batch 4] [--threads 2] [--steps 6] [--paths v0,current]
+//     [--json] [--out PATH: writes PATH.json and PATH.md]
 // The chips are the bundled samples/ (content does not change the work); the originals' embeddings
 // are recomputed every step, as in a first epoch (the training set has more chips than a run draws).
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Backend } from '../host/backends/backend.ts';
 import { WasmBackend } from '../host/backends/wasm/index.ts';
+import { createWebGPUBackend } from '../host/backends/webgpu/index.ts';
 import { Executor } from '../host/executor/executor.ts';
 import { planGraph } from '../host/executor/plan.ts';
 import { loadModel, saveModel, type Model } from '../host/format/model.ts';
@@ -22,8 +27,22 @@ import { jointStep, type JointNets, type TapeLike } from '../host/train/joint-st
 import { Tape } from '../host/train/tape.ts';
 import { TapeV0 } from './baseline/tape-v0.ts';
 
-const { values } = parseArgs({ options: { batch: { type: 'string', default: '4' }, threads: { type: 'string', default: '2' }, steps: { type: 'string', default: '6' }, paths: { type: 'string', default: 'v0,current' } } });
+const { values } = parseArgs({
+  options: {
+    backend: { type: 'string', default: 'wasm' },
+    batch: { type: 'string', default: '4' },
+    threads: { type: 'string', default: '2' },
+    steps: { type: 'string', default: '6' },
+    paths: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    out: { type: 'string' },
+  },
+});
 const n = Number(values.batch), threads = Number(values.threads), steps = Number(values.steps);
+if (values.backend !== 'wasm' && values.backend !== 'webgpu') throw new Error('--backend must be wasm or webgpu');
+const onWasm = values.backend === 'wasm';
+const names = (values.paths ?? (onWasm ? 'v0,current' : 'current')).split(',');
+if (!onWasm && names.includes('v0')) throw new Error('--paths v0 (the old wasm-only tape) needs --backend wasm');
 
 const samples = readdirSync(new URL('../samples/', import.meta.url)).filter((f) => f.endsWith('.png'));
 const chipData = new Uint8Array(samples.length * 150 * 150 * 3);
@@ -37,7 +56,10 @@ const chips: ChipSet = { data: chipData, count: samples.length, files: samples }
 const build = (spec: NetSpec, seed: number): Model => loadModel(saveModel(spec.graph, [...spec.consts, ...initParams(spec, seed)]));
 const comp = compnetSpec(), rec = recnetSpec();
 const recognizer = loadModel(new Uint8Array(readFileSync(DEFAULT_RECOGNIZER_URL)));
-const backend = await WasmBackend.create({ threads });
+const wasm = onWasm ? await WasmBackend.create({ threads }) : undefined;
+const webgpu = onWasm ? undefined : await createWebGPUBackend();
+const backend: Backend & { dispose(): void } = (wasm ?? webgpu)!;
+const backendLabel = wasm ? `wasm ${wasm.build}, ${threads} thread(s)` : `webgpu (${webgpu!.adapterInfo})`;
 
 /** Multiply-adds x 2 of conv2d / dense / conv_transpose2d for a forward pass; backward counts dx where wanted and dw where trained. */
 function flops(model: Model, shapes: Record<string, Shape>, trained: boolean, inputGrad: boolean): { fwd: number; bwd: number } {
@@ -81,7 +103,7 @@ function timed(t: TapeLike, clock: { fwd: number; bwd: number }): TapeLike {
 
 type MakeTape = (m: Model, params: Set<string>, wantInputs: Set<string>) => TapeLike & { weightsChanged(): void; dispose(): void };
 const PATHS: Record<string, MakeTape> = {
-  v0: (m, p) => new TapeV0(m, backend, p),
+  v0: (m, p) => new TapeV0(m, wasm!, p),
   current: (m, p, w) => new Tape(m, backend, p, w),
 };
 
@@ -107,7 +129,6 @@ async function setup(make: MakeTape) {
 }
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-const names = values.paths!.split(',');
 const runs = new Map<string, { ms: number[]; fwd: number[]; bwd: number[] }>();
 const setups = new Map<string, Awaited<ReturnType<typeof setup>>>();
 for (const p of names) {
@@ -127,16 +148,26 @@ for (let i = 0; i < steps; i++)
     r.fwd.push(s.clock.fwd);
     r.bwd.push(s.clock.bwd);
   }
-console.log(`joint step, batch ${n} whole chips (152x152), wasm ${backend.build}, ${threads} thread(s), median of ${steps} steps after 1 warm-up`);
-console.log(`tape forward ${(fwdFlops / 1e9).toFixed(2)} GFLOP, tape backward ${(bwdFlops / 1e9).toFixed(2)} GFLOP per step`);
-console.log('| path | ms per step | samples/s | tape forward ms | forward GFLOP/s | tape backward ms | backward GFLOP/s | backward/forward |');
-console.log('|---|---|---|---|---|---|---|---|');
+const title = `joint step, batch ${n} whole chips (152x152), ${backendLabel}, median of ${steps} steps after 1 warm-up`;
+const gflop = `tape forward ${(fwdFlops / 1e9).toFixed(2)} GFLOP, tape backward ${(bwdFlops / 1e9).toFixed(2)} GFLOP per step`;
 const base = runs.get(names[0])!;
-for (const p of names) {
+const rows = names.map((p) => {
   const r = runs.get(p)!;
   const ms = median(r.ms), fwd = median(r.fwd), bwd = median(r.bwd);
-  const fg = fwdFlops / 1e6 / fwd, bg = bwdFlops / 1e6 / bwd;
-  console.log(`| ${p} | ${ms.toFixed(0)} | ${((n * 1000) / ms).toFixed(2)} (${(median(base.ms) / ms).toFixed(2)}x ${names[0]}) | ${fwd.toFixed(0)} | ${fg.toFixed(1)} | ${bwd.toFixed(0)} | ${bg.toFixed(1)} | ${(bg / fg).toFixed(2)} |`);
+  return { case: `joint_step_b${n}`, impl: `facecodec-${values.backend}`, path: p, ms: +ms.toFixed(1), samples_per_s: +((n * 1000) / ms).toFixed(3), fwd_ms: +fwd.toFixed(1), fwd_gflops: +(fwdFlops / 1e6 / fwd).toFixed(2), bwd_ms: +bwd.toFixed(1), bwd_gflops: +(bwdFlops / 1e6 / bwd).toFixed(2) };
+});
+const table = [
+  '| path | ms per step | samples/s | tape forward ms | forward GFLOP/s | tape backward ms | backward GFLOP/s | backward/forward |',
+  '|---|---|---|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.path} | ${r.ms.toFixed(0)} | ${r.samples_per_s.toFixed(2)} (${(median(base.ms) / r.ms).toFixed(2)}x ${names[0]}) | ${r.fwd_ms.toFixed(0)} | ${r.fwd_gflops.toFixed(1)} | ${r.bwd_ms.toFixed(0)} | ${r.bwd_gflops.toFixed(1)} | ${(r.bwd_gflops / r.fwd_gflops).toFixed(2)} |`),
+];
+if (values.json) for (const r of rows) console.log(JSON.stringify(r));
+else console.log([title, gflop, ...table].join('\n'));
+if (values.out) {
+  mkdirSync(path.dirname(values.out), { recursive: true });
+  writeFileSync(`${values.out}.json`, JSON.stringify({ backend: backendLabel, node: process.version, date: new Date().toISOString().slice(0, 10), batch: n, steps, fwd_gflop: fwdFlops / 1e9, bwd_gflop: bwdFlops / 1e9, rows }, null, 1) + '\n');
+  const command = `npx tsx bench/train-step.ts ${process.argv.slice(2).join(' ')}`;
+  writeFileSync(`${values.out}.md`, [`# Joint training step on ${backendLabel}`, '', `\`${command}\`, Node ${process.version}: ${title}; ${gflop}.`, '', ...table, ''].join('\n'));
 }
 for (const s of setups.values()) s.dispose();
 backend.dispose();

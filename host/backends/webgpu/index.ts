@@ -59,7 +59,8 @@ export class WebGPUBackend implements Backend {
   private readonly derivedBufs = new WeakMap<Float32Array, Derived[]>();
   /** Bound at binding 2 where a kernel reads its weights from the arena (W_ARENA). */
   private placeholder?: GPUBuffer;
-  private readonly bindings = new Set<WebGPUBinding>();
+  /** Bound plans not yet disposed (weakly: a plan dropped without dispose() is not kept alive here). */
+  private readonly bindings = new Set<WeakRef<WebGPUBinding>>();
   private uncaptured: string[] = [];
 
   constructor(acquired: AcquiredDevice, private readonly opts: WebGPUOptions = {}) {
@@ -167,16 +168,27 @@ export class WebGPUBackend implements Backend {
    */
   weightsChanged(data: Float32Array): void {
     this.checkAlive();
-    for (const b of this.bindings) b.flush();
+    const live = this.liveBindings();
+    for (const b of live) b.flush();
     const plain = this.weightBufs.get(data);
     if (plain) this.device.queue.writeBuffer(plain, 0, bufferSource(data));
     for (const d of this.derivedBufs.get(data) ?? []) this.device.queue.writeBuffer(d.buffer, 0, bufferSource(d.make()));
-    for (const b of this.bindings) b.rewriteConstant(data);
+    for (const b of live) b.rewriteConstant(data);
+  }
+
+  private liveBindings(): WebGPUBinding[] {
+    const live: WebGPUBinding[] = [];
+    for (const r of this.bindings) {
+      const b = r.deref();
+      if (b) live.push(b);
+      else this.bindings.delete(r);
+    }
+    return live;
   }
 
   /** Called by a binding's dispose(). */
   released(b: WebGPUBinding): void {
-    this.bindings.delete(b);
+    for (const r of this.bindings) if (r.deref() === b) this.bindings.delete(r);
   }
 
   async bind(plan: Plan): Promise<BoundPlan> {
@@ -221,7 +233,7 @@ export class WebGPUBackend implements Backend {
     });
     this.device.queue.writeBuffer(params, 0, bytes);
     const binding = new WebGPUBinding(this, arena, params, calls, constants);
-    this.bindings.add(binding);
+    this.bindings.add(new WeakRef(binding));
     return binding;
   }
 

@@ -8,7 +8,7 @@ import { availableBackends, type BackendName } from '../host/backends/index.ts';
 
 const SHARED = path.join(import.meta.dirname, '../../shared/data');
 
-/** --backend: a backend this build has (training needs its backward kernels: ref and wasm have them). */
+/** --backend: a backend this build has (ref, wasm and webgpu all run the backward ops). */
 function backendName(v: string): BackendName {
   if (!availableBackends().includes(v as BackendName)) throw new Error(`--backend must be one of ${availableBackends().join(', ')}`);
   return v as BackendName;

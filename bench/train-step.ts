@@ -1,15 +1,20 @@
 // Joint training throughput: the step `npm run train -- codec --recognizer-weight ...` runs (batch of
 // whole 152x152 chips through CompNet, RecNet and dlib's recognizer, forward and backward, Adam), on
-// the wasm backend through host/train/tape.ts. Also the forward and backward GFLOP/s of the step
-// (multiply-adds x 2 of conv2d/dense over time in Tape.forward / backward).
-//   npx tsx bench/train-step.ts [--batch 4] [--threads 2] [--steps 6]
-// The old wasm-only path's figures (bench/results/train-step.md) were measured at commit cbd1c93, the
-// last one with its frozen copy (bench/baseline/); that file says how to rerun them there.
+// the wasm backend (default) or on WebGPU (--backend webgpu; bench/gpu.sh runs it on a real GPU), through
+// host/train/tape.ts. Also the forward and backward GFLOP/s of the step (multiply-adds x 2 of
+// conv2d/dense over time in Tape.forward / backward).
+//   npx tsx bench/train-step.ts [--backend wasm|webgpu] [--batch 4] [--threads 2] [--steps 6]
+//     [--json] [--out PATH: writes PATH.json and PATH.md]
+// The old wasm-only path's figures (bench/results/train-step.md) were measured with its frozen copy
+// (bench/baseline/, deleted after cbd1c93); that file says how to rerun them at that commit.
 // The chips are the bundled samples/ (content does not change the work); the originals' embeddings
 // are recomputed every step, as in a first epoch (the training set has more chips than a run draws).
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Backend } from '../host/backends/backend.ts';
 import { WasmBackend } from '../host/backends/wasm/index.ts';
+import { createWebGPUBackend } from '../host/backends/webgpu/index.ts';
 import { Executor } from '../host/executor/executor.ts';
 import { planGraph } from '../host/executor/plan.ts';
 import { loadModel, saveModel, type Model } from '../host/format/model.ts';
@@ -22,8 +27,19 @@ import { chipBatch, Rng, type ChipSet } from '../host/train/data.ts';
 import { jointStep, type JointNets, type TapeLike } from '../host/train/joint-step.ts';
 import { Tape } from '../host/train/tape.ts';
 
-const { values } = parseArgs({ options: { batch: { type: 'string', default: '4' }, threads: { type: 'string', default: '2' }, steps: { type: 'string', default: '6' } } });
+const { values } = parseArgs({
+  options: {
+    backend: { type: 'string', default: 'wasm' },
+    batch: { type: 'string', default: '4' },
+    threads: { type: 'string', default: '2' },
+    steps: { type: 'string', default: '6' },
+    json: { type: 'boolean', default: false },
+    out: { type: 'string' },
+  },
+});
 const n = Number(values.batch), threads = Number(values.threads), steps = Number(values.steps);
+if (values.backend !== 'wasm' && values.backend !== 'webgpu') throw new Error('--backend must be wasm or webgpu');
+const onWasm = values.backend === 'wasm';
 
 const samples = readdirSync(new URL('../samples/', import.meta.url)).filter((f) => f.endsWith('.png'));
 const chipData = new Uint8Array(samples.length * 150 * 150 * 3);
@@ -37,7 +53,10 @@ const chips: ChipSet = { data: chipData, count: samples.length, files: samples }
 const build = (spec: NetSpec, seed: number): Model => loadModel(saveModel(spec.graph, [...spec.consts, ...initParams(spec, seed)]));
 const comp = compnetSpec(), rec = recnetSpec();
 const recognizer = loadModel(new Uint8Array(readFileSync(DEFAULT_RECOGNIZER_URL)));
-const backend = await WasmBackend.create({ threads });
+const wasm = onWasm ? await WasmBackend.create({ threads }) : undefined;
+const webgpu = onWasm ? undefined : await createWebGPUBackend();
+const backend: Backend & { dispose(): void } = (wasm ?? webgpu)!;
+const backendLabel = wasm ? `wasm ${wasm.build}, ${threads} thread(s)` : `webgpu (${webgpu!.adapterInfo})`;
 
 /** Multiply-adds x 2 of conv2d / dense / conv_transpose2d for a forward pass; backward counts dx where wanted and dw where trained. */
 function flops(model: Model, shapes: Record<string, Shape>, trained: boolean, inputGrad: boolean): { fwd: number; bwd: number } {
@@ -80,9 +99,10 @@ function timed(t: TapeLike, clock: { fwd: number; bwd: number }): TapeLike {
 }
 
 async function setup() {
+  const make = (m: Model, params: Set<string>, wantInputs: Set<string>) => new Tape(m, backend, params, wantInputs);
   const compModel = build(comp, 1), recModel = build(rec, 2);
   const clock = { fwd: 0, bwd: 0 };
-  const tapes = [new Tape(compModel, backend, new Set(comp.params.map((p) => p.name)), new Set()), new Tape(recModel, backend, new Set(rec.params.map((p) => p.name)), new Set(['code'])), new Tape(recognizer, backend, new Set(), new Set(['image']))];
+  const tapes = [make(compModel, new Set(comp.params.map((p) => p.name)), new Set()), make(recModel, new Set(rec.params.map((p) => p.name)), new Set(['code'])), make(recognizer, new Set(), new Set(['image']))];
   const exec = new Executor(recognizer, backend);
   const nets: JointNets = { comp: timed(tapes[0], clock), rec: timed(tapes[1], clock), id: { tape: timed(tapes[2], clock), exec, targets: new Map() } };
   const params = [...comp.params.map((p) => compModel.weights.get(p.name)!.data), ...rec.params.map((p) => recModel.weights.get(p.name)!.data)];
@@ -101,23 +121,33 @@ async function setup() {
 }
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-const s = await setup();
-await s.step(); // warm-up: plans, weight copies
-const r = { ms: [] as number[], fwd: [] as number[], bwd: [] as number[] };
+const run = await setup();
+await run.step(); // warm-up: plans, weight copies
+const ms: number[] = [], fwdMs: number[] = [], bwdMs: number[] = [];
 for (let i = 0; i < steps; i++) {
-  s.clock.fwd = s.clock.bwd = 0;
+  run.clock.fwd = run.clock.bwd = 0;
   const t0 = performance.now();
-  await s.step();
-  r.ms.push(performance.now() - t0);
-  r.fwd.push(s.clock.fwd);
-  r.bwd.push(s.clock.bwd);
+  await run.step();
+  ms.push(performance.now() - t0);
+  fwdMs.push(run.clock.fwd);
+  bwdMs.push(run.clock.bwd);
 }
-console.log(`joint step, batch ${n} whole chips (152x152), wasm ${backend.build}, ${threads} thread(s), median of ${steps} steps after 1 warm-up`);
-console.log(`tape forward ${(fwdFlops / 1e9).toFixed(2)} GFLOP, tape backward ${(bwdFlops / 1e9).toFixed(2)} GFLOP per step`);
-console.log('| ms per step | samples/s | tape forward ms | forward GFLOP/s | tape backward ms | backward GFLOP/s | backward/forward |');
-console.log('|---|---|---|---|---|---|---|');
-const ms = median(r.ms), fwd = median(r.fwd), bwd = median(r.bwd);
-const fg = fwdFlops / 1e6 / fwd, bg = bwdFlops / 1e6 / bwd;
-console.log(`| ${ms.toFixed(0)} | ${((n * 1000) / ms).toFixed(2)} | ${fwd.toFixed(0)} | ${fg.toFixed(1)} | ${bwd.toFixed(0)} | ${bg.toFixed(1)} | ${(bg / fg).toFixed(2)} |`);
-s.dispose();
+const title = `joint step, batch ${n} whole chips (152x152), ${backendLabel}, median of ${steps} steps after 1 warm-up`;
+const gflop = `tape forward ${(fwdFlops / 1e9).toFixed(2)} GFLOP, tape backward ${(bwdFlops / 1e9).toFixed(2)} GFLOP per step`;
+const m = median(ms), fwd = median(fwdMs), bwd = median(bwdMs);
+const rows = [{ case: `joint_step_b${n}`, impl: `facecodec-${values.backend}`, ms: +m.toFixed(1), samples_per_s: +((n * 1000) / m).toFixed(3), fwd_ms: +fwd.toFixed(1), fwd_gflops: +(fwdFlops / 1e6 / fwd).toFixed(2), bwd_ms: +bwd.toFixed(1), bwd_gflops: +(bwdFlops / 1e6 / bwd).toFixed(2) }];
+const table = [
+  '| ms per step | samples/s | tape forward ms | forward GFLOP/s | tape backward ms | backward GFLOP/s | backward/forward |',
+  '|---|---|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.ms.toFixed(0)} | ${r.samples_per_s.toFixed(2)} | ${r.fwd_ms.toFixed(0)} | ${r.fwd_gflops.toFixed(1)} | ${r.bwd_ms.toFixed(0)} | ${r.bwd_gflops.toFixed(1)} | ${(r.bwd_gflops / r.fwd_gflops).toFixed(2)} |`),
+];
+if (values.json) for (const r of rows) console.log(JSON.stringify(r));
+else console.log([title, gflop, ...table].join('\n'));
+if (values.out) {
+  mkdirSync(path.dirname(values.out), { recursive: true });
+  writeFileSync(`${values.out}.json`, JSON.stringify({ backend: backendLabel, node: process.version, date: new Date().toISOString().slice(0, 10), batch: n, steps, fwd_gflop: fwdFlops / 1e9, bwd_gflop: bwdFlops / 1e9, rows }, null, 1) + '\n');
+  const command = `npx tsx bench/train-step.ts ${process.argv.slice(2).join(' ')}`;
+  writeFileSync(`${values.out}.md`, [`# Joint training step on ${backendLabel}`, '', `\`${command}\`, Node ${process.version}: ${title}; ${gflop}.`, '', ...table, ''].join('\n'));
+}
+run.dispose();
 backend.dispose();

@@ -1,7 +1,8 @@
 // conv2d.wgsl: dense (groups = 1) convolution as a tiled implicit GEMM, C = A * B with
 //   M = N*OH*OW output pixels (rows), N = Cout (columns), K = KH*KW*Cin (reduction).
 //   A is the im2col view of x, never materialised: A[m][k], k = (ky*KW + kx)*Cin + ci, reads
-//   x[b, oy*sy - top + ky, ox*sx - left + kx, ci] (0 outside); B is the HWIO weight tensor as it lies.
+//   x[b, oy*sy - top + ky, ox*sx - left + kx, ci] (0 outside); B is the HWIO weight tensor as it lies
+//   (a constant or, W_ARENA, a tensor computed in the arena: weights.wgsl).
 // Tiling: one workgroup owns a BM x BN output tile (BM pixels x BN channels) and walks K in slices of
 //   BK. Each slice of A (BM x BK) and of B (BK x BN) is staged in workgroup memory with vec4 loads:
 //   4 channels of one tap when Cin % 4 == 0 (VEC_X), 4 output channels when Cout % 4 == 0 (VEC_W);
@@ -23,11 +24,11 @@ struct Params {
   ow: u32, cout: u32, kw: u32, sy: u32,
   sx: u32, top: i32, left: i32, m: u32,
   k: u32, tiles_y: u32, xo: u32, yo: u32,
+  wo: u32, pad0: u32, pad1: u32, pad2: u32,
   epi: Epi,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(2) var<storage, read> wt: array<vec4<f32>>;
 
 var<workgroup> As: array<vec4<f32>, BM * BK4>;      // [pixel][k / 4]
 var<workgroup> Bs: array<vec4<f32>, BK * (BN / 4u)>; // [k][channel / 4]
@@ -95,11 +96,11 @@ fn loadB(k: u32, n: u32) -> vec4<f32> {
   }
   let base = k * p.cout + n;
   if (VEC_W) {
-    return wt[base >> 2u];
+    return wld4(p.wo, base);
   }
   for (var j = 0u; j < 4u; j++) {
     if (n + j < p.cout) {
-      v[j] = wt[(base + j) >> 2u][(base + j) & 3u];
+      v[j] = wld(p.wo, base + j);
     }
   }
   return v;

@@ -10,12 +10,11 @@ struct Params {
   ow: u32, cout: u32, kh: u32, kw: u32,
   sy: u32, sx: u32, top: i32, left: i32,
   total: u32, cpg: u32, opg: u32, xo: u32,
-  yo: u32, pad0: u32, pad1: u32, pad2: u32,
+  yo: u32, wo: u32, pad1: u32, pad2: u32,
   epi: Epi,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(2) var<storage, read> wt: array<vec4<f32>>;
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -44,14 +43,14 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       let xb = p.xo + ((b * p.h + u32(iy)) * p.w + u32(ix)) * p.cin;
       let wb = (ky * p.kw + kx) * p.cpg * p.cout;
       if (VEC) {
-        acc += ld4(xb + c0) * wt[(wb + c0) >> 2u];
+        acc += ld4(xb + c0) * wld4(p.wo, wb + c0);
       } else {
         for (var j = 0u; j < nc; j++) {
           let co = c0 + j;
           let g = co / p.opg;
           for (var ci = 0u; ci < p.cpg; ci++) {
             let wi = wb + ci * p.cout + co;
-            acc[j] += ld(xb + g * p.cpg + ci) * wt[wi >> 2u][wi & 3u];
+            acc[j] += ld(xb + g * p.cpg + ci) * wld(p.wo, wi);
           }
         }
       }

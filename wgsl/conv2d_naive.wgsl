@@ -7,12 +7,11 @@ struct Params {
   h: u32, w: u32, cin: u32, oh: u32,
   ow: u32, cout: u32, kh: u32, kw: u32,
   sy: u32, sx: u32, top: i32, left: i32,
-  total: u32, xo: u32, yo: u32, pad0: u32,
+  total: u32, xo: u32, yo: u32, wo: u32,
   epi: Epi,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(2) var<storage, read> wt: array<f32>;
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -37,7 +36,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         continue;
       }
       for (var ci = 0u; ci < p.cin; ci++) {
-        acc += ld(p.xo + ((b * p.h + u32(iy)) * p.w + u32(ix)) * p.cin + ci) * wt[((ky * p.kw + kx) * p.cin + ci) * p.cout + co];
+        acc += ld(p.xo + ((b * p.h + u32(iy)) * p.w + u32(ix)) * p.cin + ci) * wld(p.wo, ((ky * p.kw + kx) * p.cin + ci) * p.cout + co);
       }
     }
   }

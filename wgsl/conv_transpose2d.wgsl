@@ -10,21 +10,20 @@ struct Params {
   h: u32, w: u32, cin: u32, oh: u32,
   ow: u32, cout: u32, kh: u32, kw: u32,
   sy: u32, sx: u32, top: u32, left: u32,
-  total: u32, xo: u32, yo: u32, pad0: u32,
+  total: u32, xo: u32, yo: u32, wo: u32,
   epi: Epi,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(2) var<storage, read> wt: array<vec4<f32>>;
 
 /** Weights i .. i+3 of one row; `n` of them are real (the rest of the quad lies past Cout). */
 fn loadW(i: u32, n: u32) -> vec4<f32> {
   if (VEC_W) {
-    return wt[i >> 2u];
+    return wld4(p.wo, i);
   }
   var v = vec4<f32>(0.0);
   for (var j = 0u; j < n; j++) {
-    v[j] = wt[(i + j) >> 2u][(i + j) & 3u];
+    v[j] = wld(p.wo, i + j);
   }
   return v;
 }

@@ -7,12 +7,11 @@ const SLICE: u32 = 64u;
 
 struct Params {
   k: u32, m: u32, rows: u32, xo: u32,
-  yo: u32, pad0: u32, pad1: u32, pad2: u32,
+  yo: u32, wo: u32, pad1: u32, pad2: u32,
   epi: Epi,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(2) var<storage, read> wt: array<vec4<f32>>;
 
 var<workgroup> xs: array<f32, SLICE>;
 
@@ -33,10 +32,10 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
         let wi = (k0 + i) * p.m + c0;
         var wv = vec4<f32>(0.0);
         if (VEC_W) {
-          wv = wt[wi >> 2u];
+          wv = wld4(p.wo, wi);
         } else {
           for (var j = 0u; j < nc; j++) {
-            wv[j] = wt[(wi + j) >> 2u][(wi + j) & 3u];
+            wv[j] = wld(p.wo, wi + j);
           }
         }
         acc += xs[i] * wv;

@@ -60,7 +60,7 @@ export interface TrainOptions {
   weightsDir: string;
   seed: number;
   threads: number;
-  /** Backend the tapes run on (default wasm); it must have the backward ops' kernels. */
+  /** Backend the tapes run on: wasm (default), webgpu or ref. */
   backend?: BackendName;
   log: (line: string) => void;
 }

@@ -24,6 +24,8 @@ export function backwardCases(): Case[] {
       for (const kind of ['max', 'avg']) cases.push(one(`pool_grad ${kind} ${k}/${s} ${JSON.stringify(p)} x${xs}`, 'pool_grad', { x: xs, g: [xs[0], oh, ow, xs[3]] }, { kind, kernel: k, stride: s, padding: p }));
     }
   }
+  // Long sums (WebGPU splits the rows: partial sums, then their sum).
+  for (const xs of [[2, 40, 30, 5], [1, 50, 50, 8]]) cases.push(one(`channel_sum long x${xs}`, 'channel_sum', { x: xs }));
   for (const [ws, flip] of [[[3, 3, 5, 8], true], [[1, 1, 64, 3], false], [[7, 7, 3, 32], false], [[256, 128], false]] as Array<[number[], boolean]>) {
     cases.push(one(`weight_transpose ${flip ? 'flip ' : ''}w${ws}`, 'weight_transpose', { w: ws }, { flip }));
   }
@@ -36,6 +38,9 @@ export function backwardCases(): Case[] {
     [[2, 9, 8, 16], 3, 1, 'same', 3],
     [[1, 7, 6, 5], 3, 2, 'same', 4],
     [[1, 6, 7, 19], 3, 1, [0, 1, 1, 0], 1],
+    // Enough output pixels that WebGPU splits the sum over them (partials, then channel_sum).
+    [[2, 16, 20, 8], 3, 1, 'same', 12],
+    [[2, 24, 22, 3], 3, 1, 'valid', 3],
   ] as Array<[number[], number, number, unknown, number]>) {
     const o = (d: number, pa: number) => (p === 'same' ? Math.ceil(d / s) : Math.floor((d + pa - k) / s) + 1);
     const pads = Array.isArray(p) ? p : [0, 0, 0, 0];

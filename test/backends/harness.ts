@@ -21,8 +21,6 @@ export interface Case {
   output?: string;
   /** Scale of the random values (default 1): uniform in [-scale, scale]. */
   scale?: number;
-  /** A backward op's case (grad-cases.ts). */
-  backward?: boolean;
 }
 
 const node = (op: string, inputs: string[], attrs?: Record<string, unknown>, out = 'y'): GraphNode => ({ op, inputs, outputs: [out], ...(attrs ? { attrs } : {}) });
@@ -117,7 +115,7 @@ export function allCases(): Case[] {
   }
   cases.push({ name: 'fused dense+sigmoid', inputs: { x: [4, 33] }, weights: { w: [33, 10] }, nodes: [node('dense', ['x', 'w'], undefined, 'd'), node('sigmoid', ['d'])] });
   cases.push({ name: 'fused dense+tanh', inputs: { x: [2, 16] }, weights: { w: [16, 12], b: [12] }, nodes: [node('dense', ['x', 'w', 'b'], undefined, 'd'), node('tanh', ['d'])] });
-  return [...cases, ...backwardCases().map((c) => ({ ...c, backward: true }))];
+  return [...cases, ...backwardCases()];
 }
 
 /** mulberry32: small, seedable, good enough for test data. */
@@ -180,12 +178,10 @@ export async function runCase(c: Case, backend: Backend, seed: number, fuse: boo
 }
 
 export interface HarnessOptions {
-  /** Max normalised MSE against the reference (1e-7 for wasm, 1e-6 for webgpu). */
+  /** Max normalised MSE against the reference, forward and backward cases alike (1e-7 for wasm and webgpu). */
   tolerance: number;
   /** Only run cases whose name contains this. */
   filter?: string;
-  /** Skip the backward ops' cases (a backend without backward kernels yet). */
-  forwardOnly?: boolean;
 }
 
 /** Registers and runs a uvu suite checking every case on `make()` against the reference backend. */
@@ -197,7 +193,7 @@ export function backendSuite(name: string, make: () => Promise<Backend> | Backen
     backend = await make();
   });
   s.after(() => (backend as { dispose?: () => void }).dispose?.());
-  const cases = allCases().filter((c) => (!opts.filter || c.name.includes(opts.filter)) && !(opts.forwardOnly && c.backward));
+  const cases = allCases().filter((c) => !opts.filter || c.name.includes(opts.filter));
   const byOp = new Map<string, Case[]>();
   for (const c of cases) {
     const key = c.name.split(' ')[0];

@@ -1,17 +1,20 @@
-// The tape on the wasm backend (1 and 2 threads) against the tape on the reference backend, through the
-// codec's two networks and the recognizer (weight and input gradients); and plans released: wasm
-// linear memory stays flat over 200 training plans of different sizes.
+// The tape on the wasm backend (1 and 2 threads) and on WebGPU (lavapipe in CI; skipped without an
+// adapter, except in CI) against the tape on the reference backend, through the codec's two networks
+// and the recognizer (weight and input gradients); and plans released: wasm linear memory stays flat
+// over 200 training plans of different sizes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import type { Backend } from '../../host/backends/backend.ts';
 import { RefBackend } from '../../host/backends/ref/index.ts';
 import { WasmBackend } from '../../host/backends/wasm/index.ts';
+import { createWebGPUBackend } from '../../host/backends/webgpu/index.ts';
 import { loadModel, saveModel, type Model } from '../../host/format/model.ts';
 import { compnetSpec, initParams, recnetSpec, type NetSpec } from '../../host/models/codec-graph.ts';
 import { DEFAULT_RECOGNIZER_URL } from '../../host/models/recognizer.ts';
 import { Tape } from '../../host/train/tape.ts';
 import { nmse, rng } from '../backends/harness.ts';
+import { requireGpu } from '../backends/webgpu-helpers.ts';
 
 const build = (spec: NetSpec, seed: number): Model => loadModel(saveModel(spec.graph, [...spec.consts, ...initParams(spec, seed)]));
 
@@ -52,22 +55,32 @@ const reference = (net: (typeof NETS)[number]) => {
   return refGrads.get(net.name)!;
 };
 
+/** Every gradient of every net on `backend` within nMSE 1e-7 of the reference tape's. */
+async function matchesReference(backend: Backend & { dispose(): void }): Promise<void> {
+  try {
+    for (const net of NETS) {
+      const want = await reference(net);
+      const got = await grads(net.model, backend, net.params, net.inputs, net.want);
+      assert.is(got.size, net.params.size + net.want.length, `${net.name}: every gradient`);
+      for (const [name, g] of want) {
+        const e = nmse(got.get(name)!, g);
+        assert.ok(e < 1e-7, `${net.name} ${name}: nmse ${e}`);
+      }
+    }
+  } finally {
+    backend.dispose();
+  }
+}
+
 for (const threads of [1, 2]) {
   test(`tape on wasm (${threads} thread${threads > 1 ? 's' : ''}) matches the tape on the reference backend`, async () => {
-    const wasm = await WasmBackend.create({ threads, minParallelCost: 0 });
-    try {
-      for (const net of NETS) {
-        const want = await reference(net);
-        const got = await grads(net.model, wasm, net.params, net.inputs, net.want);
-        assert.is(got.size, net.params.size + net.want.length, `${net.name}: every gradient`);
-        for (const [name, g] of want) {
-          const e = nmse(got.get(name)!, g);
-          assert.ok(e < 1e-7, `${net.name} ${name}: nmse ${e}`);
-        }
-      }
-    } finally {
-      wasm.dispose();
-    }
+    await matchesReference(await WasmBackend.create({ threads, minParallelCost: 0 }));
+  });
+}
+
+if (await requireGpu('tape on webgpu')) {
+  test('tape on webgpu matches the tape on the reference backend', async () => {
+    await matchesReference(await createWebGPUBackend());
   });
 }
 

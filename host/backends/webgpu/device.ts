@@ -6,6 +6,9 @@ export class WebGPUError extends Error {
   override name = 'WebGPUError';
 }
 
+/** Typed arrays here are never on SharedArrayBuffers; the WebGPU typings want that said. */
+export const bufferSource = (d: Float32Array) => d as Float32Array<ArrayBuffer>;
+
 export interface DeviceOptions {
   /** A GPU object to use instead of navigator.gpu or Dawn (e.g. one made with create(['backend=null'])). */
   gpu?: GPU;

@@ -3,20 +3,24 @@
 // device. A bound plan owns one arena storage buffer laid out exactly as the executor planned it (plus
 // slots for constant tensors that a kernel reads as activations) and one uniform buffer with a
 // 256-byte params slot per dispatch; weights are uploaded once per Float32Array and shared by every
-// plan. dispatch() only records into the current command encoder's compute pass; read() ends the pass,
-// appends the copy to a staging buffer, submits once and maps: one encoder and one readback per run.
-// write() submits what is pending first, so queue writes land in plan order.
+// plan. Running a bound plan (one encoder and one readback per run) is binding.ts. Training:
+// weightsChanged() re-uploads every copy of a weight changed in place (its buffer, the buffers derived
+// from it, the arena slots of bound plans that read it as an activation).
 import type { Backend, BoundPlan } from '../backend.ts';
 import type { Plan, PlannedTensor, Step } from '../../executor/plan.ts';
 import { ALIGN_FLOATS } from '../../executor/plan.ts';
 import { SHADERS } from './shaders.generated.ts';
-import { kernelsFor, shaderParts, type KernelOptions, type KernelSpec, type Param, type WeightSource } from './kernels.ts';
-import { acquireDevice, WebGPUError, type AcquiredDevice, type DeviceOptions } from './device.ts';
+import { kernelsFor, shaderParts, type KernelOptions, type KernelSpec, type Param, type Placement, type WeightSource } from './kernels.ts';
+import { gradKernelsFor, scratchFloats } from './grad-kernels.ts';
+import { acquireDevice, bufferSource, WebGPUError, type AcquiredDevice, type DeviceOptions } from './device.ts';
+
+import { WebGPUBinding, type Call } from './binding.ts';
 
 export { WebGPUError } from './device.ts';
+export { WebGPUBinding } from './binding.ts';
 
-// GPUBufferUsage / GPUMapMode values (spec constants; the globals do not exist in Node without Dawn's).
-const MAP_READ = 0x1, COPY_SRC = 0x4, COPY_DST = 0x8, UNIFORM = 0x40, STORAGE = 0x80, QUERY_RESOLVE = 0x200;
+// GPUBufferUsage values (spec constants; the globals do not exist in Node without Dawn's).
+const COPY_SRC = 0x4, COPY_DST = 0x8, UNIFORM = 0x40, STORAGE = 0x80;
 const PARAM_SLOT = 256;
 
 export interface WebGPUOptions extends DeviceOptions, KernelOptions {
@@ -28,14 +32,14 @@ export async function createWebGPUBackend(opts: WebGPUOptions = {}): Promise<Web
   return new WebGPUBackend(await acquireDevice(opts), opts);
 }
 
-interface Call {
-  pipeline: GPUComputePipeline;
-  bindGroup: GPUBindGroup;
-  groups: [number, number, number];
+/** A buffer derived from weight arrays (packed scale/shift, affine parameters), remade when one of them changes. */
+interface Derived {
+  tag: string;
+  from: Float32Array[];
+  make: () => Float32Array;
+  buffer: GPUBuffer;
 }
 
-/** Typed arrays here are never on SharedArrayBuffers; the WebGPU typings want that said. */
-const bufferSource = (d: Float32Array) => d as Float32Array<ArrayBuffer>;
 const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
 
 export class WebGPUBackend implements Backend {
@@ -51,7 +55,12 @@ export class WebGPUBackend implements Backend {
   private readonly sources: Readonly<Record<string, string>>;
   private readonly pipelines = new Map<string, Promise<GPUComputePipeline>>();
   private readonly weightBufs = new WeakMap<Float32Array, GPUBuffer>();
-  private readonly derivedBufs = new WeakMap<Float32Array, Array<{ tag: string; rest: Float32Array[]; buffer: GPUBuffer }>>();
+  /** Derived buffers by each array they are made from (looked up by the first, refreshed by any). */
+  private readonly derivedBufs = new WeakMap<Float32Array, Derived[]>();
+  /** Bound at binding 2 where a kernel reads its weights from the arena (W_ARENA). */
+  private placeholder?: GPUBuffer;
+  /** Bound plans not yet disposed (weakly: a plan dropped without dispose() is not kept alive here). */
+  private readonly bindings = new Set<WeakRef<WebGPUBinding>>();
   private uncaptured: string[] = [];
 
   constructor(acquired: AcquiredDevice, private readonly opts: WebGPUOptions = {}) {
@@ -129,6 +138,7 @@ export class WebGPUBackend implements Backend {
 
   /** The storage buffer of a weight source, uploaded on first use and kept while its data lives. */
   weightBuffer(src: WeightSource): GPUBuffer {
+    if ('arena' in src) return (this.placeholder ??= this.upload(new Float32Array(4), 'placeholder'));
     if ('tensor' in src) {
       const data = src.tensor.data!;
       let b = this.weightBufs.get(data);
@@ -138,21 +148,55 @@ export class WebGPUBackend implements Backend {
       }
       return b;
     }
-    const [first, ...rest] = src.from;
-    let list = this.derivedBufs.get(first);
-    if (!list) this.derivedBufs.set(first, (list = []));
-    let hit = list.find((e) => e.tag === src.derived && e.rest.length === rest.length && e.rest.every((r, i) => r === rest[i]));
+    const same = (e: Derived) => e.tag === src.derived && e.from.length === src.from.length && e.from.every((f, i) => f === src.from[i]);
+    let hit = this.derivedBufs.get(src.from[0])?.find(same);
     if (!hit) {
-      hit = { tag: src.derived, rest, buffer: this.upload(src.make(), src.derived) };
-      list.push(hit);
+      hit = { tag: src.derived, from: src.from, make: src.make, buffer: this.upload(src.make(), src.derived) };
+      for (const f of new Set(src.from)) {
+        let list = this.derivedBufs.get(f);
+        if (!list) this.derivedBufs.set(f, (list = []));
+        list.push(hit);
+      }
     }
     return hit.buffer;
   }
 
+  /**
+   * A weight array was changed in place (training): its buffer, the buffers derived from it and the
+   * arena slots of every live binding that reads it as an activation get the new values. Work already
+   * recorded is submitted first, so it still sees the old values.
+   */
+  weightsChanged(data: Float32Array): void {
+    this.checkAlive();
+    const live = this.liveBindings();
+    for (const b of live) b.flush();
+    const plain = this.weightBufs.get(data);
+    if (plain) this.device.queue.writeBuffer(plain, 0, bufferSource(data));
+    for (const d of this.derivedBufs.get(data) ?? []) this.device.queue.writeBuffer(d.buffer, 0, bufferSource(d.make()));
+    for (const b of live) b.rewriteConstant(data);
+  }
+
+  private liveBindings(): WebGPUBinding[] {
+    const live: WebGPUBinding[] = [];
+    for (const r of this.bindings) {
+      const b = r.deref();
+      if (b) live.push(b);
+      else this.bindings.delete(r);
+    }
+    return live;
+  }
+
+  /** Called by a binding's dispose(). */
+  released(b: WebGPUBinding): void {
+    for (const r of this.bindings) if (r.deref() === b) this.bindings.delete(r);
+  }
+
   async bind(plan: Plan): Promise<BoundPlan> {
     this.checkAlive();
-    // Constant tensors that a kernel reads as activations get arena slots after the plan's activations.
-    let top = plan.arenaFloats;
+    // After the plan's activations: one scratch region for the steps that need one (partial sums of
+    // split reductions), then the constant tensors that a kernel reads as activations.
+    const scratch = Math.max(0, ...plan.steps.map(scratchFloats));
+    let top = roundUp(plan.arenaFloats, ALIGN_FLOATS) + roundUp(scratch, ALIGN_FLOATS);
     const constants = new Map<PlannedTensor, number>();
     const off = (t: PlannedTensor): number => {
       if (t.kind !== 'weight') return t.offset;
@@ -164,7 +208,8 @@ export class WebGPUBackend implements Backend {
       }
       return o;
     };
-    const specs = plan.steps.map((s) => kernelsFor(s, off, this.opts));
+    const at: Placement = { off, scratch: scratch ? roundUp(plan.arenaFloats, ALIGN_FLOATS) : -1 };
+    const specs = plan.steps.map((s) => gradKernelsFor(s, at) ?? kernelsFor(s, at, this.opts));
     const arenaFloats = Math.max(roundUp(top, ALIGN_FLOATS), ALIGN_FLOATS);
     const maxBytes = this.device.limits.maxStorageBufferBindingSize;
     if (arenaFloats * 4 > maxBytes) throw new WebGPUError(`WebGPU: the plan needs a ${arenaFloats * 4}-byte arena, more than this device's ${maxBytes}-byte storage binding limit (use a smaller batch)`);
@@ -187,7 +232,9 @@ export class WebGPUBackend implements Backend {
       }));
     });
     this.device.queue.writeBuffer(params, 0, bytes);
-    return new WebGPUBinding(this, arena, params, calls);
+    const binding = new WebGPUBinding(this, arena, params, calls, constants);
+    this.bindings.add(new WeakRef(binding));
+    return binding;
   }
 
   private bindGroup(pipeline: GPUComputePipeline, k: KernelSpec, params: GPUBuffer, offset: number, arena: GPUBuffer): GPUBindGroup {
@@ -224,138 +271,4 @@ function writeParams(view: DataView, params: Param[]): void {
     else if ('i' in p) view.setInt32(i * 4, p.i, true);
     else view.setFloat32(i * 4, p.f, true);
   });
-}
-
-export class WebGPUBinding implements BoundPlan {
-  private encoder?: GPUCommandEncoder;
-  private pass?: GPUComputePassEncoder;
-  private scopes: Array<Promise<GPUError | null>> = [];
-  private readonly query?: { set: GPUQuerySet; resolve: GPUBuffer };
-  private gpuNs: Array<Promise<number>> = [];
-  private timingBufs: GPUBuffer[] = [];
-
-  constructor(private readonly backend: WebGPUBackend, readonly arena: GPUBuffer, private readonly params: GPUBuffer, private readonly calls: Map<Step, Call[]>) {
-    const device = backend.device;
-    if (backend.timestamps) {
-      this.query = {
-        set: device.createQuerySet({ type: 'timestamp', count: 2 }),
-        resolve: device.createBuffer({ size: 16, usage: QUERY_RESOLVE | COPY_SRC }),
-      };
-    }
-  }
-
-  write(t: PlannedTensor, data: Float32Array): void {
-    this.backend.checkAlive();
-    if (t.kind === 'weight') throw new Error(`webgpu backend: cannot write weight "${t.name}"`);
-    if (data.length !== t.length) throw new Error(`webgpu backend: ${data.length} values for "${t.name}" of length ${t.length}`);
-    this.submit(); // earlier dispatches must run before this write lands
-    this.backend.device.queue.writeBuffer(this.arena, t.offset * 4, bufferSource(data));
-  }
-
-  dispatch(step: Step): void {
-    this.backend.checkAlive();
-    const calls = this.calls.get(step);
-    if (!calls) throw new Error(`webgpu backend: step ${step.nodeIndex} (${step.op.name}) is not part of the bound plan`);
-    if (!this.pass) {
-      const enc = this.openEncoder();
-      this.pass = enc.beginComputePass(this.query ? { timestampWrites: { querySet: this.query.set, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : undefined);
-    }
-    for (const c of calls) {
-      this.pass.setPipeline(c.pipeline);
-      this.pass.setBindGroup(0, c.bindGroup);
-      this.pass.dispatchWorkgroups(c.groups[0], c.groups[1], c.groups[2]);
-    }
-  }
-
-  private openEncoder(): GPUCommandEncoder {
-    if (!this.encoder) {
-      this.backend.device.pushErrorScope('validation');
-      this.encoder = this.backend.device.createCommandEncoder();
-    }
-    return this.encoder;
-  }
-
-  /** Ends the compute pass, if one is open, resolving its timestamps into a buffer mapped after submit. */
-  private endPass(): void {
-    if (!this.pass) return;
-    this.pass.end();
-    this.pass = undefined;
-    if (this.query) {
-      const timing = this.backend.device.createBuffer({ size: 16, usage: MAP_READ | COPY_DST });
-      this.encoder!.resolveQuerySet(this.query.set, 0, 2, this.query.resolve, 0);
-      this.encoder!.copyBufferToBuffer(this.query.resolve, 0, timing, 0, 16);
-      this.timingBufs.push(timing);
-    }
-  }
-
-  /** Ends the pass and submits the encoder, if any. */
-  private submit(): void {
-    if (!this.encoder) return;
-    this.endPass();
-    this.backend.device.queue.submit([this.encoder.finish()]);
-    this.encoder = undefined;
-    this.scopes.push(this.backend.device.popErrorScope());
-    for (const t of this.timingBufs) {
-      this.gpuNs.push(t.mapAsync(MAP_READ).then(() => {
-        const [a, b] = new BigUint64Array(t.getMappedRange());
-        t.destroy();
-        return Number(b - a);
-      }, () => 0));
-    }
-    this.timingBufs = [];
-  }
-
-  async read(t: PlannedTensor): Promise<Float32Array> {
-    this.backend.checkAlive();
-    if (t.kind === 'weight') return t.data!.slice();
-    const device = this.backend.device;
-    const bytes = t.length * 4;
-    const staging = device.createBuffer({ label: `read ${t.name}`, size: bytes, usage: MAP_READ | COPY_DST });
-    const enc = this.openEncoder();
-    this.endPass(); // the copy follows the dispatches of this run in the same encoder
-    enc.copyBufferToBuffer(this.arena, t.offset * 4, staging, 0, bytes);
-    this.submit();
-    try {
-      await staging.mapAsync(MAP_READ);
-    } catch (e) {
-      staging.destroy();
-      await this.backend.settle();
-      throw new WebGPUError(`WebGPU readback of "${t.name}" failed: ${(e as Error).message}`);
-    }
-    const out = new Float32Array(staging.getMappedRange().slice(0));
-    staging.unmap();
-    staging.destroy();
-    await this.checkErrors();
-    return out;
-  }
-
-  private async checkErrors(): Promise<void> {
-    const errs = (await Promise.all(this.scopes)).filter((e): e is GPUError => e !== null).map((e) => e.message);
-    this.scopes = [];
-    errs.push(...this.backend.takeUncaptured());
-    if (errs.length) {
-      await this.backend.settle();
-      throw new WebGPUError(`WebGPU validation error: ${errs.join('; ')}`);
-    }
-  }
-
-  /**
-   * GPU time in ms of the compute passes submitted since the last call (timestamp queries), or
-   * undefined where the adapter has no 'timestamp-query'.
-   */
-  async gpuTimeMs(): Promise<number | undefined> {
-    if (!this.query) return undefined;
-    const ns = await Promise.all(this.gpuNs);
-    this.gpuNs = [];
-    return ns.reduce((a, b) => a + b, 0) / 1e6;
-  }
-
-  dispose(): void {
-    this.pass = undefined;
-    this.encoder = undefined;
-    this.arena.destroy();
-    this.params.destroy();
-    this.query?.set.destroy();
-    this.query?.resolve.destroy();
-  }
 }

@@ -1,6 +1,7 @@
 // Step -> kernel dispatches: which shader (wgsl/<name>.wgsl), which override constants, the uniform
 // params (arena offsets in floats, shapes, attributes), the weight buffer, and the grid. Pure: no GPU
-// objects here, so the same specs drive the real device and Dawn's null-backend compile check.
+// objects here, so the same specs drive the real device and Dawn's null-backend compile check. The
+// forward ops are here, the backward ops (act_grad ... crop) in grad-kernels.ts.
 import type { PlannedTensor, Step } from '../../executor/plan.ts';
 import type { Activation, Epilogue } from '../../executor/fuse.ts';
 import { ACT_CODE, CHANNEL_OP, ELEMENTWISE_OP } from '../../ops/codes.ts';
@@ -10,10 +11,15 @@ import { convTransposePads } from '../../ops/conv_transpose2d.ts';
 /** One uniform field: a plain number is u32; {i} is i32, {f} is f32. */
 export type Param = number | { i: number } | { f: number };
 
-/** Where a weight-side binding comes from: the tensor's own data, or data derived from tensors once. */
+/**
+ * Where a weight-side binding comes from: the tensor's own data, data derived from tensors once, or
+ * nothing (`arena`: the kernel reads a weight computed in the arena, W_ARENA in wgsl/weights.wgsl, and
+ * the binding holds a placeholder).
+ */
 export type WeightSource =
   | { tensor: PlannedTensor }
-  | { derived: string; from: Float32Array[]; make: () => Float32Array };
+  | { derived: string; from: Float32Array[]; make: () => Float32Array }
+  | { arena: PlannedTensor };
 
 export interface KernelSpec {
   shader: string;
@@ -31,6 +37,12 @@ export interface KernelSpec {
 
 /** Where a tensor lives in the arena (weights used as activations get a slot at bind time). */
 export type OffsetOf = (t: PlannedTensor) => number;
+
+/** Arena placement for a plan's kernels: tensor offsets, and the scratch region (scratchFloats() floats; -1 if none). */
+export interface Placement {
+  off: OffsetOf;
+  scratch: number;
+}
 
 export interface KernelOptions {
   /** 'naive' runs groups = 1 conv2d on the one-output-per-invocation yardstick kernel. */
@@ -70,8 +82,21 @@ function scaleShiftOf(step: Step, c: number): WeightSource {
   if (e) return { derived: 'epilogue', from: [e.scale.data!, e.shift.data!], make: () => concat(e.scale.data!, e.shift.data!) };
   const bias = step.inputs[2];
   if (bias) return { derived: 'bias', from: [bias.data!], make: () => concat(new Float32Array(c).fill(1), bias.data!) };
-  const w = step.inputs[1];
-  return { derived: `unit${c}`, from: [w.data!], make: () => concat(new Float32Array(c).fill(1), new Float32Array(c)) };
+  return { derived: 'unit', from: [unitVector(c)], make: () => concat(unitVector(c), new Float32Array(c)) };
+}
+
+/** One all-ones vector per length, so that every plan shares one uploaded (1, 0) scale/shift. */
+const UNITS = new Map<number, Float32Array>();
+function unitVector(c: number): Float32Array {
+  let u = UNITS.get(c);
+  if (!u) UNITS.set(c, (u = new Float32Array(c).fill(1)));
+  return u;
+}
+
+/** A weight operand: a constant at binding 2, or a tensor computed in the arena (W_ARENA, read at offset wo). */
+function weightOperand(w: PlannedTensor, off: OffsetOf): { weights: WeightSource; W_ARENA: boolean; wo: number; reads: PlannedTensor[] } {
+  if (w.kind === 'weight') return { weights: { tensor: w }, W_ARENA: false, wo: 0, reads: [] };
+  return { weights: { arena: w }, W_ARENA: true, wo: off(w), reads: [w] };
 }
 
 function concat(a: Float32Array, b: Float32Array): Float32Array {
@@ -94,8 +119,9 @@ function epilogueOf(e: Epilogue | undefined, c: number, off: OffsetOf): { overri
 
 const UNARY_ACT: Record<string, Activation['kind']> = { relu: 'relu', leaky_relu: 'leaky_relu', clamp: 'clamp', tanh: 'tanh', sigmoid: 'sigmoid' };
 
-export function kernelsFor(step: Step, off: OffsetOf, opts: KernelOptions = {}): KernelSpec[] {
+export function kernelsFor(step: Step, at: Placement, opts: KernelOptions = {}): KernelSpec[] {
   const { op, inputs, output } = step;
+  const off = at.off;
   const a = step.attrs as Record<string, any>;
   const x = inputs[0];
   const xo = off(x), yo = off(output);
@@ -107,14 +133,16 @@ export function kernelsFor(step: Step, off: OffsetOf, opts: KernelOptions = {}):
       const stride = a.stride as [number, number];
       const win = slidingWindow('conv2d', h, w, [kh, kw], stride, a.padding as Padding);
       const ep = epilogueOf(step.epilogue, cout, off);
-      const common = { weights: { tensor: inputs[1] }, scaleShift: scaleShiftOf(step, cout), reads: [x, ...ep.reads] };
+      const wop = weightOperand(inputs[1], off);
+      const common = { weights: wop.weights, scaleShift: scaleShiftOf(step, cout), reads: [x, ...wop.reads, ...ep.reads] };
+      const overrides = { ...ep.overrides, W_ARENA: wop.W_ARENA };
       const groups = a.groups as number;
       if (groups > 1) {
         const total = n * oh * ow * Math.ceil(cout / 4);
         const vec = groups === cin && cout === cin && cin % 4 === 0;
         return [{
-          shader: 'conv2d_grouped', overrides: { ...ep.overrides, VEC: vec }, ...common, groups: grid1d(total),
-          params: [h, w, cin, oh, ow, cout, kh, kw, stride[0], stride[1], { i: win.top }, { i: win.left }, total, cpg, cout / groups, xo, yo, 0, 0, 0, ...ep.epi],
+          shader: 'conv2d_grouped', overrides: { ...overrides, VEC: vec }, ...common, groups: grid1d(total),
+          params: [h, w, cin, oh, ow, cout, kh, kw, stride[0], stride[1], { i: win.top }, { i: win.left }, total, cpg, cout / groups, xo, yo, wop.wo, 0, 0, ...ep.epi],
         }];
       }
       // Fewer than 32 output pixels (the recognizer's last 3x3 and 1x1 layers): a 64-pixel tile would be
@@ -123,8 +151,8 @@ export function kernelsFor(step: Step, off: OffsetOf, opts: KernelOptions = {}):
       if (opts.conv === 'naive' || n * oh * ow < SMALL_M) {
         const total = n * oh * ow * cout;
         return [{
-          shader: 'conv2d_naive', overrides: ep.overrides, ...common, groups: grid1d(total),
-          params: [h, w, cin, oh, ow, cout, kh, kw, stride[0], stride[1], { i: win.top }, { i: win.left }, total, xo, yo, 0, ...ep.epi],
+          shader: 'conv2d_naive', overrides, ...common, groups: grid1d(total),
+          params: [h, w, cin, oh, ow, cout, kh, kw, stride[0], stride[1], { i: win.top }, { i: win.left }, total, xo, yo, wop.wo, ...ep.epi],
         }];
       }
       const m = n * oh * ow, k = kh * kw * cin;
@@ -132,9 +160,9 @@ export function kernelsFor(step: Step, off: OffsetOf, opts: KernelOptions = {}):
       const [ty, tz] = splitYZ(Math.ceil(m / BM));
       const pointwise = kh === 1 && kw === 1 && stride[0] === 1 && stride[1] === 1 && win.top === 0 && win.left === 0 && oh === h && ow === w;
       return [{
-        shader: 'conv2d', overrides: { ...ep.overrides, BM, BN, VEC_X: cin % 4 === 0, VEC_W: cout % 4 === 0, POINTWISE: pointwise }, ...common,
+        shader: 'conv2d', overrides: { ...overrides, BM, BN, VEC_X: cin % 4 === 0, VEC_W: cout % 4 === 0, POINTWISE: pointwise }, ...common,
         groups: [Math.ceil(cout / BN), ty, tz],
-        params: [h, w, cin, oh, ow, cout, kw, stride[0], stride[1], { i: win.top }, { i: win.left }, m, k, ty, xo, yo, ...ep.epi],
+        params: [h, w, cin, oh, ow, cout, kw, stride[0], stride[1], { i: win.top }, { i: win.left }, m, k, ty, xo, yo, wop.wo, 0, 0, 0, ...ep.epi],
       }];
     }
     case 'conv_transpose2d': {
@@ -144,23 +172,25 @@ export function kernelsFor(step: Step, off: OffsetOf, opts: KernelOptions = {}):
       const stride = a.stride as [number, number];
       const [pt, , pl] = convTransposePads(a.padding as Padding, [kh, kw], stride);
       const ep = epilogueOf(step.epilogue, cout, off);
+      const wop = weightOperand(inputs[1], off);
       const total = n * oh * ow * Math.ceil(cout / 4);
       return [{
-        shader: 'conv_transpose2d', overrides: { ...ep.overrides, VEC_W: cout % 4 === 0 },
-        weights: { tensor: inputs[1] }, scaleShift: scaleShiftOf(step, cout), reads: [x, ...ep.reads], groups: grid1d(total),
-        params: [h, w, cin, oh, ow, cout, kh, kw, stride[0], stride[1], pt, pl, total, xo, yo, 0, ...ep.epi],
+        shader: 'conv_transpose2d', overrides: { ...ep.overrides, W_ARENA: wop.W_ARENA, VEC_W: cout % 4 === 0 },
+        weights: wop.weights, scaleShift: scaleShiftOf(step, cout), reads: [x, ...wop.reads, ...ep.reads], groups: grid1d(total),
+        params: [h, w, cin, oh, ow, cout, kh, kw, stride[0], stride[1], pt, pl, total, xo, yo, wop.wo, ...ep.epi],
       }];
     }
     case 'dense': {
       const [rows, k] = x.shape;
       const m = inputs[1].shape[1];
       const ep = epilogueOf(step.epilogue, m, off);
+      const wop = weightOperand(inputs[1], off);
       const [gy, gz] = splitYZ(rows);
       return [{
-        shader: 'dense', overrides: { ...ep.overrides, VEC_W: m % 4 === 0 },
-        weights: { tensor: inputs[1] }, scaleShift: scaleShiftOf(step, m), reads: [x, ...ep.reads],
+        shader: 'dense', overrides: { ...ep.overrides, W_ARENA: wop.W_ARENA, VEC_W: m % 4 === 0 },
+        weights: wop.weights, scaleShift: scaleShiftOf(step, m), reads: [x, ...wop.reads, ...ep.reads],
         groups: [Math.ceil(Math.ceil(m / 4) / 64), gy, gz],
-        params: [k, m, rows, xo, yo, 0, 0, 0, ...ep.epi],
+        params: [k, m, rows, xo, yo, wop.wo, 0, 0, ...ep.epi],
       }];
     }
     case 'relu': case 'leaky_relu': case 'clamp': case 'tanh': case 'sigmoid': case 'round': case 'add': case 'mul': {
@@ -243,16 +273,19 @@ export function kernelsFor(step: Step, off: OffsetOf, opts: KernelOptions = {}):
   throw new Error(`webgpu backend: no kernel for op "${op.name}" (node ${step.nodeIndex})`);
 }
 
-/** Shader source parts: the kernel, then common.wgsl, then epilogue.wgsl where it is used. */
+/** Shader source parts: the kernel, then common.wgsl, then epilogue.wgsl and weights.wgsl where they are used. */
 export function shaderParts(name: string, sources: Readonly<Record<string, string>>): Array<{ file: string; text: string }> {
   const main = sources[name];
   if (main === undefined) throw new Error(`webgpu backend: no shader "${name}"`);
   const parts = [{ file: `wgsl/${name}.wgsl`, text: main }, { file: 'wgsl/common.wgsl', text: sources.common }];
   if (/\b(epilogue|activate)\(/.test(main)) parts.push({ file: 'wgsl/epilogue.wgsl', text: sources.epilogue });
+  if (/\bwld4?\(/.test(main)) parts.push({ file: 'wgsl/weights.wgsl', text: sources.weights });
   return parts;
 }
 
+const PARTS = new Set(['common', 'epilogue', 'weights']);
+
 /** Kernel shader names (every .wgsl except the appended parts). */
 export function kernelShaderNames(sources: Readonly<Record<string, string>>): string[] {
-  return Object.keys(sources).filter((s) => s !== 'common' && s !== 'epilogue');
+  return Object.keys(sources).filter((s) => !PARTS.has(s));
 }

@@ -47,7 +47,9 @@ function codeConstants(texts, shader) {
 
 function paramsOf(name) {
   const main = sources[name];
-  if (/\bstruct\s+Params\b/.test(withoutComments(main))) throw new Error(`wgsl/${name}.wgsl declares struct Params: it is generated from host/backends/webgpu/signatures.ts`);
+  if (/\bstruct\s+Params\b/.test(withoutComments(main))) {
+    throw new Error(`wgsl/${name}.wgsl declares struct Params: it is generated from host/backends/webgpu/signatures.ts`);
+  }
   const sig = WEBGPU_KERNELS[name];
   if (sig.params.length > 64) throw new Error(`${name}: ${sig.params.length} params exceed the 256-byte uniform slot`);
   const consts = codeConstants([main, ...partsOf(main).map((p) => sources[p])], name);

@@ -1,9 +1,9 @@
 /// <reference types="@webgpu/types" preserve="true" />
 // The WebGPU backend: hand-written WGSL kernels (wgsl/, embedded by scripts/gen-shaders.mjs with their
-// generated Params; shaders.ts assembles a module) on one device, one lowering per op (lower/). A bound plan owns one arena storage buffer laid out exactly as the executor planned it (plus
-// slots for constant tensors that a kernel reads as activations) and one uniform buffer with a
-// 256-byte params slot per dispatch; weights are uploaded once per Float32Array and shared by every
-// plan. Running a bound plan (one encoder and one readback per run) is binding.ts. Training:
+// generated Params; shaders.ts assembles a module) on one device, one lowering per op (lower/). A bound
+// plan owns one arena storage buffer laid out exactly as the executor planned it (plus slots for
+// constant tensors that a kernel reads as activations) and one uniform buffer with a 256-byte params
+// slot per dispatch; weights are uploaded once per Float32Array and shared by every plan. Running a bound plan (one encoder and one readback per run) is binding.ts. Training:
 // weightsChanged() re-uploads every copy of a weight changed in place (its buffer, the buffers derived
 // from it, the arena slots of bound plans that read it as an activation).
 import type { Backend, BoundPlan } from '../backend.ts';

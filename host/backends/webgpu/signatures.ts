@@ -2,8 +2,11 @@
 // `main`), the fields of its uniform `Params` (binding 0) in order. scripts/gen-shaders.mjs writes each
 // shader's `struct Params` from its entry (wgslStruct), so no WGSL file declares one; the lowerings
 // (lower/*.ts) fill the fields by name through writeParams, so a missing, misspelt or mistyped field
-// does not compile. Pointers are float offsets into the arena (binding 1), never "no tensor" (0 is a
-// valid offset: an unused pointer is read by no code path). Shapes are NHWC.
+// does not compile. Every field is a 32-bit scalar written as its bit pattern (u32 and i32 as integers,
+// f32 as a float), so the uniform layout is just the field order: no nested struct, hence no 16-byte
+// member alignment to keep; wgslStruct pads the struct to a multiple of 16 bytes, within the 256-byte
+// params slot of each dispatch. Pointers are float offsets into the arena (binding 1), never "no
+// tensor" (0 is a valid offset: an unused pointer is read by no code path). Shapes are NHWC.
 import { f32, i32, packArgs, ptr, u32, type ArgsOf, type KernelSignature } from '../signature.ts';
 
 /** Kernel window of conv / pool ops and their gradients, resolved by the planner (Step.window). */
@@ -122,7 +125,8 @@ export const WEBGPU_KERNELS = {
   act_grad: {
     units: '4 consecutive elements',
     params: [
-      ptr('vo', "the activation's output (its input for clamp; host/ops/act_grad.ts)"), ptr('go', 'output gradient, shaped as v'), ptr('yo', 'input gradient, shaped as v'),
+      ptr('vo', "the activation's output (its input for clamp; host/ops/act_grad.ts)"),
+      ptr('go', 'output gradient, shaped as v'), ptr('yo', 'input gradient, shaped as v'),
       u32('n', 'elements'), f32('p0', 'leaky_relu alpha, clamp min'), f32('p1', 'clamp max'),
     ],
   },

@@ -124,6 +124,7 @@ export const CONV_LOWERINGS = [
     const [x] = step.inputs;
     const [kh, kw, a, b] = x.shape.length === 2 ? [1, 1, ...x.shape] : x.shape;
     const total = step.output.length;
-    return [dispatch('weight_transpose', { xo: at.off(x), yo: at.off(step.output), a, b, taps: kh * kw, total }, { overrides: { FLIP: attrs.flip }, groups: grid1d(total) })];
+    const params = { xo: at.off(x), yo: at.off(step.output), a, b, taps: kh * kw, total };
+    return [dispatch('weight_transpose', params, { overrides: { FLIP: attrs.flip }, groups: grid1d(total) })];
   }),
 ];

@@ -157,7 +157,7 @@ if (opt.out) {
     '',
     `\`npx tsx bench/webgpu-kernels.ts --out ${out}\`, Node ${process.version}. Cells: median wall ms per dispatch / GFLOP/s (${rounds} rounds after 2 warm-ups, interleaved).`,
     '',
-    'Convs with fewer than 32 output pixels run on the direct kernel in both columns (see SMALL_M in host/backends/webgpu/kernels.ts).',
+    'Convs with fewer than 32 output pixels run on the direct kernel in both columns (see SMALL_M in host/backends/webgpu/lower/conv.ts).',
     '',
     '| case | tiled | naive | tiled / naive |',
     '|---|---|---|---|',

@@ -8,9 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import './gen-shaders.mjs'; // wgsl/*.wgsl -> host/backends/webgpu/shaders.generated.ts
 
 const root = path.join(import.meta.dirname, '..');
+// wgsl/*.wgsl and the WebGPU signature table -> host/backends/webgpu/shaders.generated.ts (the table is TypeScript: tsx).
+execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/gen-shaders.mjs')], { stdio: 'inherit', cwd: root });
 const only = process.argv[2];
 
 if (!only || only === 'lib') {

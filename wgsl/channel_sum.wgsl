@@ -7,12 +7,7 @@
 // region, then one split over those rows).
 override VEC: bool = false;
 
-struct Params {
-  p: u32, c: u32, chunk: u32, xo: u32,
-  yo: u32, pad0: u32, pad1: u32, pad2: u32,
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(0) var<uniform> p: Params; // generated: host/backends/webgpu/signatures.ts
 
 var<workgroup> lanes: array<vec4<f32>, 256>; // [lane][quad]
 
@@ -21,7 +16,7 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
   let c0 = (wid.x * 16u + lid.x) * 4u;
   let nc = select(0u, min(4u, p.c - c0), c0 < p.c);
   let r0 = wid.y * p.chunk;
-  let r1 = min(p.p, r0 + p.chunk);
+  let r1 = min(p.rows, r0 + p.chunk);
   var acc = vec4<f32>(0.0);
   if (nc > 0u) {
     for (var r = r0 + lid.y; r < r1; r += 16u) {

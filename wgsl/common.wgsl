@@ -4,6 +4,9 @@
 // (a dispatch may not use a buffer both read-only and writable); the executor guarantees that an
 // output never overlaps what the step reads. It is declared as vec4s so kernels can load 4 channels
 // at once (tensor offsets are multiples of 64 floats); ld/st move single floats.
+// Each kernel's uniform `p` (binding 0) is a `struct Params` that scripts/gen-shaders.mjs writes from
+// the kernel's entry in host/backends/webgpu/signatures.ts, with the op codes the shader names
+// (`ACT_CODE_relu`, `ELEMENTWISE_OP_round`, ...: host/ops/codes.ts) as constants; neither is written here.
 @group(0) @binding(1) var<storage, read_write> arena: array<vec4<f32>>;
 
 fn ld(i: u32) -> f32 {

@@ -19,16 +19,7 @@ override POINTWISE: bool = false;
 const BK: u32 = 32u;
 const BK4: u32 = BK / 4u;
 
-struct Params {
-  h: u32, w: u32, cin: u32, oh: u32,
-  ow: u32, cout: u32, kw: u32, sy: u32,
-  sx: u32, top: i32, left: i32, m: u32,
-  k: u32, tiles_y: u32, xo: u32, yo: u32,
-  wo: u32, pad0: u32, pad1: u32, pad2: u32,
-  epi: Epi,
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(0) var<uniform> p: Params; // generated: host/backends/webgpu/signatures.ts
 
 var<workgroup> As: array<vec4<f32>, BM * BK4>;      // [pixel][k / 4]
 var<workgroup> Bs: array<vec4<f32>, BK * (BN / 4u)>; // [k][channel / 4]
@@ -113,7 +104,7 @@ fn store(m: u32, n: u32, acc: vec4<f32>) {
   for (var j = 0u; j < 4u; j++) {
     if (n + j < p.cout) {
       let o = m * p.cout + n + j;
-      st(p.yo + o, epilogue(acc[j], n + j, o, p.epi));
+      st(p.yo + o, epilogue(acc[j], n + j, o));
     }
   }
 }

@@ -17,15 +17,7 @@ override BM: u32 = 32u;
 override VEC_X: bool = false;
 override VEC_G: bool = false;
 
-struct Params {
-  h: u32, w: u32, cin: u32, oh: u32,
-  ow: u32, cout: u32, kw: u32, sy: u32,
-  sx: u32, top: i32, left: i32, m: u32,
-  k: u32, chunk: u32, xo: u32, go: u32,
-  yo: u32, pad0: u32, pad1: u32, pad2: u32,
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(0) var<uniform> p: Params; // generated: host/backends/webgpu/signatures.ts
 
 var<workgroup> As: array<vec4<f32>, BM * TK / 4u>; // [pixel][k / 4]
 var<workgroup> Gs: array<vec4<f32>, BM * TN / 4u>; // [pixel][co / 4]

@@ -5,16 +5,7 @@
 // Workgroups of 64 over (pixel, channel quad) laid over grid x and y.
 override VEC: bool = false;
 
-struct Params {
-  h: u32, w: u32, cin: u32, oh: u32,
-  ow: u32, cout: u32, kh: u32, kw: u32,
-  sy: u32, sx: u32, top: i32, left: i32,
-  total: u32, cpg: u32, opg: u32, xo: u32,
-  yo: u32, wo: u32, pad1: u32, pad2: u32,
-  epi: Epi,
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(0) var<uniform> p: Params; // generated: host/backends/webgpu/signatures.ts
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -58,6 +49,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
   for (var j = 0u; j < nc; j++) {
     let o = m * p.cout + c0 + j;
-    st(p.yo + o, epilogue(acc[j], c0 + j, o, p.epi));
+    st(p.yo + o, epilogue(acc[j], c0 + j, o));
   }
 }

@@ -3,15 +3,8 @@
 // backend's `conv: 'naive'` option (groups = 1 only). The backend also uses it for convs with fewer
 // than 32 output pixels, where conv2d.wgsl's 64-pixel tiles would be mostly empty. Workgroups of 64
 // over a linear index laid over grid x and y.
-struct Params {
-  h: u32, w: u32, cin: u32, oh: u32,
-  ow: u32, cout: u32, kh: u32, kw: u32,
-  sy: u32, sx: u32, top: i32, left: i32,
-  total: u32, xo: u32, yo: u32, wo: u32,
-  epi: Epi,
-}
 
-@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(0) var<uniform> p: Params; // generated: host/backends/webgpu/signatures.ts
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -40,5 +33,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       }
     }
   }
-  st(p.yo + o, epilogue(acc, co, o, p.epi));
+  st(p.yo + o, epilogue(acc, co, o));
 }

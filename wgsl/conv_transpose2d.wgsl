@@ -6,15 +6,7 @@
 // Workgroups of 64 over (pixel, channel quad) laid over grid x and y. Epilogue in the write-back.
 override VEC_W: bool = false;
 
-struct Params {
-  h: u32, w: u32, cin: u32, oh: u32,
-  ow: u32, cout: u32, kh: u32, kw: u32,
-  sy: u32, sx: u32, top: u32, left: u32,
-  total: u32, xo: u32, yo: u32, wo: u32,
-  epi: Epi,
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(0) var<uniform> p: Params; // generated: host/backends/webgpu/signatures.ts
 
 /** Weights i .. i+3 of one row; `n` of them are real (the rest of the quad lies past Cout). */
 fn loadW(i: u32, n: u32) -> vec4<f32> {
@@ -40,8 +32,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let ox = m % p.ow;
   let oy = (m / p.ow) % p.oh;
   let b = m / (p.ow * p.oh);
-  let ty = oy + p.top;
-  let tx = ox + p.left;
+  let ty = oy + u32(p.top);
+  let tx = ox + u32(p.left);
   let nc = min(4u, p.cout - c0);
   var acc = vec4<f32>(0.0);
   for (var ky = ty % p.sy; ky < p.kh && ky <= ty; ky += p.sy) {
@@ -63,6 +55,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
   for (var j = 0u; j < nc; j++) {
     let o = m * p.cout + c0 + j;
-    st(p.yo + o, epilogue(acc[j], c0 + j, o, p.epi));
+    st(p.yo + o, epilogue(acc[j], c0 + j, o));
   }
 }

@@ -1,13 +1,8 @@
 // crop.wgsl: x [N,H,W,C] -> [N,OH,OW,OC], the inner block starting at row `top`, column `left`,
 // channel `cb` (the backward of pad). A gather: one output element per invocation, workgroups of 64
 // laid over grid x and y.
-struct Params {
-  h: u32, w: u32, c: u32, oh: u32,
-  ow: u32, oc: u32, top: u32, left: u32,
-  cb: u32, total: u32, xo: u32, yo: u32,
-}
 
-@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(0) var<uniform> p: Params; // generated: host/backends/webgpu/signatures.ts
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

@@ -5,13 +5,7 @@
 override VEC_W: bool = false;
 const SLICE: u32 = 64u;
 
-struct Params {
-  k: u32, m: u32, rows: u32, xo: u32,
-  yo: u32, wo: u32, pad1: u32, pad2: u32,
-  epi: Epi,
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(0) var<uniform> p: Params; // generated: host/backends/webgpu/signatures.ts
 
 var<workgroup> xs: array<f32, SLICE>;
 
@@ -48,6 +42,6 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   }
   for (var j = 0u; j < nc; j++) {
     let o = r * p.m + c0 + j;
-    st(p.yo + o, epilogue(acc[j], c0 + j, o, p.epi));
+    st(p.yo + o, epilogue(acc[j], c0 + j, o));
   }
 }

@@ -4,12 +4,7 @@
 // workgroups of 64 laid over grid x and y. h, w, c are the shallow tensor's dims.
 override D2S: bool = true;
 
-struct Params {
-  h: u32, w: u32, c: u32, block: u32,
-  total: u32, xo: u32, yo: u32, pad0: u32,
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(0) var<uniform> p: Params; // generated: host/backends/webgpu/signatures.ts
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

@@ -1,16 +1,11 @@
 // elementwise.wgsl: unary and binary ops on a flat tensor, 4 elements per invocation (one vec4 load
 // per operand: tensors start at multiples of 64 floats, so a trailing partial quad stays inside the
-// tensor's arena block; stores are scalar and stop at n). OP: 0 = activation by ACT code (relu,
-// leaky_relu, clamp, tanh, sigmoid: epilogue.wgsl's activate), 1 = round (half to even), 2 = add,
-// 3 = mul (host/ops/codes.ts ELEMENTWISE_OP). Workgroups of 64 laid over grid x and y.
-override OP: u32 = 0u;
+// tensor's arena block; stores are scalar and stop at n). OP (host/ops/codes.ts ELEMENTWISE_OP): act
+// (the activation ACT: relu, leaky_relu, clamp, tanh, sigmoid, activation.wgsl's activate), round
+// (half to even), add, mul. Workgroups of 64 laid over grid x and y.
+override OP: u32 = ELEMENTWISE_OP_act;
 
-struct Params {
-  n: u32, xo: u32, zo: u32, yo: u32,
-  a: f32, b: f32, pad0: u32, pad1: u32,
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(0) var<uniform> p: Params; // generated: host/backends/webgpu/signatures.ts
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -21,11 +16,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let v = ld4(p.xo + i0);
   var r: vec4<f32>;
   switch OP {
-    case 1u: { r = round(v); }
-    case 2u: { r = v + ld4(p.zo + i0); }
-    case 3u: { r = v * ld4(p.zo + i0); }
-    default: {
-      r = vec4<f32>(activate(v.x, p.a, p.b), activate(v.y, p.a, p.b), activate(v.z, p.a, p.b), activate(v.w, p.a, p.b));
+    case ELEMENTWISE_OP_round: { r = round(v); }
+    case ELEMENTWISE_OP_add: { r = v + ld4(p.zo + i0); }
+    case ELEMENTWISE_OP_mul: { r = v * ld4(p.zo + i0); }
+    default: { // ELEMENTWISE_OP_act
+      r = vec4<f32>(activate(v.x, p.p0, p.p1), activate(v.y, p.p0, p.p1), activate(v.z, p.p0, p.p1), activate(v.w, p.p0, p.p1));
     }
   }
   for (var j = 0u; j < min(4u, p.n - i0); j++) {

@@ -1,12 +1,8 @@
 // global_mean.wgsl: x [N,H,W,C] -> [N,C], the mean over all pixels. One invocation per (image,
 // channel) walks the H*W pixels of its channel (neighbouring invocations read neighbouring channels
 // of each pixel). Workgroups of 64 over N*C laid over grid x and y.
-struct Params {
-  hw: u32, c: u32, total: u32, xo: u32,
-  yo: u32, pad0: u32, pad1: u32, pad2: u32,
-}
 
-@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(0) var<uniform> p: Params; // generated: host/backends/webgpu/signatures.ts
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

@@ -1,11 +1,7 @@
 // global_mean_grad.wgsl: g [N,C] -> [N,H,W,C], every pixel g / (H W) (the backward of global_mean).
 // A gather: one output element per invocation, workgroups of 64 laid over grid x and y.
-struct Params {
-  hw: u32, c: u32, total: u32, go: u32,
-  yo: u32, pad0: u32, pad1: u32, pad2: u32,
-}
 
-@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(0) var<uniform> p: Params; // generated: host/backends/webgpu/signatures.ts
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

@@ -1,14 +1,8 @@
 // pad.wgsl: x [N,H,W,C] -> [N,H+t+b,W+l+r,C+before+after] filled with `value`. A gather: each
 // invocation writes one output element, from x or the pad value. Workgroups of 64 laid over grid
 // x and y.
-struct Params {
-  h: u32, w: u32, c: u32, oh: u32,
-  ow: u32, oc: u32, top: u32, left: u32,
-  cb: u32, total: u32, value: f32, xo: u32,
-  yo: u32, pad0: u32, pad1: u32, pad2: u32,
-}
 
-@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(0) var<uniform> p: Params; // generated: host/backends/webgpu/signatures.ts
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

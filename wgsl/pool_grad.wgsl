@@ -8,14 +8,7 @@
 override MAX: bool = true;
 override VEC: bool = false;
 
-struct Params {
-  h: u32, w: u32, c: u32, oh: u32,
-  ow: u32, kh: u32, kw: u32, sy: u32,
-  sx: u32, top: i32, left: i32, total: u32,
-  xo: u32, go: u32, yo: u32, pad0: u32,
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(0) var<uniform> p: Params; // generated: host/backends/webgpu/signatures.ts
 
 fn quad(i: u32, nc: u32) -> vec4<f32> {
   if (VEC) {

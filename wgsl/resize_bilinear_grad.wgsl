@@ -7,13 +7,7 @@
 // channel quad) laid over grid x and y.
 override VEC: bool = false;
 
-struct Params {
-  h: u32, w: u32, c: u32, oh: u32,
-  ow: u32, total: u32, ry: f32, rx: f32,
-  go: u32, yo: u32, pad0: u32, pad1: u32,
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(0) var<uniform> p: Params; // generated: host/backends/webgpu/signatures.ts
 
 fn quad(i: u32, nc: u32) -> vec4<f32> {
   if (VEC) {

@@ -4,12 +4,7 @@
 // Workgroups of 64 laid over grid x and y.
 override FLIP: bool = false;
 
-struct Params {
-  a: u32, b: u32, taps: u32, total: u32,
-  xo: u32, yo: u32, pad0: u32, pad1: u32,
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(0) var<uniform> p: Params; // generated: host/backends/webgpu/signatures.ts
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

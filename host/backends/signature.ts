@@ -1,12 +1,17 @@
-// Kernel signatures: a kernel's parameters, in slot order, declared once in a table (the wasm one is
-// host/backends/wasm/signatures.ts). Everything that depends on the order is derived from it:
+// Kernel signatures: a kernel's parameters, in slot order, declared once in a table (one per backend:
+// host/backends/wasm/signatures.ts, host/backends/webgpu/signatures.ts). Everything that depends on the
+// order is derived from it:
 //   - the AssemblyScript prologue that reads the slots into named locals (kernels/gen/prologue.mjs),
-//   - the typed host writer (ArgsOf + packArgs): a missing, misspelt or mistyped field does not compile,
-//   - a WGSL uniform struct (wgslStruct), for WebGPU kernels declared the same way.
-// Every slot is 32 bits: pointers are byte offsets in wasm linear memory (element offsets on WebGPU).
+//   - a WGSL kernel's uniform struct Params (wgslStruct, written by scripts/gen-shaders.mjs),
+//   - the typed host writer (ArgsOf + packArgs): a missing, misspelt or mistyped field does not compile.
+// Every slot is 32 bits: pointers are byte offsets in wasm linear memory (float offsets into the arena on WebGPU).
 import * as CODES from '../ops/codes.ts';
 
-/** A byte offset in linear memory; 0 means "no tensor". Branded so a size cannot stand in for it. */
+/**
+ * An address: a byte offset in wasm linear memory, where 0 means "no tensor", or a float offset into the
+ * WebGPU arena (where 0 is a tensor's; an unused pointer is simply unread). Branded so a size cannot
+ * stand in for it.
+ */
 export type Ptr = number & { readonly __brand: 'Ptr' };
 export const NULL_PTR = 0 as Ptr;
 

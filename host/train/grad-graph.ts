@@ -4,11 +4,11 @@
 // named `seed/<output>`; the gradients come out as outputs `grad/<name>` (the trainable weights and the
 // wanted graph inputs). Shapes are concrete here (the tape builds one graph per input shape), so
 // attributes can carry sizes.
-import type { GraphNode } from '../format/graph.ts';
+import type { GraphNode, ResolvedNode } from '../format/graph.ts';
 import { validateGraph } from '../format/graph.ts';
 import type { Model, Weight } from '../format/model.ts';
 import { planGraph } from '../executor/plan.ts';
-import { slidingWindow, type RawAttrs, type Shape } from '../ops/op.ts';
+import type { RawAttrs, Shape } from '../ops/op.ts';
 import { weightTranspose } from '../ops/weight_transpose.ts';
 
 export interface GradGraph {
@@ -61,7 +61,7 @@ function transposedConstant(w: Weight, flip: boolean, padTo: number): Weight {
 }
 
 /** Emits the input gradients of one forward node given its output gradient; undefined where no gradient is wanted. */
-type Backward = (c: Ctx, n: { inputs: string[]; output: string; attrs: any }, g: string, wants: boolean[]) => Array<string | undefined>;
+type Backward = (c: Ctx, n: ResolvedNode & { attrs: any }, g: string, wants: boolean[]) => Array<string | undefined>;
 
 const last = (s: Shape) => s[s.length - 1];
 const act = (kind: string, extra: RawAttrs = {}): Backward => (c, n, g) => [c.emit('act_grad', [n.output, g], { act: kind, ...extra })];
@@ -114,13 +114,13 @@ export const DIFFERENTIABLE_OPS: ReadonlySet<string> = new Set(Object.keys(BACKW
  * db = channel_sum. Backends want computed weights with a multiple of 4 output channels: when Cin is
  * not, the weights are zero-padded and the result sliced.
  */
-function conv2dBackward(c: Ctx, { inputs: [x, w, b], output, attrs }: { inputs: string[]; output: string; attrs: any }, g: string, [wx, ww, wb]: boolean[]): Array<string | undefined> {
+function conv2dBackward(c: Ctx, { op, inputs: [x, w, b], output, attrs }: ResolvedNode & { attrs: any }, g: string, [wx, ww, wb]: boolean[]): Array<string | undefined> {
   if (attrs.groups !== 1) throw new GradError(`conv2d: backward pass needs groups 1, got ${attrs.groups}`);
   const [, h, wd, cin] = c.shape(x);
-  const [kh, kw] = c.shape(w);
   const [, oh, ow] = c.shape(output);
-  const [sh, sw] = attrs.stride as [number, number];
-  const win = slidingWindow('conv2d', h, wd, [kh, kw], attrs.stride, attrs.padding);
+  const win = op.window!([c.shape(x), c.shape(w)], attrs); // the op's own window (host/ops/conv2d.ts)
+  const [kh, kw] = win.kernel;
+  const [sh, sw] = win.stride;
   let dx: string | undefined;
   if (wx) {
     const cin4 = Math.ceil(cin / 4) * 4;

@@ -1,7 +1,8 @@
-// Kernel signatures (host/backends/signature.ts, the wasm table in host/backends/wasm/signatures.ts):
-// the writer's types reject wrong arguments, the writer lays slots out in table order and rejects what
-// types cannot catch, the table is well formed, every op has a wasm lowering, and a WGSL uniform struct
-// comes out of the same table.
+// Kernel signatures (host/backends/signature.ts; the wasm table in host/backends/wasm/signatures.ts, the
+// WebGPU one in host/backends/webgpu/signatures.ts): the writers' types reject wrong arguments, the
+// writers lay slots out in table order and reject what types cannot catch, the tables are well formed,
+// every op has a wasm and a WebGPU lowering, a WGSL uniform struct comes out of a table, and every
+// shader's generated Params and op-code constants are those of its table entry and host/ops/codes.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -11,7 +12,12 @@ import { KERNELS, WASM_KERNELS, writeArgs } from '../../host/backends/wasm/signa
 import { WASM_OPS } from '../../host/backends/wasm/lower/index.ts';
 import { ARG_SLOTS } from '../../host/backends/wasm/memory.ts';
 import { OPS } from '../../host/ops/index.ts';
+import * as CODES from '../../host/ops/codes.ts';
 import { ACT_CODE, POOL_KIND } from '../../host/ops/codes.ts';
+import { WEBGPU_KERNELS, writeParams, type WebGPUKernel } from '../../host/backends/webgpu/signatures.ts';
+import { WEBGPU_OPS } from '../../host/backends/webgpu/lower/index.ts';
+import { PARAMS, SHADERS } from '../../host/backends/webgpu/shaders.generated.ts';
+import { kernelShaderNames, partsOf } from '../../host/backends/webgpu/shaders.ts';
 
 const root = path.join(import.meta.dirname, '../..');
 
@@ -59,8 +65,56 @@ test('the table: at most ARG_SLOTS parameters, distinct identifier names, a docu
   }
 });
 
-test('every op of the graph format has a wasm lowering', () => {
+test('every op of the graph format has a wasm lowering and a WebGPU lowering', () => {
   assert.equal([...WASM_OPS].sort(), [...OPS.keys()].sort());
+  assert.equal([...WEBGPU_OPS].sort(), [...OPS.keys()].sort());
+});
+
+test('the WebGPU table: one entry per kernel shader, at most 64 fields (the 256-byte params slot), distinct names, documented', () => {
+  assert.equal(Object.keys(WEBGPU_KERNELS).sort(), kernelShaderNames(SHADERS).sort());
+  for (const [k, sig] of Object.entries(WEBGPU_KERNELS)) {
+    const names = sig.params.map((p) => p.name);
+    assert.ok(names.length <= 64, `${k}: ${names.length} fields`);
+    assert.is(new Set(names).size, names.length, `${k}: duplicate field name`);
+    for (const p of sig.params) {
+      assert.match(p.name, /^[a-z][a-z0-9_]*$/, `${k}.${p.name}`);
+      assert.ok(p.doc.length > 0, `${k}.${p.name} has no doc`);
+    }
+  }
+});
+
+test('writeParams: Params words in table order, f32 fields as bit patterns, negative i32 pads', () => {
+  const p = (n: number) => n as Ptr;
+  const words = writeParams('pool', { xo: p(64), yo: p(4096), h: 9, w: 7, c: 5, oh: 4, ow: 3, kh: 3, kw: 2, sy: 2, sx: 2, top: -1, left: 1, total: 24 });
+  assert.equal([...words], [64, 4096, 9, 7, 5, 4, 3, 3, 2, 2, 2, -1, 1, 24]);
+  const e = writeParams('elementwise', { xo: p(0), zo: p(0), yo: p(64), n: 10, p0: -0.25, p1: 6 });
+  assert.equal([...new Float32Array(e.buffer, 16, 2)], [-0.25, 6]);
+  assert.throws(() => writeParams('pool', { ...{ xo: p(0), yo: p(0), h: 1, w: 1, c: 1, oh: 1, ow: 1, kh: 1, kw: 1, sy: 1, sx: 1, top: 0, left: 0 }, total: -1 }), /kernel pool: argument total must be an integer/);
+});
+
+test("each shader's generated part: its table entry as struct Params, and the op codes it and its parts name", () => {
+  const strip = (s: string) => s.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  for (const k of Object.keys(WEBGPU_KERNELS) as WebGPUKernel[]) {
+    const main = SHADERS[k];
+    assert.ok(!/\bstruct\s+Params\b/.test(strip(main)), `wgsl/${k}.wgsl declares struct Params`);
+    assert.ok(PARAMS[k].includes(wgslStruct(WEBGPU_KERNELS[k])), `${k}: generated Params differ from the table`);
+    const code = strip([main, ...partsOf(main).map((part) => SHADERS[part])].join('\n'));
+    for (const [table, codes] of Object.entries(CODES)) {
+      for (const [name, value] of Object.entries(codes as Record<string, number>)) {
+        const named = new RegExp(`\\b${table}_${name}\\b`).test(code);
+        assert.is(PARAMS[k].includes(`const ${table}_${name} = ${value}u;`), named, `${k}: ${table}_${name}`);
+      }
+    }
+  }
+});
+
+test('no WGSL compares an op-code override with a literal number', () => {
+  for (const [name, src] of Object.entries(SHADERS)) {
+    assert.not.match(src, /\b(OP|ACT)\s*[!=]=\s*\d/, `${name}.wgsl`);
+    for (const m of src.matchAll(/switch\s+(\w+)\s*\{([^]*?)\n\s*\}/g)) {
+      if (['OP', 'ACT'].includes(m[1])) assert.not.match(m[2], /case\s+\d/, `${name}.wgsl: switch ${m[1]}`);
+    }
+  }
 });
 
 test('a WGSL uniform struct from a signature: slot order, pointers as u32 offsets, padded to 16 bytes', () => {

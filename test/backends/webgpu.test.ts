@@ -52,13 +52,13 @@ if (await requireGpu('webgpu backend tests')) {
   });
 
   t('an error in an appended part is located in that file', async () => {
-    const lines = SHADERS.epilogue.split('\n');
+    const lines = SHADERS.activation.split('\n');
     const line = lines.findIndex((l) => l.includes('exp(-v)')) + 1;
     assert.ok(line > 0);
     lines[line - 1] = lines[line - 1].replace('exp(-v)', 'exp(-v, v)');
-    const b = await createWebGPUBackend({ shaders: { epilogue: lines.join('\n') } });
+    const b = await createWebGPUBackend({ shaders: { activation: lines.join('\n') } });
     try {
-      await rejects(Promise.resolve(b.bind(planOfCase(reluCase))), new RegExp(`wgsl/epilogue\\.wgsl:${line}:`));
+      await rejects(Promise.resolve(b.bind(planOfCase(reluCase))), new RegExp(`wgsl/activation\\.wgsl:${line}:`));
     } finally {
       b.dispose();
     }

@@ -1,17 +1,18 @@
 /// <reference types="@webgpu/types" preserve="true" />
-// The WebGPU backend: hand-written WGSL kernels (wgsl/, embedded by scripts/gen-shaders.mjs) on one
-// device. A bound plan owns one arena storage buffer laid out exactly as the executor planned it (plus
-// slots for constant tensors that a kernel reads as activations) and one uniform buffer with a
-// 256-byte params slot per dispatch; weights are uploaded once per Float32Array and shared by every
-// plan. Running a bound plan (one encoder and one readback per run) is binding.ts. Training:
+// The WebGPU backend: hand-written WGSL kernels (wgsl/, embedded by scripts/gen-shaders.mjs with their
+// generated Params; shaders.ts assembles a module) on one device, one lowering per op (lower/). A bound
+// plan owns one arena storage buffer laid out exactly as the executor planned it (plus slots for
+// constant tensors that a kernel reads as activations) and one uniform buffer with a 256-byte params
+// slot per dispatch; weights are uploaded once per Float32Array and shared by every plan. Running a bound plan (one encoder and one readback per run) is binding.ts. Training:
 // weightsChanged() re-uploads every copy of a weight changed in place (its buffer, the buffers derived
 // from it, the arena slots of bound plans that read it as an activation).
 import type { Backend, BoundPlan } from '../backend.ts';
 import type { Plan, PlannedTensor, Step } from '../../executor/plan.ts';
 import { ALIGN_FLOATS } from '../../executor/plan.ts';
-import { SHADERS } from './shaders.generated.ts';
-import { kernelsFor, shaderParts, type KernelOptions, type KernelSpec, type Param, type Placement, type WeightSource } from './kernels.ts';
-import { gradKernelsFor, scratchFloats } from './grad-kernels.ts';
+import type { Ptr } from '../signature.ts';
+import { PARAMS, SHADERS } from './shaders.generated.ts';
+import { locate, shaderParts } from './shaders.ts';
+import { lower, scratchFloats, type Dispatch, type KernelOptions, type Placement, type WeightSource } from './lower/index.ts';
 import { acquireDevice, bufferSource, WebGPUError, type AcquiredDevice, type DeviceOptions } from './device.ts';
 
 import { WebGPUBinding, type Call } from './binding.ts';
@@ -109,7 +110,7 @@ export class WebGPUBackend implements Backend {
   }
 
   private async compile(shader: string, constants: Record<string, number>): Promise<GPUComputePipeline> {
-    const parts = shaderParts(shader, this.sources);
+    const parts = shaderParts(shader, this.sources, PARAMS);
     this.device.pushErrorScope('validation');
     const module = this.device.createShaderModule({ code: parts.map((p) => p.text).join('\n'), label: parts[0].file });
     const scoped = this.device.popErrorScope();
@@ -198,18 +199,18 @@ export class WebGPUBackend implements Backend {
     const scratch = Math.max(0, ...plan.steps.map(scratchFloats));
     let top = roundUp(plan.arenaFloats, ALIGN_FLOATS) + roundUp(scratch, ALIGN_FLOATS);
     const constants = new Map<PlannedTensor, number>();
-    const off = (t: PlannedTensor): number => {
-      if (t.kind !== 'weight') return t.offset;
+    const off = (t: PlannedTensor): Ptr => {
+      if (t.kind !== 'weight') return t.offset as Ptr;
       let o = constants.get(t);
       if (o === undefined) {
         o = top;
         constants.set(t, o);
         top += roundUp(t.length + 4, ALIGN_FLOATS);
       }
-      return o;
+      return o as Ptr;
     };
-    const at: Placement = { off, scratch: scratch ? roundUp(plan.arenaFloats, ALIGN_FLOATS) : -1 };
-    const specs = plan.steps.map((s) => gradKernelsFor(s, at) ?? kernelsFor(s, at, this.opts));
+    const at: Placement = { off, scratch: (scratch ? roundUp(plan.arenaFloats, ALIGN_FLOATS) : -1) as Ptr };
+    const specs = plan.steps.map((s) => lower(s, at, this.opts));
     const arenaFloats = Math.max(roundUp(top, ALIGN_FLOATS), ALIGN_FLOATS);
     const maxBytes = this.device.limits.maxStorageBufferBindingSize;
     if (arenaFloats * 4 > maxBytes) throw new WebGPUError(`WebGPU: the plan needs a ${arenaFloats * 4}-byte arena, more than this device's ${maxBytes}-byte storage binding limit (use a smaller batch)`);
@@ -225,7 +226,7 @@ export class WebGPUBackend implements Backend {
     let i = 0;
     plan.steps.forEach((step, si) => {
       calls.set(step, specs[si].map((k) => {
-        writeParams(new DataView(bytes, i * PARAM_SLOT, PARAM_SLOT), k.params);
+        new Int32Array(bytes, i * PARAM_SLOT, k.params.length).set(k.params);
         const call = { pipeline: pipelines[i], bindGroup: this.bindGroup(pipelines[i], k, params, i * PARAM_SLOT, arena), groups: k.groups };
         i++;
         return call;
@@ -237,7 +238,7 @@ export class WebGPUBackend implements Backend {
     return binding;
   }
 
-  private bindGroup(pipeline: GPUComputePipeline, k: KernelSpec, params: GPUBuffer, offset: number, arena: GPUBuffer): GPUBindGroup {
+  private bindGroup(pipeline: GPUComputePipeline, k: Dispatch, params: GPUBuffer, offset: number, arena: GPUBuffer): GPUBindGroup {
     const entries: GPUBindGroupEntry[] = [
       { binding: 0, resource: { buffer: params, offset, size: PARAM_SLOT } },
       { binding: 1, resource: { buffer: arena } },
@@ -252,23 +253,4 @@ export class WebGPUBackend implements Backend {
     this.disposed = true;
     this.device.destroy();
   }
-}
-
-/** "wgsl/file.wgsl:line" for a line of the concatenated source. */
-function locate(parts: Array<{ file: string; text: string }>, line: number): string {
-  for (const p of parts) {
-    const n = p.text.split('\n').length;
-    if (line <= n) return `${p.file}:${line}`;
-    line -= n;
-  }
-  return `${parts[0].file}:?`;
-}
-
-function writeParams(view: DataView, params: Param[]): void {
-  if (params.length * 4 > view.byteLength) throw new Error(`webgpu backend: ${params.length} params exceed the ${view.byteLength}-byte slot`);
-  params.forEach((p, i) => {
-    if (typeof p === 'number') view.setUint32(i * 4, p, true);
-    else if ('i' in p) view.setInt32(i * 4, p.i, true);
-    else view.setFloat32(i * 4, p.f, true);
-  });
 }

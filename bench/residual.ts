@@ -1,6 +1,7 @@
 // The residual tier (host/codec/residual.ts) measured: bytes per pixel and PSNR per quality around and
 // inside the tier, and what the fcRs chunk costs, on LFW View 1 held-out chips (tuning happens on
-// View 1, never View 2) from the LFW benchmark's cache, else on the bundled samples.
+// View 1, never View 2) from the LFW benchmark's cache, else on the bundled samples. Encode times are
+// wall clock on whatever else the machine runs.
 //   npx tsx bench/residual.ts [--model 3] [--qualities 80,90,91,95,100] [--images 200] [--cache .cache/lfw]
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -42,13 +43,15 @@ export function psnr(a: Image, b: { data: Uint8Array }): number {
 const { chips: images, source } = chips();
 const codec = await loadCodec({ modelId: values.model ? Number(values.model) : undefined });
 console.log(`# Residual tier: model ${codec.modelId}, ${source}\n`);
-console.log('| quality | residual steps (luma, chroma) | bpp | fcRs bpp | PSNR dB (mean of per-image) | PSNR min |');
-console.log('|---:|---|---:|---:|---:|---:|');
+console.log('| quality | residual steps (luma, chroma) | bpp | fcRs bpp | PSNR dB (mean of per-image) | PSNR min | encode ms per chip (batches of 16) |');
+console.log('|---:|---|---:|---:|---:|---:|---:|');
 for (const q of values.qualities!.split(',').map(Number)) {
-  let bytes = 0, rsBytes = 0, sum = 0, min = Infinity, pixels = 0;
+  let bytes = 0, rsBytes = 0, sum = 0, min = Infinity, pixels = 0, ms = 0;
   for (let s = 0; s < images.length; s += 16) {
     const batch = images.slice(s, s + 16);
+    const t0 = performance.now();
     const files = await codec.encodeBatch(batch, { quality: q });
+    ms += performance.now() - t0;
     const out = await codec.decodeBatch(files);
     files.forEach((f, k) => {
       bytes += f.length;
@@ -61,6 +64,6 @@ for (const q of values.qualities!.split(',').map(Number)) {
   }
   const st = residualStepsFor(codec.contract, q);
   const f = (v: number, d: number) => v.toFixed(d);
-  console.log(`| ${q} | ${st ? `${st.luma}, ${st.chroma}` : '-'} | ${f((bytes * 8) / pixels, 3)} | ${f((rsBytes * 8) / pixels, 3)} | ${f(sum / images.length, 2)} | ${f(min, 2)} |`);
+  console.log(`| ${q} | ${st ? `${st.luma}, ${st.chroma}` : '-'} | ${f((bytes * 8) / pixels, 3)} | ${f((rsBytes * 8) / pixels, 3)} | ${f(sum / images.length, 2)} | ${f(min, 2)} | ${f(ms / images.length, 0)} |`);
 }
 codec.dispose();

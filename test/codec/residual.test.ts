@@ -106,12 +106,14 @@ test('shipped model: quality 100 >= 38 dB on every sample; bytes grow with quali
   }
 });
 
-test('a second fcRs chunk is refused', async () => {
+test('encode effort at a residual-tier quality: the residual is taken after the refinement; a second fcRs chunk is refused', async () => {
   const c = await loadCodec({ ...untrainedModels(3, 'g420'), backend: 'wasm' });
-  const file = await c.encode(samples[0], { quality: 100 });
+  const s = samples[0], small = { data: s.data.slice(0, 40 * 24 * s.channels), width: 40, height: 24, channels: s.channels };
+  const file = await c.encode(small, { quality: 100, effort: 1 });
+  const out = await c.decode(file), plain = await c.decode(withoutResidual(file));
+  assert.ok(psnr(small, out) > psnr(small, plain) + 10, `${psnr(small, plain).toFixed(2)} -> ${psnr(small, out).toFixed(2)} dB`);
   const rs = readChunk(file, RESIDUAL_CHUNK);
   assert.throws(() => parseContainer(withChunkAtEnd(file, { type: RESIDUAL_CHUNK, data: rs }), {}, c.contract), /2 fcRs chunks/);
-  await c.decode(file);
   c.dispose();
 });
 

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadCodec, parseContainer, residualStepsFor } from '../host/codec/codec.ts';
+import { loadCodec, parseContainer, residualTierAt } from '../host/codec/codec.ts';
 import { decodeImage } from '../host/image/codecs.ts';
 import { toRgbFloat, type Image } from '../host/image/image.ts';
 import { DiskCache } from './eval/cache.ts';
@@ -43,8 +43,8 @@ export function psnr(a: Image, b: { data: Uint8Array }): number {
 const { chips: images, source } = chips();
 const codec = await loadCodec({ modelId: values.model ? Number(values.model) : undefined });
 console.log(`# Residual tier: model ${codec.modelId}, ${source}\n`);
-console.log('| quality | residual steps (luma, chroma) | bpp | fcRs bpp | PSNR dB (mean of per-image) | PSNR min | encode ms per chip (batches of 16) |');
-console.log('|---:|---|---:|---:|---:|---:|---:|');
+console.log('| quality | code quality | residual steps (luma, chroma) | bpp | fcRs bpp | PSNR dB (mean of per-image) | PSNR min | encode ms per chip (batches of 16) |');
+console.log('|---:|---:|---|---:|---:|---:|---:|---:|');
 for (const q of values.qualities!.split(',').map(Number)) {
   let bytes = 0, rsBytes = 0, sum = 0, min = Infinity, pixels = 0, ms = 0;
   for (let s = 0; s < images.length; s += 16) {
@@ -62,8 +62,8 @@ for (const q of values.qualities!.split(',').map(Number)) {
       min = Math.min(min, p);
     });
   }
-  const st = residualStepsFor(codec.contract, q);
+  const st = residualTierAt(codec.contract, q);
   const f = (v: number, d: number) => v.toFixed(d);
-  console.log(`| ${q} | ${st ? `${st.luma}, ${st.chroma}` : '-'} | ${f((bytes * 8) / pixels, 3)} | ${f((rsBytes * 8) / pixels, 3)} | ${f(sum / images.length, 2)} | ${f(min, 2)} | ${f(ms / images.length, 0)} |`);
+  console.log(`| ${q} | ${st?.codeQuality ?? q} | ${st ? `${st.luma}, ${st.chroma}` : '-'} | ${f((bytes * 8) / pixels, 3)} | ${f((rsBytes * 8) / pixels, 3)} | ${f(sum / images.length, 2)} | ${f(min, 2)} | ${f(ms / images.length, 0)} |`);
 }
 codec.dispose();

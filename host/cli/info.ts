@@ -23,12 +23,12 @@ export async function infoCmd(argv: string[], Usage: Usage): Promise<number> {
       model: MODELS[header.modelId] ? `${MODELS[header.modelId]} (#${header.modelId})` : `#${header.modelId} (unknown to this build)`,
       weights_hash: header.weightsHash.toString(16).padStart(header.hashBits / 4, '0'),
       container: `version ${header.version}`,
-      quality: header.quality,
+      quality: residual?.info.quality ?? header.quality,
       width: header.width,
       height: header.height,
       bytes: bytes.length,
       bpp: +((bytes.length * 8) / (header.width * header.height)).toFixed(4),
-      code: `${w}x${h}x3, layout ${layout}, ${depth}-bit PNG samples`,
+      code: `${w}x${h}x3 at quality ${header.quality}, layout ${layout}, ${depth}-bit PNG samples`,
       residual: residual ? residualText(residual.info) : 'none',
     };
     console.log(values.json ? JSON.stringify(info) : Object.entries(info).map(([k, v]) => `${k}: ${v}`).join('\n') + '\n');

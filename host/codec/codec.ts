@@ -18,14 +18,14 @@ import { checkImage, toRgbFloat, type Image } from '../image/image.ts';
 import { CodecError, DEFAULT_READ_LIMITS, withChunkAtEnd, writePng } from './png.ts';
 import { encodeHeader, hashMatches, HEADER_CHUNK, type Header } from './header.ts';
 import { bitDepthFor, codeToPlanes, planesToCode, planeStartRows, type CodeLayout, type Planes } from './layout.ts';
-import { contractOf, deltaFor, residualStepsFor, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
+import { contractOf, deltaFor, residualTierAt, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
 import { encodeResidual, RESIDUAL_CHUNK } from './residual.ts';
 import { MODELS, DEFAULT_MODEL_ID } from './models.ts';
 import { CodeRefiner, EFFORT_ITERATIONS } from './effort.ts';
 import { DEFAULT_RECOGNIZER_URL } from '../models/recognizer.ts';
 
 export { MODELS, MODEL_REGISTRY, DEFAULT_MODEL_ID } from './models.ts';
-export { contractOf, deltaFor, residualStepsFor, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
+export { contractOf, deltaFor, residualTierAt, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
 export { RESIDUAL_CHUNK, type ResidualInfo } from './residual.ts';
 export const DEFAULT_QUALITY = 50;
 export { EFFORT_ITERATIONS } from './effort.ts';
@@ -138,7 +138,9 @@ export class Codec {
     const quality = opts.quality ?? this.quality;
     const effort = opts.effort ?? 0;
     if (!Number.isInteger(effort) || effort < 0 || effort >= EFFORT_ITERATIONS.length) throw new CodecError(`effort must be an integer 0..${EFFORT_ITERATIONS.length - 1}, got ${effort}`);
-    const delta = deltaFor(this.contract, quality);
+    const tier = residualTierAt(this.contract, quality);
+    const codeQuality = tier?.codeQuality ?? quality;
+    const delta = deltaFor(this.contract, codeQuality);
     const { factor } = this.contract;
     if (images.length === 0) return [];
     const { width: W, height: H } = images[0];
@@ -156,13 +158,12 @@ export class Codec {
     const iterations = EFFORT_ITERATIONS[effort];
     const code = iterations ? (await (await this.getRefiner()).refine({ code: raw.data, images: batch, width: W, height: H, n: images.length, h, w, delta, iterations })).code : raw.data;
     const n = h * w;
-    const chosen = images.map((_, k) => this.smallestPng(code.subarray(k * n * 3, (k + 1) * n * 3), h, w, delta, quality, W, H));
-    const steps = residualStepsFor(this.contract, quality);
-    if (!steps) return chosen.map((c) => c.png);
+    const chosen = images.map((_, k) => this.smallestPng(code.subarray(k * n * 3, (k + 1) * n * 3), h, w, delta, codeQuality, W, H));
+    if (!tier) return chosen.map((c) => c.png);
     // The residual tier: what the decoder restores from this very code, on this codec's RecNet.
     const restored = await this.restore(chosen.map((c) => planesToCode(c.planes.flags, c.planes, h, w, delta)), h, w, new Array(images.length).fill(delta));
     return chosen.map((c, k) => {
-      const data = encodeResidual({ original: toRgbFloat(images[k]), restored: restored.subarray(k * PH * PW * 3), width: W, height: H, stride: PW, steps });
+      const data = encodeResidual({ original: toRgbFloat(images[k]), restored: restored.subarray(k * PH * PW * 3), width: W, height: H, stride: PW, steps: tier, quality });
       return withChunkAtEnd(c.png, { type: RESIDUAL_CHUNK, data });
     });
   }

@@ -15,16 +15,18 @@ export interface CodecContract {
   /** RecNet's rate input is the quantisation step times this. */
   rateScale: number;
   /**
-   * The residual tier (residual.ts): from quality `from` to 100 a file also carries the quantised
-   * residual of RecNet's restoration; its luma step is log-spaced from lumaSteps[0] (at `from`) to
-   * lumaSteps[1] (at 100), the chroma step is chromaRatio times the luma step. It needs no training:
-   * a contract written without it gets LEGACY_CONTRACT's.
+   * The residual tier (residual.ts): from quality `from` to 100 a file stores the code at quality
+   * codeQuality (its header says so, and decode needs nothing else for the code) and the quantised
+   * residual of RecNet's restoration; the residual's luma step is log-spaced from lumaSteps[0] (at
+   * `from`) to lumaSteps[1] (at 100), the chroma step is chromaRatio times the luma step. It needs no
+   * training: a contract written without it gets LEGACY_CONTRACT's.
    */
   residual: ResidualTier;
 }
 
 export interface ResidualTier {
   from: number;
+  codeQuality: number;
   lumaSteps: [number, number];
   chromaRatio: number;
 }
@@ -35,8 +37,9 @@ export const LEGACY_CONTRACT: CodecContract = {
   factor: 4,
   deltaRange: [128, 2],
   rateScale: 1 / 16,
-  // Qualities 1..90 keep their code and their meaning; 91..100 add the residual (bench/residual.ts).
-  residual: { from: 91, lumaSteps: [24, 7], chromaRatio: 0.75 },
+  // Qualities 1..90 keep their code and their meaning; 91..100 store quality 70's code (RecNet's PSNR
+  // is flat from 70 to 100, 33.6 dB on View 1) plus the residual (bench/residual.ts).
+  residual: { from: 91, codeQuality: 70, lumaSteps: [24, 7], chromaRatio: 0.75 },
 };
 
 export const CONTRACT_KEY = 'codec_contract';
@@ -64,22 +67,23 @@ function parseContract(raw: string): CodecContract {
     (c.residual === undefined || validTier(c.residual));
   if (!ok) throw new CodecError(`model's ${CONTRACT_KEY} is malformed: ${raw.slice(0, 200)}`);
   const r = c.residual ?? LEGACY_CONTRACT.residual;
-  const residual = { from: r.from, lumaSteps: [r.lumaSteps[0], r.lumaSteps[1]] as [number, number], chromaRatio: r.chromaRatio };
+  const residual = { from: r.from, codeQuality: r.codeQuality, lumaSteps: [r.lumaSteps[0], r.lumaSteps[1]] as [number, number], chromaRatio: r.chromaRatio };
   return { layout: c.layout, factor: c.factor, deltaRange: [c.deltaRange[0], c.deltaRange[1]], rateScale: c.rateScale, residual };
 }
 
 const validTier = (r: ResidualTier): boolean =>
   typeof r === 'object' && r !== null && Number.isInteger(r.from) && r.from >= 1 && r.from <= 101 &&
+  Number.isInteger(r.codeQuality) && r.codeQuality >= 1 && r.codeQuality <= 100 &&
   Array.isArray(r.lumaSteps) && r.lumaSteps.length === 2 && r.lumaSteps.every((s) => typeof s === 'number' && s >= 1 && s <= 42) &&
   typeof r.chromaRatio === 'number' && r.chromaRatio >= 0.5 && r.chromaRatio <= 1.5;
 
-/** The residual's steps at a quality (residual.ts), or undefined below the tier (from 101: no tier). */
-export function residualStepsFor(c: Pick<CodecContract, 'residual'>, quality: number): { luma: number; chroma: number } | undefined {
+/** At a quality of the residual tier: the code's quality and the residual's steps (residual.ts); undefined below the tier (from 101: no tier). */
+export function residualTierAt(c: Pick<CodecContract, 'residual'>, quality: number): { codeQuality: number; luma: number; chroma: number } | undefined {
   checkQuality(quality);
-  const { from, lumaSteps: [lo, hi], chromaRatio } = c.residual;
+  const { from, codeQuality, lumaSteps: [lo, hi], chromaRatio } = c.residual;
   if (quality < from) return undefined;
   const luma = from === 100 ? hi : lo * (hi / lo) ** ((quality - from) / (100 - from));
-  return { luma: Math.round(luma * 4) / 4, chroma: Math.round(luma * chromaRatio * 4) / 4 };
+  return { codeQuality, luma: Math.round(luma * 4) / 4, chroma: Math.round(luma * chromaRatio * 4) / 4 };
 }
 
 /** The metadata entry the trainer writes into both model files. */

@@ -6,6 +6,7 @@
 //   byte 0  version (1) << 4 | flags (bit 0: chroma at half resolution, bit 1: MED prediction)
 //   byte 1  luma step x 4 (1..255: steps 0.25..63.75)
 //   byte 2  chroma step x 4
+//   byte 3  the quality the file was encoded at (1..100; informational: the code's own quality is fcHd's)
 //   then a zlib stream of three planes, Y (width x height), then Co and Cg (half or full resolution),
 //   each sample one byte: the quantised value (int8) minus its prediction, mod 256 (PNG's way).
 // The colour transform (on the residual, in floats): Y = (R + 2G + B) / 4, Co = (R - B) / 2,
@@ -17,7 +18,7 @@ import { inflateExact } from './inflate.ts';
 export const RESIDUAL_CHUNK = 'fcRs';
 const VERSION = 1;
 const FLAG_HALF_CHROMA = 1, FLAG_MED = 2;
-const HEAD = 3;
+const HEAD = 4;
 /** Quantisation offset toward zero (a dead zone): |r| / step is rounded down below 0.5 + DEAD_ZONE. */
 export const DEAD_ZONE = 0.1;
 
@@ -28,6 +29,8 @@ export interface ResidualSteps {
 }
 
 export interface ResidualInfo extends ResidualSteps {
+  /** The quality asked of the encoder (the residual tier's). */
+  quality: number;
   halfChroma: boolean;
   predictor: 'MED' | 'none';
   /** The chunk's data length. */
@@ -94,6 +97,8 @@ export interface ResidualInput {
   height: number;
   stride: number;
   steps: ResidualSteps;
+  /** The quality asked of the encoder, 1..100 (recorded for `facecodec info`). */
+  quality: number;
   /** Encoder choices the chunk's reader does not need (defaults: DEAD_ZONE, half-resolution chroma). */
   deadZone?: number;
   halfChroma?: boolean;
@@ -103,6 +108,7 @@ export interface ResidualInput {
 export function encodeResidual(r: ResidualInput): Uint8Array {
   const halfChroma = r.halfChroma ?? true, deadZone = r.deadZone ?? DEAD_ZONE;
   const luma = checkStep(r.steps.luma), chroma = checkStep(r.steps.chroma);
+  if (!Number.isInteger(r.quality) || r.quality < 1 || r.quality > 100) throw new CodecError(`residual quality must be an integer 1..100, got ${r.quality}`);
   const dims = planeDims(r.width, r.height, halfChroma);
   const planes = toYCoCg(r.original, r.restored, r.width, r.height, r.stride, halfChroma);
   const q = planes.map((p, k) => Int8Array.from(p, (v) => quantise(v, k === 0 ? luma : chroma, deadZone)));
@@ -116,7 +122,7 @@ export function encodeResidual(r: ResidualInput): Uint8Array {
     });
     const z = zlibSync(raw, { level: 9 });
     const out = new Uint8Array(HEAD + z.length);
-    out.set([(VERSION << 4) | (halfChroma ? FLAG_HALF_CHROMA : 0) | (useMed ? FLAG_MED : 0), luma * 4, chroma * 4]);
+    out.set([(VERSION << 4) | (halfChroma ? FLAG_HALF_CHROMA : 0) | (useMed ? FLAG_MED : 0), luma * 4, chroma * 4, r.quality]);
     out.set(z, HEAD);
     if (!best || out.length < best.length) best = out;
   }
@@ -142,8 +148,9 @@ export function decodeResidual(data: Uint8Array, width: number, height: number):
   if (data[0] >> 4 !== VERSION) throw new CodecError(`unsupported ${RESIDUAL_CHUNK} chunk version ${data[0] >> 4} (this build reads version ${VERSION})`);
   if (data[0] & 15 & ~(FLAG_HALF_CHROMA | FLAG_MED)) throw new CodecError(`corrupt facecodec PNG: unknown ${RESIDUAL_CHUNK} flags ${data[0] & 15}`);
   if (data[1] === 0 || data[2] === 0) throw new CodecError(`corrupt facecodec PNG: ${RESIDUAL_CHUNK} declares a zero step`);
+  if (data[3] < 1 || data[3] > 100) throw new CodecError(`corrupt facecodec PNG: ${RESIDUAL_CHUNK} quality ${data[3]} is out of range`);
   const halfChroma = (data[0] & FLAG_HALF_CHROMA) !== 0, useMed = (data[0] & FLAG_MED) !== 0;
-  const info: ResidualInfo = { luma: data[1] / 4, chroma: data[2] / 4, halfChroma, predictor: useMed ? 'MED' : 'none', bytes: data.length };
+  const info: ResidualInfo = { luma: data[1] / 4, chroma: data[2] / 4, quality: data[3], halfChroma, predictor: useMed ? 'MED' : 'none', bytes: data.length };
   const dims = planeDims(width, height, halfChroma);
   let raw: Uint8Array;
   try {

@@ -81,6 +81,8 @@ test('encode --model, decode and compare restore with the model named in the fil
   assert.is(r.code, 0, r.stderr);
   r = await cli(['info', '--json', file]);
   assert.match(JSON.parse(r.stdout).residual, /^fcRs, \d+ bytes: luma step 7, chroma step 5.25 at half resolution/);
+  assert.is(JSON.parse(r.stdout).quality, 100);
+  assert.match(JSON.parse(r.stdout).code, /at quality 70,/);
 });
 
 test.run();

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { zlibSync } from 'fflate';
 import { CodecError, withChunkAtEnd } from '../../host/codec/png.ts';
-import { loadCodec, parseContainer, residualStepsFor, RESIDUAL_CHUNK, type Codec } from '../../host/codec/codec.ts';
+import { loadCodec, parseContainer, residualTierAt, RESIDUAL_CHUNK, type Codec } from '../../host/codec/codec.ts';
 import { DEAD_ZONE, decodeResidual, encodeResidual, maxResidualBytes } from '../../host/codec/residual.ts';
 import { decodeImage } from '../../host/image/codecs.ts';
 import { toRgbFloat, type Image } from '../../host/image/image.ts';
@@ -42,9 +42,9 @@ test('fcRs round trip: at full chroma resolution every channel is within the ste
     const restored = Float32Array.from(original, (v) => v + (r() - 0.5) * 80);
     const steps = { luma: 3, chroma: 2.5 };
     for (const halfChroma of [false, true]) {
-      const data = encodeResidual({ original, restored, width, height, stride: width, steps, halfChroma });
+      const data = encodeResidual({ original, restored, width, height, stride: width, steps, quality: 97, halfChroma });
       const { info, rgb } = decodeResidual(data, width, height);
-      assert.equal([info.luma, info.chroma, info.halfChroma], [3, 2.5, halfChroma]);
+      assert.equal([info.luma, info.chroma, info.quality, info.halfChroma], [3, 2.5, 97, halfChroma]);
       let worst = 0, before = 0, after = 0;
       for (let i = 0; i < rgb.length; i++) {
         worst = Math.max(worst, Math.abs(restored[i] + rgb[i] - original[i]));
@@ -60,15 +60,16 @@ test('fcRs round trip: at full chroma resolution every channel is within the ste
 test('fcRs: a corrupt, truncated or oversized chunk is a CodecError naming it', () => {
   const width = 9, height = 6;
   const original = new Float32Array(width * height * 3).fill(100), restored = new Float32Array(width * height * 3).fill(90);
-  const good = encodeResidual({ original, restored, width, height, stride: width, steps: { luma: 2, chroma: 2 } });
+  const good = encodeResidual({ original, restored, width, height, stride: width, steps: { luma: 2, chroma: 2 }, quality: 99 });
   const bad = (mutate: (d: Uint8Array) => Uint8Array, why: RegExp) => assert.throws(() => decodeResidual(mutate(good.slice()), width, height), (e: Error) => e instanceof CodecError && why.test(e.message) && e.message.includes(RESIDUAL_CHUNK));
   bad((d) => d.subarray(0, 5), /too short/);
   bad((d) => d.subarray(0, d.length - 2), /fcRs chunk: corrupt PNG/);
   bad((d) => ((d[0] = 0x20 | (d[0] & 15)), d), /version 2/);
   bad((d) => ((d[0] |= 8), d), /unknown fcRs flags/);
   bad((d) => ((d[1] = 0), d), /zero step/);
+  bad((d) => ((d[3] = 101), d), /quality 101 is out of range/);
   bad((d) => ((d[d.length - 1] ^= 1), d), /checksum/);
-  bad(() => Uint8Array.from([0x13, 4, 4, ...zlibSync(new Uint8Array(10))]), /inflates to/);
+  bad(() => Uint8Array.from([0x13, 4, 4, 99, ...zlibSync(new Uint8Array(10))]), /inflates to/);
   bad(() => new Uint8Array(maxResidualBytes(width, height) + 1).fill(0x13), /over the \d+ a 9x6 residual can need/);
 });
 
@@ -84,11 +85,12 @@ test('shipped model: every residual-tier quality round-trips and carries fcRs; b
   for (let q = from - 1; q <= 100; q++) {
     const file = await codec.encode(samples[0], { quality: q });
     const c = parseContainer(file, {}, codec.contract);
-    const steps = residualStepsFor(codec.contract, q);
-    assert.equal(c.residual && { luma: c.residual.info.luma, chroma: c.residual.info.chroma }, steps, `quality ${q}`);
+    const tier = residualTierAt(codec.contract, q);
+    assert.equal(c.residual && { codeQuality: c.header.quality, luma: c.residual.info.luma, chroma: c.residual.info.chroma }, tier, `quality ${q}`);
+    assert.is(c.residual?.info.quality ?? c.header.quality, q);
     const out = await codec.decode(file);
     assert.equal([out.width, out.height], [samples[0].width, samples[0].height]);
-    if (steps) assert.ok(psnr(samples[0], out) > psnr(samples[0], await codec.decode(withoutResidual(file))), `quality ${q}: the residual does not help`);
+    if (tier) assert.ok(psnr(samples[0], out) > psnr(samples[0], await codec.decode(withoutResidual(file))), `quality ${q}: the residual does not help`);
   }
 });
 

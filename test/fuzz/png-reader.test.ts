@@ -110,7 +110,7 @@ const container = fc
     const header = full.subarray(0, r.headerLen);
     const hd = Array.from({ length: r.headers }, () => ({ type: HEADER_CHUNK, data: header }));
     const n = r.width * r.height * 3;
-    const rs = r.residual === 'none' ? [] : [{ type: RESIDUAL_CHUNK, data: r.residual === 'valid' ? encodeResidual({ original: Float32Array.from({ length: n }, (_, i) => (i * 37) % 256), restored: new Float32Array(n).fill(128), width: r.width, height: r.height, stride: r.width, steps: { luma: 2, chroma: 3 } }) : r.residual }];
+    const rs = r.residual === 'none' ? [] : [{ type: RESIDUAL_CHUNK, data: r.residual === 'valid' ? encodeResidual({ original: Float32Array.from({ length: n }, (_, i) => (i * 37) % 256), restored: new Float32Array(n).fill(128), width: r.width, height: r.height, stride: r.width, steps: { luma: 2, chroma: 3 }, quality: 99 }) : r.residual }];
     return { bytes: writePng({ width: w, height: h, depth: r.depth, samples }, [...hd, ...rs]), r };
   });
 

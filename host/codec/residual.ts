@@ -152,9 +152,12 @@ export function decodeResidual(data: Uint8Array, width: number, height: number):
   const halfChroma = (data[0] & FLAG_HALF_CHROMA) !== 0, useMed = (data[0] & FLAG_MED) !== 0;
   const info: ResidualInfo = { luma: data[1] / 4, chroma: data[2] / 4, quality: data[3], halfChroma, predictor: useMed ? 'MED' : 'none', bytes: data.length };
   const dims = planeDims(width, height, halfChroma);
+  const size = dims.reduce((a, d) => a + d.w * d.h, 0);
+  // Deflate expands at most 1032:1, so a shorter stream cannot hold the planes: refused before allocating them.
+  if ((data.length - HEAD) * 1032 < size) throw new CodecError(`corrupt facecodec PNG: ${RESIDUAL_CHUNK} chunk is ${data.length} bytes, too short for a ${width}x${height} residual`);
   let raw: Uint8Array;
   try {
-    raw = inflateExact(data.subarray(HEAD), dims.reduce((a, d) => a + d.w * d.h, 0));
+    raw = inflateExact(data.subarray(HEAD), size);
   } catch (e) {
     throw e instanceof CodecError ? new CodecError(`${RESIDUAL_CHUNK} chunk: ${e.message}`) : e;
   }

@@ -71,6 +71,7 @@ test('fcRs: a corrupt, truncated or oversized chunk is a CodecError naming it', 
   bad((d) => ((d[d.length - 1] ^= 1), d), /checksum/);
   bad(() => Uint8Array.from([0x13, 4, 4, 99, ...zlibSync(new Uint8Array(10))]), /inflates to/);
   bad(() => new Uint8Array(maxResidualBytes(width, height) + 1).fill(0x13), /over the \d+ a 9x6 residual can need/);
+  assert.throws(() => decodeResidual(good, 1500, 1500), /fcRs chunk is \d+ bytes, too short for a 1500x1500 residual/);
 });
 
 let codec: Codec;

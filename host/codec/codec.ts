@@ -5,24 +5,28 @@
 // the samples or at 8 bits, with every PNG filter strategy tried and the smallest candidates deflated
 // again by optimal parsing (deflate.ts): the encoder keeps the smallest file. The private ancillary
 // chunk "fcHd" (header.ts: 5 bytes of data since format version 2) names the model, the quality and
-// what the PNG's size leaves open of the original size. Any PNG reader opens the file; only facecodec
-// restores it.
+// what the PNG's size leaves open of the original size. At the residual tier (the contract's top
+// qualities) a second private chunk, "fcRs" (residual.ts), after the image data carries the quantised
+// difference between the original and RecNet's restoration, which decode adds back. Any PNG reader
+// opens the file; only facecodec restores it.
 import { createBackend, type Backend, type BackendName } from '../backends/index.ts';
 import { Executor } from '../executor/executor.ts';
 import { loadModel, type Model } from '../format/model.ts';
 import { readSource, type ModelSource } from '../format/source.ts';
 import { assetUrl } from '../format/assets.ts';
 import { checkImage, toRgbFloat, type Image } from '../image/image.ts';
-import { CodecError, DEFAULT_READ_LIMITS, writePng } from './png.ts';
+import { CodecError, DEFAULT_READ_LIMITS, withChunkAtEnd, writePng } from './png.ts';
 import { encodeHeader, hashMatches, HEADER_CHUNK, type Header } from './header.ts';
-import { bitDepthFor, codeToPlanes, maxSample, planeStartRows, type CodeLayout } from './layout.ts';
-import { contractOf, deltaFor, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
+import { bitDepthFor, codeToPlanes, planesToCode, planeStartRows, type CodeLayout, type Planes } from './layout.ts';
+import { contractOf, deltaFor, residualTierAt, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
+import { encodeResidual, RESIDUAL_CHUNK } from './residual.ts';
 import { MODELS, DEFAULT_MODEL_ID } from './models.ts';
 import { CodeRefiner, EFFORT_ITERATIONS } from './effort.ts';
 import { DEFAULT_RECOGNIZER_URL } from '../models/recognizer.ts';
 
 export { MODELS, MODEL_REGISTRY, DEFAULT_MODEL_ID } from './models.ts';
-export { contractOf, deltaFor, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
+export { contractOf, deltaFor, residualTierAt, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
+export { RESIDUAL_CHUNK, type ResidualInfo } from './residual.ts';
 export const DEFAULT_QUALITY = 50;
 export { EFFORT_ITERATIONS } from './effort.ts';
 
@@ -134,7 +138,9 @@ export class Codec {
     const quality = opts.quality ?? this.quality;
     const effort = opts.effort ?? 0;
     if (!Number.isInteger(effort) || effort < 0 || effort >= EFFORT_ITERATIONS.length) throw new CodecError(`effort must be an integer 0..${EFFORT_ITERATIONS.length - 1}, got ${effort}`);
-    const delta = deltaFor(this.contract, quality);
+    const tier = residualTierAt(this.contract, quality);
+    const codeQuality = tier?.codeQuality ?? quality;
+    const delta = deltaFor(this.contract, codeQuality);
     const { factor } = this.contract;
     if (images.length === 0) return [];
     const { width: W, height: H } = images[0];
@@ -152,17 +158,39 @@ export class Codec {
     const iterations = EFFORT_ITERATIONS[effort];
     const code = iterations ? (await (await this.getRefiner()).refine({ code: raw.data, images: batch, width: W, height: H, n: images.length, h, w, delta, iterations })).code : raw.data;
     const n = h * w;
-    return images.map((_, k) => {
-      let best: Uint8Array | undefined;
-      for (const planes of codeToPlanes(this.layout, code.subarray(k * n * 3, (k + 1) * n * 3), h, w, delta)) {
-        const header = encodeHeader({ flags: planes.flags, modelId: this.modelId, weightsHash: this.weightsHash, quality, width: W, height: H });
-        const depths = [...new Set([bitDepthFor(planes.maxSample), 8])];
-        const images = depths.map((depth) => ({ width: planes.width, height: planes.height, depth, samples: planes.samples }));
-        const png = writePng(images, [{ type: HEADER_CHUNK, data: header }], { splitRows: planeStartRows(this.layout, h, w) });
-        if (!best || png.length < best.length) best = png;
-      }
-      return best!;
+    const chosen = images.map((_, k) => this.smallestPng(code.subarray(k * n * 3, (k + 1) * n * 3), h, w, delta, codeQuality, W, H));
+    if (!tier) return chosen.map((c) => c.png);
+    // The residual tier: what the decoder restores from this very code, on this codec's RecNet.
+    const restored = await this.restore(chosen.map((c) => planesToCode(c.planes.flags, c.planes, h, w, delta)), h, w, new Array(images.length).fill(delta));
+    return chosen.map((c, k) => {
+      const data = encodeResidual({ original: toRgbFloat(images[k]), restored: restored.subarray(k * PH * PW * 3), width: W, height: H, stride: PW, steps: tier, quality });
+      return withChunkAtEnd(c.png, { type: RESIDUAL_CHUNK, data });
     });
+  }
+
+  /** The smallest PNG of one image's code over the layout's plane variants and bit depths, and its planes. */
+  private smallestPng(code: Float32Array, h: number, w: number, delta: number, quality: number, width: number, height: number): { png: Uint8Array; planes: Planes } {
+    let best: { png: Uint8Array; planes: Planes } | undefined;
+    for (const planes of codeToPlanes(this.layout, code, h, w, delta)) {
+      const header = encodeHeader({ flags: planes.flags, modelId: this.modelId, weightsHash: this.weightsHash, quality, width, height });
+      const depths = [...new Set([bitDepthFor(planes.maxSample), 8])];
+      const images = depths.map((depth) => ({ width: planes.width, height: planes.height, depth, samples: planes.samples }));
+      const png = writePng(images, [{ type: HEADER_CHUNK, data: header }], { splitRows: planeStartRows(this.layout, h, w) });
+      if (!best || png.length < best.png.length) best = { png, planes };
+    }
+    return best!;
+  }
+
+  /** RecNet's output [n, h*factor, w*factor, 3] for n dequantised codes [h, w, 3] and their steps. */
+  private async restore(codes: Float32Array[], h: number, w: number, deltas: number[]): Promise<Float32Array> {
+    const n = codes.length, hw = h * w;
+    const code = new Float32Array(n * hw * 3), plane = new Float32Array(n * hw);
+    codes.forEach((c, k) => {
+      code.set(c, k * hw * 3);
+      plane.fill(deltas[k] * this.contract.rateScale, k * hw, (k + 1) * hw);
+    });
+    const { image } = await this.rec.run({ code: { shape: [n, h, w, 3], data: code }, delta: { shape: [n, h, w, 1], data: plane } });
+    return image.data;
   }
 
   /** Restores the face chip from facecodec PNG bytes; `limits` override the codec's for this call. */
@@ -188,22 +216,17 @@ export class Codec {
       for (let s = 0; s < members.length; s += 8) {
         const idx = members.slice(s, s + 8);
         const { h, w } = parsed[idx[0]];
-        const n = idx.length, hw = h * w;
-        const code = new Float32Array(n * hw * 3), plane = new Float32Array(n * hw);
-        idx.forEach((i, k) => {
-          code.set(parsed[i].code, k * hw * 3);
-          plane.fill(deltaFor(this.contract, parsed[i].header.quality) * this.contract.rateScale, k * hw, (k + 1) * hw);
-        });
-        const { image } = await this.rec.run({ code: { shape: [n, h, w, 3], data: code }, delta: { shape: [n, h, w, 1], data: plane } });
+        const image = await this.restore(idx.map((i) => parsed[i].code), h, w, idx.map((i) => deltaFor(this.contract, parsed[i].header.quality)));
         const PW = w * this.contract.factor, PH = h * this.contract.factor;
         idx.forEach((i, k) => {
           const { width, height } = parsed[i].header;
+          const res = parsed[i].residual?.rgb;
           const px = new Uint8Array(width * height * 3);
           const base = k * PH * PW * 3;
           for (let y = 0; y < height; y++)
             for (let x = 0; x < width; x++)
               for (let c = 0; c < 3; c++) {
-                const v = image.data[base + (y * PW + x) * 3 + c];
+                const v = image[base + (y * PW + x) * 3 + c] + (res ? res[(y * width + x) * 3 + c] : 0);
                 px[(y * width + x) * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
               }
           out[i] = { data: px, width, height, channels: 3 };

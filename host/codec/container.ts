@@ -1,9 +1,10 @@
-// Reading a facecodec PNG's container without running a network: the fcHd header, the stored image and
-// the compact code. `facecodec info` needs only this, so it loads no backend and no model.
+// Reading a facecodec PNG's container without running a network: the fcHd header, the stored image,
+// the compact code and, at the residual tier, the fcRs residual (residual.ts). `facecodec info` needs only this, so it loads no backend and no model.
 import { CodecError, readPng, type GrayImage } from './png.ts';
 import { decodeHeader, HEADER_CHUNK, type Header } from './header.ts';
 import { bitDepthFor, layoutOf, maxSample, planesToCode, planeSize, type CodeLayout } from './layout.ts';
 import { deltaFor, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
+import { decodeResidual, RESIDUAL_CHUNK, type ResidualInfo } from './residual.ts';
 
 /** What decoding refuses before doing the work; each has a safe default. */
 export interface DecodeLimits {
@@ -17,12 +18,25 @@ export interface DecodeLimits {
 
 export const DEFAULT_MAX_PIXELS = 4096 * 4096;
 
+export interface Container {
+  header: Header;
+  image: GrayImage;
+  /** The dequantised compact code [h, w, 3]. */
+  code: Float32Array;
+  h: number;
+  w: number;
+  depth: number;
+  layout: CodeLayout;
+  /** The fcRs chunk's settings and its dequantised residual [height, width, 3] (RGB), if the file has one. */
+  residual?: { info: ResidualInfo; rgb: Float32Array };
+}
+
 /** Reads only the container: header, the stored image and the compact code [h, w, 3], without running a network. */
 export function parseContainer(
   bytes: Uint8Array,
   limits: DecodeLimits | number = {},
   contract: Pick<CodecContract, 'factor' | 'deltaRange'> = LEGACY_CONTRACT,
-): { header: Header; image: GrayImage; code: Float32Array; h: number; w: number; depth: number; layout: CodeLayout } {
+): Container {
   const { maxPixels = DEFAULT_MAX_PIXELS, maxFileBytes, maxChunks } = typeof limits === 'number' ? { maxPixels: limits } : limits;
   const { factor } = contract;
   const maxSamples = 3 * Math.ceil(maxPixels / (factor * factor)) + 3 * 4096;
@@ -44,6 +58,9 @@ export function parseContainer(
   } catch (e) {
     throw e instanceof CodecError ? new CodecError(`${e.message} (quality ${header.quality})`) : e;
   }
-  return { header, image, code, h, w, depth: image.depth, layout };
+  const rs = chunks.filter((c) => c.type === RESIDUAL_CHUNK);
+  if (rs.length > 1) throw new CodecError(`corrupt facecodec PNG: ${rs.length} ${RESIDUAL_CHUNK} chunks`);
+  const residual = rs.length ? decodeResidual(rs[0].data, header.width, header.height) : undefined;
+  return { header, image, code, h, w, depth: image.depth, layout, residual };
 }
 

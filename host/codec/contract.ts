@@ -14,10 +14,33 @@ export interface CodecContract {
   deltaRange: [number, number];
   /** RecNet's rate input is the quantisation step times this. */
   rateScale: number;
+  /**
+   * The residual tier (residual.ts): from quality `from` to 100 a file stores the code at quality
+   * codeQuality (its header says so, and decode needs nothing else for the code) and the quantised
+   * residual of RecNet's restoration; the residual's luma step is log-spaced from lumaSteps[0] (at
+   * `from`) to lumaSteps[1] (at 100), the chroma step is chromaRatio times the luma step. It needs no
+   * training: a contract written without it gets LEGACY_CONTRACT's.
+   */
+  residual: ResidualTier;
+}
+
+export interface ResidualTier {
+  from: number;
+  codeQuality: number;
+  lumaSteps: [number, number];
+  chromaRatio: number;
 }
 
 /** Models v1 to v3r (no "codec_contract" in their files). */
-export const LEGACY_CONTRACT: CodecContract = { layout: 'rgb', factor: 4, deltaRange: [128, 2], rateScale: 1 / 16 };
+export const LEGACY_CONTRACT: CodecContract = {
+  layout: 'rgb',
+  factor: 4,
+  deltaRange: [128, 2],
+  rateScale: 1 / 16,
+  // Qualities 1..90 keep their code and their meaning; 91..100 store quality 70's code (RecNet's PSNR
+  // is flat from 70 to 100, 33.6 dB on View 1) plus the residual (bench/residual.ts).
+  residual: { from: 91, codeQuality: 70, lumaSteps: [24, 7], chromaRatio: 0.75 },
+};
 
 export const CONTRACT_KEY = 'codec_contract';
 
@@ -40,9 +63,27 @@ function parseContract(raw: string): CodecContract {
     typeof c === 'object' && c !== null &&
     Number.isInteger(c.factor) && c.factor >= 1 && c.factor <= 64 &&
     Array.isArray(c.deltaRange) && c.deltaRange.length === 2 && c.deltaRange.every((d) => typeof d === 'number' && d >= 0.5 && d <= 255) &&
-    typeof c.rateScale === 'number' && c.rateScale > 0 && Number.isFinite(c.rateScale);
+    typeof c.rateScale === 'number' && c.rateScale > 0 && Number.isFinite(c.rateScale) &&
+    (c.residual === undefined || validTier(c.residual));
   if (!ok) throw new CodecError(`model's ${CONTRACT_KEY} is malformed: ${raw.slice(0, 200)}`);
-  return { layout: c.layout, factor: c.factor, deltaRange: [c.deltaRange[0], c.deltaRange[1]], rateScale: c.rateScale };
+  const r = c.residual ?? LEGACY_CONTRACT.residual;
+  const residual = { from: r.from, codeQuality: r.codeQuality, lumaSteps: [r.lumaSteps[0], r.lumaSteps[1]] as [number, number], chromaRatio: r.chromaRatio };
+  return { layout: c.layout, factor: c.factor, deltaRange: [c.deltaRange[0], c.deltaRange[1]], rateScale: c.rateScale, residual };
+}
+
+const validTier = (r: ResidualTier): boolean =>
+  typeof r === 'object' && r !== null && Number.isInteger(r.from) && r.from >= 1 && r.from <= 101 &&
+  Number.isInteger(r.codeQuality) && r.codeQuality >= 1 && r.codeQuality <= 100 &&
+  Array.isArray(r.lumaSteps) && r.lumaSteps.length === 2 && r.lumaSteps.every((s) => typeof s === 'number' && s >= 1 && s <= 42) &&
+  typeof r.chromaRatio === 'number' && r.chromaRatio >= 0.5 && r.chromaRatio <= 1.5;
+
+/** At a quality of the residual tier: the code's quality and the residual's steps (residual.ts); undefined below the tier (from 101: no tier). */
+export function residualTierAt(c: Pick<CodecContract, 'residual'>, quality: number): { codeQuality: number; luma: number; chroma: number } | undefined {
+  checkQuality(quality);
+  const { from, codeQuality, lumaSteps: [lo, hi], chromaRatio } = c.residual;
+  if (quality < from) return undefined;
+  const luma = from === 100 ? hi : lo * (hi / lo) ** ((quality - from) / (100 - from));
+  return { codeQuality, luma: Math.round(luma * 4) / 4, chroma: Math.round(luma * chromaRatio * 4) / 4 };
 }
 
 /** The metadata entry the trainer writes into both model files. */
@@ -50,7 +91,11 @@ export const contractMetadata = (c: CodecContract): Record<string, string> => ({
 
 /** Quantisation step for a quality 1..100: log-spaced from deltaRange[0] (quality 1) to deltaRange[1] (quality 100). */
 export function deltaFor(c: Pick<CodecContract, 'deltaRange'>, quality: number): number {
-  if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw new CodecError(`quality must be an integer 1..100, got ${quality}`);
+  checkQuality(quality);
   const [lo, hi] = c.deltaRange;
   return lo * (hi / lo) ** ((quality - 1) / 99);
+}
+
+function checkQuality(quality: number): void {
+  if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw new CodecError(`quality must be an integer 1..100, got ${quality}`);
 }

@@ -154,6 +154,16 @@ export function writePng(images: GrayImage | GrayImage[], extra: Chunk[], opts: 
   return out;
 }
 
+/** A written PNG with one more chunk just before IEND (after the image data: a reader that stops at the image has it whole). */
+export function withChunkAtEnd(png: Uint8Array, chunk: Chunk): Uint8Array {
+  const c = chunkBytes(chunk.type, chunk.data), at = png.length - 12;
+  const out = new Uint8Array(png.length + c.length);
+  out.set(png.subarray(0, at));
+  out.set(c, at);
+  out.set(png.subarray(at), at + c.length);
+  return out;
+}
+
 export interface ReadLimits {
   /** Refuse images with more samples than this before inflating. */
   maxSamples: number;

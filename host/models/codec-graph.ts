@@ -13,7 +13,7 @@
 //   ~0.75 GFLOP for a 152x152 chip.
 import type { Graph, GraphNode } from '../format/graph.ts';
 import type { TensorToSave } from '../format/model.ts';
-import type { CodecContract } from '../codec/contract.ts';
+import { LEGACY_CONTRACT, type CodecContract } from '../codec/contract.ts';
 import type { CodeLayout } from '../codec/layout.ts';
 
 export const CODEC_FACTOR = 4;
@@ -22,9 +22,12 @@ export const RATE_SCALE = 1 / 16;
 /** Quantisation steps the networks are trained over: quality 1's and quality 100's. */
 export const DELTA_RANGE: [number, number] = [128, 2];
 
-/** The contract (host/codec/contract.ts) of networks built here and trained over steps deltaRange. */
+/**
+ * The contract (host/codec/contract.ts) of networks built here and trained over steps deltaRange. The
+ * residual tier is not trained: new models take the one the released models have.
+ */
 export function codecContract(layout: CodeLayout, delta: [number, number]): CodecContract {
-  return { layout, factor: CODEC_FACTOR, deltaRange: [Math.max(...delta), Math.min(...delta)], rateScale: RATE_SCALE };
+  return { layout, factor: CODEC_FACTOR, deltaRange: [Math.max(...delta), Math.min(...delta)], rateScale: RATE_SCALE, residual: LEGACY_CONTRACT.residual };
 }
 const LEAK = 0.1;
 

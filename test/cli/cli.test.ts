@@ -68,6 +68,7 @@ test('encode --model, decode and compare restore with the model named in the fil
   r = await cli(['info', '--json', file]);
   assert.is(JSON.parse(r.stdout).model, 'v1 (#1)');
   assert.match(JSON.parse(r.stdout).code, /layout rgb/);
+  assert.is(JSON.parse(r.stdout).residual, 'none');
   r = await cli(['decode', file, '-o', path.join(dir, 'a.restored.png')]);
   assert.is(r.code, 0, r.stderr);
   r = await cli(['compare', '--json', file, 'samples/Martha_Burk_0001.png']);
@@ -76,6 +77,12 @@ test('encode --model, decode and compare restore with the model named in the fil
   r = await cli(['encode', 'samples/Martha_Burk_0001.png', '--model', 'v9', '-o', file]);
   assert.is(r.code, 2);
   assert.match(r.stderr, /--model must be one of/);
+  r = await cli(['encode', 'samples/Martha_Burk_0001.png', '-q', '100', '-o', file]);
+  assert.is(r.code, 0, r.stderr);
+  r = await cli(['info', '--json', file]);
+  assert.match(JSON.parse(r.stdout).residual, /^fcRs, \d+ bytes: luma step 7, chroma step 5.25 at half resolution/);
+  assert.is(JSON.parse(r.stdout).quality, 100);
+  assert.match(JSON.parse(r.stdout).code, /at quality 70,/);
 });
 
 test.run();

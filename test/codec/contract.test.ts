@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { loadModel } from '../../host/format/model.ts';
-import { contractOf, deltaFor, LEGACY_CONTRACT, CONTRACT_KEY } from '../../host/codec/contract.ts';
+import { contractOf, deltaFor, residualTierAt, LEGACY_CONTRACT, CONTRACT_KEY, type ResidualTier } from '../../host/codec/contract.ts';
 import { loadCodec, parseContainer, CodecError } from '../../host/codec/codec.ts';
 import { MODEL_REGISTRY } from '../../host/codec/models.ts';
 import { decodeImage } from '../../host/image/codecs.ts';
@@ -29,6 +29,20 @@ test('legacy metadata (code_layout only, or nothing) gives the legacy contract',
   assert.throws(() => contractOf({ [CONTRACT_KEY]: JSON.stringify({ ...LEGACY_CONTRACT, factor: 0 }) }), /malformed/);
   assert.throws(() => contractOf({ [CONTRACT_KEY]: JSON.stringify({ ...LEGACY_CONTRACT, layout: 'yuv' }) }), /unknown code layout/);
   assert.ok(Math.abs(deltaFor({ deltaRange: [64, 1] }, 100) - 1) < 1e-12);
+});
+
+test('the residual tier: a contract written without it gets the legacy tier; a malformed tier is refused; steps at the ends', () => {
+  const { residual, ...older } = LEGACY_CONTRACT;
+  assert.equal(contractOf({ [CONTRACT_KEY]: JSON.stringify({ ...older, layout: 'g420' }) }).residual, residual);
+  const own: ResidualTier = { from: 95, codeQuality: 60, lumaSteps: [20, 4], chromaRatio: 1 };
+  assert.equal(contractOf({ [CONTRACT_KEY]: JSON.stringify({ ...LEGACY_CONTRACT, residual: own }) }).residual, own);
+  for (const bad of [{ ...own, codeQuality: 0 }, { ...own, lumaSteps: [20, 0.5] }, { ...own, chromaRatio: 3 }, { ...own, from: 95.5 }])
+    assert.throws(() => contractOf({ [CONTRACT_KEY]: JSON.stringify({ ...LEGACY_CONTRACT, residual: bad }) }), /malformed/);
+  const c = { residual: own };
+  assert.is(residualTierAt(c, 94), undefined);
+  assert.equal(residualTierAt(c, 95), { codeQuality: 60, luma: 20, chroma: 20 });
+  assert.equal(residualTierAt(c, 100), { codeQuality: 60, luma: 4, chroma: 4 });
+  assert.throws(() => residualTierAt(c, 101), /quality must be an integer 1..100/);
 });
 
 test('the codec follows the contract in the files: another step range changes the stored samples and the header still reads back', async () => {

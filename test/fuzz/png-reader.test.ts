@@ -1,7 +1,8 @@
 // Property-based fuzzing of the codec's strict PNG reader (readPng) and container (parseContainer):
 // structure-aware files (valid chunks and zlib streams, then one mutation), checked against pngjs
-// where the file is valid. Invariants: only CodecError, never over the time limit, never an image of
-// the wrong size, and a valid file reads back exactly what pngjs reads.
+// where the file is valid; containers may carry the residual chunk fcRs (valid or not). Invariants:
+// only CodecError, never over the time limit, never an image or a residual of the wrong size, and a
+// valid file reads back exactly what pngjs reads.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fc from 'fast-check';
@@ -10,6 +11,7 @@ import { zlibSync } from 'fflate';
 import { CodecError, readPng, writePng } from '../../host/codec/png.ts';
 import { encodeHeader, parseContainer, HEADER_CHUNK, FORMAT_VERSION, HEADER_BYTES } from '../../host/codec/codec.ts';
 import { planeSize, layoutOf } from '../../host/codec/layout.ts';
+import { encodeResidual, RESIDUAL_CHUNK } from '../../host/codec/residual.ts';
 import { check, only } from './config.ts';
 import { chunksOf, fileOf, ihdr, mutate, mutation, pngSpec, type PngSpec } from './png-arb.ts';
 
@@ -95,6 +97,8 @@ const container = fc
     seed: fc.integer(),
     headers: fc.oneof({ weight: 8, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.constantFrom(0, 2) }),
     headerLen: fc.oneof({ weight: 9, arbitrary: fc.constant(HEADER_BYTES) }, { weight: 1, arbitrary: fc.nat(20) }),
+    // The residual chunk (fcRs): none, a valid one for the declared size, or one of random bytes.
+    residual: fc.oneof({ weight: 4, arbitrary: fc.constant('none' as const) }, { weight: 4, arbitrary: fc.constant('valid' as const) }, { weight: 1, arbitrary: fc.uint8Array({ maxLength: 40 }) }),
   })
   .map((r) => {
     const { width, height } = planeSize(layoutOf(r.flags), Math.ceil(r.height / 4), Math.ceil(r.width / 4));
@@ -105,7 +109,9 @@ const container = fc
     full[0] = ((r.version << 4) | r.flags) & 255;
     const header = full.subarray(0, r.headerLen);
     const hd = Array.from({ length: r.headers }, () => ({ type: HEADER_CHUNK, data: header }));
-    return { bytes: writePng({ width: w, height: h, depth: r.depth, samples }, hd), r };
+    const n = r.width * r.height * 3;
+    const rs = r.residual === 'none' ? [] : [{ type: RESIDUAL_CHUNK, data: r.residual === 'valid' ? encodeResidual({ original: Float32Array.from({ length: n }, (_, i) => (i * 37) % 256), restored: new Float32Array(n).fill(128), width: r.width, height: r.height, stride: r.width, steps: { luma: 2, chroma: 3 }, quality: 99 }) : r.residual }];
+    return { bytes: writePng({ width: w, height: h, depth: r.depth, samples }, [...hd, ...rs]), r };
   });
 
 test('parseContainer: any container gives CodecError or a code of the declared size', () => {
@@ -118,7 +124,9 @@ test('parseContainer: any container gives CodecError or a code of the declared s
       assert.is(out.code.length, out.h * out.w * 3);
       assert.is(out.h, Math.ceil(out.header.height / 4));
       assert.ok(out.code.every(Number.isFinite));
+      if (out.residual) assert.is(out.residual.rgb.length, out.header.width * out.header.height * 3);
       if (m.kind === 'none') assert.equal([out.header.width, out.header.height], [r.width, r.height]);
+      if (m.kind === 'none' && r.residual === 'valid') assert.ok(out.residual, 'a valid fcRs chunk is read');
     }),
     300,
   );

@@ -10,17 +10,6 @@ override VEC: bool = false;
 
 @group(0) @binding(0) var<uniform> p: Params; // generated: host/backends/webgpu/signatures.ts
 
-fn quad(i: u32, nc: u32) -> vec4<f32> {
-  if (VEC) {
-    return ld4(i);
-  }
-  var v = vec4<f32>(0.0);
-  for (var j = 0u; j < nc; j++) {
-    v[j] = ld(i + j);
-  }
-  return v;
-}
-
 /** First and last output index whose window [o*s - lead, o*s - lead + k) holds input index i. */
 fn windows(i: i32, s: u32, lead: i32, k: u32, n: u32) -> vec2<i32> {
   let hi = i + lead; // o*s <= i + lead

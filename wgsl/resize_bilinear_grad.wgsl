@@ -9,17 +9,6 @@ override VEC: bool = false;
 
 @group(0) @binding(0) var<uniform> p: Params; // generated: host/backends/webgpu/signatures.ts
 
-fn quad(i: u32, nc: u32) -> vec4<f32> {
-  if (VEC) {
-    return ld4(i);
-  }
-  var v = vec4<f32>(0.0);
-  for (var j = 0u; j < nc; j++) {
-    v[j] = ld(i + j);
-  }
-  return v;
-}
-
 /** The output range [first, end) that may sample input index i (ratio r = in / out), with a margin. */
 fn reach(i: u32, r: f32, n: u32) -> vec2<u32> {
   let first = i32(floor((f32(i) - 0.5) / r - 0.5)) - 1;

@@ -5,7 +5,7 @@
 // activation.wgsl) and weights.wgsl (`wld(` / `wld4(`). WGSL declarations may come in any order.
 
 /** The appended parts (not entry points). */
-export const PARTS: ReadonlySet<string> = new Set(['common', 'activation', 'epilogue', 'weights']);
+export const PARTS: ReadonlySet<string> = new Set(['common', 'activation', 'epilogue', 'weights', 'quad']);
 
 /** The parts a kernel's source needs, in the order they are appended. */
 export function partsOf(main: string): string[] {
@@ -14,6 +14,7 @@ export function partsOf(main: string): string[] {
   if (epilogue) parts.push('epilogue');
   if (epilogue || /\bactivate\(/.test(main)) parts.push('activation');
   if (/\bwld4?\(/.test(main)) parts.push('weights');
+  if (/\bquad\(/.test(main)) parts.push('quad');
   return parts;
 }
 

@@ -39,6 +39,8 @@ export async function trainCmd(argv: string[]): Promise<number> {
       'init-from': { type: 'string' },
       quantise: { type: 'string', default: 'noise' },
       'freeze-recnet': { type: 'boolean', default: false },
+      'delta-max': { type: 'string', default: String(DELTA_RANGE[0]) },
+      'luma-only-above': { type: 'string' },
     },
   });
   if (positionals[0] !== 'codec') throw new Error('usage: npm run train -- codec [options]');
@@ -56,6 +58,8 @@ export async function trainCmd(argv: string[]): Promise<number> {
   if (!CODE_LAYOUTS.includes(layout)) throw new Error(`--layout must be one of ${CODE_LAYOUTS.join(', ')}`);
   const patch = num('patch');
   if (patch % 4) throw new Error('--patch must be a multiple of 4');
+  if (num('delta-max') > 255 || num('delta-max') <= DELTA_RANGE[1]) throw new Error(`--delta-max must be in (${DELTA_RANGE[1]}, 255]`);
+  if (values['luma-only-above'] !== undefined && layout !== 'g420') throw new Error('--luma-only-above needs --layout g420');
   const pairs = values.pairs as string;
   const quantise = values.quantise as 'noise' | 'round';
   if (quantise !== 'noise' && quantise !== 'round') throw new Error('--quantise must be noise or round');
@@ -73,7 +77,8 @@ export async function trainCmd(argv: string[]): Promise<number> {
     patch,
     celebaShare: 0.2,
     lr: num('lr'),
-    delta: [DELTA_RANGE[1], DELTA_RANGE[0]],
+    delta: [DELTA_RANGE[1], num('delta-max')],
+    lumaOnlyAbove: values['luma-only-above'] === undefined ? undefined : num('luma-only-above'),
     checkpointEvery: 50,
     maxSeconds: num('max-minutes') * 60,
     name: values.name as string,

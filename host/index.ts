@@ -12,7 +12,7 @@ export { RefBackend } from './backends/ref/index.ts';
 export { loadRecognizer, distance, Recognizer, DESCRIPTOR_LENGTH, SAME_PERSON_THRESHOLD, DEFAULT_RECOGNIZER_URL, type RecognizerOptions } from './models/recognizer.ts';
 export { recognizerGraph, RECOGNIZER_SIZE } from './models/recognizer-graph.ts';
 export { ImageError, checkImage, toRgbFloat, resizeRgb, cropResize, type Image } from './image/image.ts';
-export { loadCodec, Codec, CodecError, deltaForQuality, parseContainer, FORMAT_VERSION, HEADER_CHUNK, type CodecOptions, type CodecParts, type Header } from './codec/codec.ts';
+export { loadCodec, Codec, CodecError, deltaForQuality, parseContainer, readContainer, FORMAT_VERSION, HEADER_CHUNK, type CodecOptions, type CodecParts, type Header } from './codec/codec.ts';
 export { planeSize, type CodeLayout } from './codec/layout.ts';
 export { WasmBackend, type WasmOptions } from './backends/wasm/index.ts';
 export { WebGPUError } from './backends/webgpu/device.ts';

@@ -3,7 +3,7 @@
 // own failure (unreadable, not an image, too large, no face) is that item's result; the rest go on.
 // An item whose output already exists is skipped, so running a chunk twice changes nothing.
 import { readFileSync, statSync } from 'node:fs';
-import { parseContainer } from '../codec/codec.ts';
+import { readContainer } from '../codec/codec.ts';
 import { decodeImage, encodePng } from '../image/codecs.ts';
 import type { Image } from '../image/image.ts';
 import { alignBatch, centralBox } from '../models/align.ts';
@@ -85,7 +85,7 @@ function readInput(s: BatchSettings, item: Item, k: number): Work {
     throw new Error(code === 'ENOENT' ? 'no such file' : code ? `cannot read: ${(e as Error).message}` : (e as Error).message);
   }
   if (s.op === 'decode') {
-    const { header } = parseContainer(bytes, s.maxPixels);
+    const { header } = readContainer(bytes, s.maxPixels);
     return { k, item, bytes, modelId: header.modelId, pixels: header.width * header.height };
   }
   const image = decodeImage(bytes, { maxPixels: s.maxPixels });

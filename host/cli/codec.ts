@@ -4,7 +4,7 @@ import type { BackendName } from '../backends/index.ts';
 import { args, type Usage } from './args.ts';
 import { readBytes, withFile } from './files.ts';
 import { limitsFrom, LIMIT_FLAGS, LIMITS_USAGE } from './limits.ts';
-import { loadCodec, parseContainer, MODELS, DEFAULT_MODEL_ID, EFFORT_ITERATIONS, type Codec, type DecodeLimits } from '../codec/codec.ts';
+import { loadCodec, readContainer, MODELS, DEFAULT_MODEL_ID, EFFORT_ITERATIONS, type Codec, type DecodeLimits } from '../codec/codec.ts';
 import { decodeImage, encodePng, sniffFormat } from '../image/codecs.ts';
 import type { Image } from '../image/image.ts';
 import { distance, loadRecognizer, SAME_PERSON_THRESHOLD } from '../models/recognizer.ts';
@@ -72,7 +72,7 @@ export async function decodeCmd(argv: string[], Usage: Usage): Promise<number> {
   const file = positionals[0];
   const bytes = await readBytes(file, limits);
   const codecFor = codecsByModel(values.backend as BackendName, limits);
-  const image = await withFile(file, async () => (await codecFor(parseContainer(bytes, limits).header.modelId)).decode(bytes));
+  const image = await withFile(file, async () => (await codecFor(readContainer(bytes, limits).header.modelId)).decode(bytes));
   await writeFile(values.out as string, encodePng(image));
   console.log(`${values.out}: ${image.width}x${image.height} restored from ${bytes.length} bytes`);
   return 0;
@@ -85,7 +85,7 @@ async function loadFace(file: string, codecFor: (id: number) => Promise<Codec>, 
     if (sniffFormat(bytes) === 'png') {
       let header;
       try {
-        header = parseContainer(bytes, { ...limits, maxPixels: 65535 * 65535 }).header;
+        header = readContainer(bytes, { ...limits, maxPixels: 65535 * 65535 }).header;
       } catch {
         // not a facecodec PNG: an ordinary image (a corrupt one fails in decodeImage below)
       }

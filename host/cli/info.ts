@@ -4,7 +4,7 @@
 import { args, type Usage } from './args.ts';
 import { readBytes, withFile } from './files.ts';
 import { limitsFrom, LIMIT_FLAGS, LIMITS_USAGE } from './limits.ts';
-import { parseContainer } from '../codec/container.ts';
+import { readContainer } from '../codec/container.ts';
 import { MODELS } from '../codec/models.ts';
 import { RESIDUAL_CHUNK, type ResidualInfo } from '../codec/residual.ts';
 
@@ -17,7 +17,7 @@ export async function infoCmd(argv: string[], Usage: Usage): Promise<number> {
   const limits = { maxPixels: 65535 * 65535, ...limitsFrom(values, Usage) };
   for (const file of positionals) {
     const bytes = await readBytes(file, limits);
-    const { header, h, w, depth, layout, residual } = await withFile(file, () => parseContainer(bytes, limits));
+    const { header, h, w, depth, layout, residual } = await withFile(file, () => readContainer(bytes, limits));
     const info = {
       file,
       model: MODELS[header.modelId] ? `${MODELS[header.modelId]} (#${header.modelId})` : `#${header.modelId} (unknown to this build)`,

@@ -17,8 +17,8 @@ import { assetUrl } from '../format/assets.ts';
 import { checkImage, toRgbFloat, type Image } from '../image/image.ts';
 import { CodecError, DEFAULT_READ_LIMITS, withChunkAtEnd, writePng } from './png.ts';
 import { encodeHeader, hashMatches, HEADER_CHUNK, type Header } from './header.ts';
-import { bitDepthFor, codeToPlanes, planesToCode, planeStartRows, type CodeLayout, type Planes } from './layout.ts';
-import { contractOf, deltaFor, residualTierAt, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
+import { bitDepthFor, codeToPlanes, isLumaOnly, planesToCode, planeStartRows, type CodeLayout, type Planes } from './layout.ts';
+import { contractOf, deltaFor, lumaOnlyAt, residualTierAt, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
 import { encodeResidual, RESIDUAL_CHUNK } from './residual.ts';
 import { MODELS, DEFAULT_MODEL_ID } from './models.ts';
 import { CodeRefiner, EFFORT_ITERATIONS } from './effort.ts';
@@ -47,7 +47,7 @@ export function fnv1a(...parts: Uint8Array[]): number {
   return h >>> 0;
 }
 
-export { parseContainer, DEFAULT_MAX_PIXELS, type DecodeLimits } from './container.ts';
+export { parseContainer, readContainer, DEFAULT_MAX_PIXELS, type DecodeLimits } from './container.ts';
 import { parseContainer, DEFAULT_MAX_PIXELS, type DecodeLimits } from './container.ts';
 
 export interface CodecOptions {
@@ -171,11 +171,12 @@ export class Codec {
   /** The smallest PNG of one image's code over the layout's plane variants and bit depths, and its planes. */
   private smallestPng(code: Float32Array, h: number, w: number, delta: number, quality: number, width: number, height: number): { png: Uint8Array; planes: Planes } {
     let best: { png: Uint8Array; planes: Planes } | undefined;
-    for (const planes of codeToPlanes(this.layout, code, h, w, delta)) {
+    const lumaOnly = lumaOnlyAt(this.contract, delta);
+    for (const planes of codeToPlanes(this.layout, code, h, w, delta, lumaOnly)) {
       const header = encodeHeader({ flags: planes.flags, modelId: this.modelId, weightsHash: this.weightsHash, quality, width, height });
       const depths = [...new Set([bitDepthFor(planes.maxSample), 8])];
       const images = depths.map((depth) => ({ width: planes.width, height: planes.height, depth, samples: planes.samples }));
-      const png = writePng(images, [{ type: HEADER_CHUNK, data: header }], { splitRows: planeStartRows(this.layout, h, w) });
+      const png = writePng(images, [{ type: HEADER_CHUNK, data: header }], { splitRows: planeStartRows(this.layout, h, w, lumaOnly) });
       if (!best || png.length < best.png.length) best = { png, planes };
     }
     return best!;
@@ -207,6 +208,8 @@ export class Codec {
       if (header.modelId !== this.modelId) throw new CodecError(`file was made by model ${MODELS[header.modelId] ?? `#${header.modelId}`} but this codec has ${MODELS[this.modelId]}`);
       if (!hashMatches(header, this.weightsHash)) throw new CodecError(`file was made with different weights (hash ${hex(header.weightsHash)}, loaded ${hex(this.weightsHash)})`);
       if (c.layout !== this.layout) throw new CodecError(`file uses the ${c.layout} code layout but the model was trained for ${this.layout}`);
+      if (isLumaOnly(header.flags) !== lumaOnlyAt(this.contract, deltaFor(this.contract, header.quality)))
+        throw new CodecError(`file stores ${isLumaOnly(header.flags) ? 'the luma plane only' : 'all planes'} at quality ${header.quality}, which this model does not`);
       return c;
     });
     const out: Array<Image & { data: Uint8Array }> = new Array(files.length);

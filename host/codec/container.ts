@@ -2,7 +2,7 @@
 // the compact code and, at the residual tier, the fcRs residual (residual.ts). `facecodec info` needs only this, so it loads no backend and no model.
 import { CodecError, readPng, type GrayImage } from './png.ts';
 import { decodeHeader, HEADER_CHUNK, type Header } from './header.ts';
-import { bitDepthFor, layoutOf, maxSample, planesToCode, planeSize, type CodeLayout } from './layout.ts';
+import { bitDepthFor, isLumaOnly, layoutOf, maxSample, planesToCode, planeSize, type CodeLayout } from './layout.ts';
 import { deltaFor, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
 import { decodeResidual, RESIDUAL_CHUNK, type ResidualInfo } from './residual.ts';
 
@@ -31,14 +31,12 @@ export interface Container {
   residual?: { info: ResidualInfo; rgb: Float32Array };
 }
 
-/** Reads only the container: header, the stored image and the compact code [h, w, 3], without running a network. */
-export function parseContainer(
-  bytes: Uint8Array,
-  limits: DecodeLimits | number = {},
-  contract: Pick<CodecContract, 'factor' | 'deltaRange'> = LEGACY_CONTRACT,
-): Container {
+/**
+ * The container without the model's contract: header, stored image, code size and layout, residual.
+ * Enough to name the model that wrote a file (`facecodec info`, decode's model choice).
+ */
+export function readContainer(bytes: Uint8Array, limits: DecodeLimits | number = {}, factor = LEGACY_CONTRACT.factor): Omit<Container, 'code'> {
   const { maxPixels = DEFAULT_MAX_PIXELS, maxFileBytes, maxChunks } = typeof limits === 'number' ? { maxPixels: limits } : limits;
-  const { factor } = contract;
   const maxSamples = 3 * Math.ceil(maxPixels / (factor * factor)) + 3 * 4096;
   const { image, chunks } = readPng(bytes, { maxSamples, maxFileBytes, maxChunks });
   const hd = chunks.filter((c) => c.type === HEADER_CHUNK);
@@ -48,19 +46,28 @@ export function parseContainer(
   if (header.width * header.height > maxPixels) throw new CodecError(`declared size ${header.width}x${header.height} is over the limit of ${maxPixels} pixels`);
   const h = Math.ceil(header.height / factor), w = Math.ceil(header.width / factor);
   const layout = layoutOf(header.flags);
-  const size = planeSize(layout, h, w);
+  const size = planeSize(layout, h, w, isLumaOnly(header.flags));
   if (image.width !== size.width || image.height !== size.height) throw new CodecError(`PNG is ${image.width}x${image.height} but the header's ${header.width}x${header.height} needs ${size.width}x${size.height}`);
-  const delta = deltaFor(contract, header.quality);
-  if (image.depth !== bitDepthFor(maxSample(header.flags, delta)) && image.depth !== 8) throw new CodecError(`bit depth ${image.depth} does not match quality ${header.quality}`);
-  let code: Float32Array;
-  try {
-    code = planesToCode(header.flags, image, h, w, delta);
-  } catch (e) {
-    throw e instanceof CodecError ? new CodecError(`${e.message} (quality ${header.quality})`) : e;
-  }
   const rs = chunks.filter((c) => c.type === RESIDUAL_CHUNK);
   if (rs.length > 1) throw new CodecError(`corrupt facecodec PNG: ${rs.length} ${RESIDUAL_CHUNK} chunks`);
   const residual = rs.length ? decodeResidual(rs[0].data, header.width, header.height) : undefined;
-  return { header, image, code, h, w, depth: image.depth, layout, residual };
+  return { header, image, h, w, depth: image.depth, layout, residual };
+}
+
+/** Reads the container and the compact code [h, w, 3] under a model's contract, without running a network. */
+export function parseContainer(
+  bytes: Uint8Array,
+  limits: DecodeLimits | number = {},
+  contract: Pick<CodecContract, 'factor' | 'deltaRange'> = LEGACY_CONTRACT,
+): Container {
+  const c = readContainer(bytes, limits, contract.factor);
+  const { header, image, h, w } = c;
+  const delta = deltaFor(contract, header.quality);
+  if (image.depth !== bitDepthFor(maxSample(header.flags, delta)) && image.depth !== 8) throw new CodecError(`bit depth ${image.depth} does not match quality ${header.quality}`);
+  try {
+    return { ...c, code: planesToCode(header.flags, image, h, w, delta) };
+  } catch (e) {
+    throw e instanceof CodecError ? new CodecError(`${e.message} (quality ${header.quality})`) : e;
+  }
 }
 

@@ -22,6 +22,12 @@ export interface CodecContract {
    * training: a contract written without it gets LEGACY_CONTRACT's.
    */
   residual: ResidualTier;
+  /**
+   * The bottom of the range (g420 only): at quantisation steps above this the file stores the c1
+   * plane alone (layout.ts, header flag "luma only") and RecNet, trained so, restores the colour.
+   * 256 (never) for models trained without it.
+   */
+  lumaOnlyAbove: number;
 }
 
 export interface ResidualTier {
@@ -30,6 +36,8 @@ export interface ResidualTier {
   lumaSteps: [number, number];
   chromaRatio: number;
 }
+
+const NEVER_LUMA_ONLY = 256;
 
 /** Models v1 to v3r (no "codec_contract" in their files). */
 export const LEGACY_CONTRACT: CodecContract = {
@@ -40,6 +48,7 @@ export const LEGACY_CONTRACT: CodecContract = {
   // Qualities 1..90 keep their code and their meaning; 91..100 store quality 70's code (RecNet's PSNR
   // is flat from 70 to 100, 33.6 dB on View 1) plus the residual (bench/residual.ts).
   residual: { from: 91, codeQuality: 70, lumaSteps: [24, 7], chromaRatio: 0.75 },
+  lumaOnlyAbove: NEVER_LUMA_ONLY,
 };
 
 export const CONTRACT_KEY = 'codec_contract';
@@ -64,11 +73,14 @@ function parseContract(raw: string): CodecContract {
     Number.isInteger(c.factor) && c.factor >= 1 && c.factor <= 64 &&
     Array.isArray(c.deltaRange) && c.deltaRange.length === 2 && c.deltaRange.every((d) => typeof d === 'number' && d >= 0.5 && d <= 255) &&
     typeof c.rateScale === 'number' && c.rateScale > 0 && Number.isFinite(c.rateScale) &&
-    (c.residual === undefined || validTier(c.residual));
+    (c.residual === undefined || validTier(c.residual)) &&
+    (c.lumaOnlyAbove === undefined || (typeof c.lumaOnlyAbove === 'number' && c.lumaOnlyAbove >= 2 && c.lumaOnlyAbove <= NEVER_LUMA_ONLY)) &&
+    (c.lumaOnlyAbove === undefined || c.lumaOnlyAbove === NEVER_LUMA_ONLY || c.layout === 'g420');
   if (!ok) throw new CodecError(`model's ${CONTRACT_KEY} is malformed: ${raw.slice(0, 200)}`);
   const r = c.residual ?? LEGACY_CONTRACT.residual;
   const residual = { from: r.from, codeQuality: r.codeQuality, lumaSteps: [r.lumaSteps[0], r.lumaSteps[1]] as [number, number], chromaRatio: r.chromaRatio };
-  return { layout: c.layout, factor: c.factor, deltaRange: [c.deltaRange[0], c.deltaRange[1]], rateScale: c.rateScale, residual };
+  const lumaOnlyAbove = c.lumaOnlyAbove ?? NEVER_LUMA_ONLY;
+  return { layout: c.layout, factor: c.factor, deltaRange: [c.deltaRange[0], c.deltaRange[1]], rateScale: c.rateScale, residual, lumaOnlyAbove };
 }
 
 const validTier = (r: ResidualTier): boolean =>
@@ -85,6 +97,9 @@ export function residualTierAt(c: Pick<CodecContract, 'residual'>, quality: numb
   const luma = from === 100 ? hi : lo * (hi / lo) ** ((quality - from) / (100 - from));
   return { codeQuality, luma: Math.round(luma * 4) / 4, chroma: Math.round(luma * chromaRatio * 4) / 4 };
 }
+
+/** Whether a code at step delta is stored as its luma plane alone (the bottom of the range). */
+export const lumaOnlyAt = (c: Pick<CodecContract, 'lumaOnlyAbove'>, delta: number): boolean => delta > c.lumaOnlyAbove;
 
 /** The metadata entry the trainer writes into both model files. */
 export const contractMetadata = (c: CodecContract): Record<string, string> => ({ [CONTRACT_KEY]: JSON.stringify(c), code_layout: c.layout });

@@ -16,7 +16,7 @@ import { Tape } from '../train/tape.ts';
 import { Adam } from '../train/adam.ts';
 import { noisyCode, rateOfPlanes, type Plane } from '../train/code-noise.ts';
 import { codeToPlanes, planesToCode } from './layout.ts';
-import type { CodecContract } from './contract.ts';
+import { lumaOnlyAt, type CodecContract } from './contract.ts';
 
 /** Iterations per effort level (0: CompNet's code as it is). */
 export const EFFORT_ITERATIONS = [0, 4, 10, 25];
@@ -69,7 +69,7 @@ export class CodeRefiner {
   private decoded(code: Float32Array, r: RefineInput): Float32Array {
     const out = new Float32Array(code.length), per = r.h * r.w * 3;
     for (let k = 0; k < r.n; k++) {
-      const [planes] = codeToPlanes(this.contract.layout, code.subarray(k * per, (k + 1) * per), r.h, r.w, r.delta);
+      const [planes] = codeToPlanes(this.contract.layout, code.subarray(k * per, (k + 1) * per), r.h, r.w, r.delta, lumaOnlyAt(this.contract, r.delta));
       out.set(planesToCode(planes.flags, planes, r.h, r.w, r.delta), k * per);
     }
     return out;
@@ -120,7 +120,7 @@ export class CodeRefiner {
     // The layout's linear steps at zero noise: their backward pass, and the planes the rate is measured on.
     const layout = this.contract.layout === 'g420' && (h % 2 || w % 2) ? undefined : this.contract.layout;
     if (!layout) return { loss, grad: gCode };
-    const nc = noisyCode(layout, code, n, h, w, new Array(n).fill(r.delta), () => 0.5);
+    const nc = noisyCode(layout, code, n, h, w, new Array(n).fill(r.delta), () => 0.5, new Array(n).fill(lumaOnlyAt(this.contract, r.delta)));
     // The rate term per image: its bits join that image's loss, its gradient that image's slice.
     const grads = nc.planes.map((p) => new Float32Array(p.data.length));
     for (let k = 0; k < n; k++) {

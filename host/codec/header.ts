@@ -1,7 +1,7 @@
 // The private ancillary PNG chunk "fcHd": what a decoder needs beyond the PNG image itself.
 //
 // Version 2 (written since model v4's release; 5 data bytes, 17 with the chunk's framing):
-//   byte 0  version (2) << 4 | layout flags (bit 0: decorrelated rgb planes, bit 1: g420)
+//   byte 0  version (2) << 4 | layout flags (bit 0: decorrelated rgb planes, bit 1: g420, bit 2: g420's luma plane only)
 //   byte 1  model id (0: an unregistered model)
 //   byte 2  quality 1..100
 //   byte 3  (width - 1) mod 8 | ((height - 1) mod 8) << 3   (the PNG's own size gives the rest)
@@ -9,7 +9,7 @@
 // Version 1 (models v1 to v3 as first released; 12 bytes): version u8, flags u8, model id u8,
 //   weights hash u32, quality u8, width u16, height u16 (big-endian). Still read.
 import { CodecError } from './png.ts';
-import { planeSize, FLAG_DECORRELATED, FLAG_G420, layoutOf } from './layout.ts';
+import { planeSize, FLAG_DECORRELATED, FLAG_G420, FLAG_LUMA_ONLY, isLumaOnly, layoutOf } from './layout.ts';
 
 export const HEADER_CHUNK = 'fcHd';
 export const FORMAT_VERSION = 2;
@@ -35,7 +35,8 @@ export function encodeHeader(h: Omit<Header, 'version' | 'hashBits'>): Uint8Arra
 }
 
 function checkFields(h: Header): Header {
-  if (h.flags & ~(FLAG_DECORRELATED | FLAG_G420) || h.flags === (FLAG_DECORRELATED | FLAG_G420)) throw new CodecError(`unknown header flags ${h.flags}`);
+  const f = h.flags;
+  if (f & ~(FLAG_DECORRELATED | FLAG_G420 | FLAG_LUMA_ONLY) || (f & FLAG_G420 && f & FLAG_DECORRELATED) || (f & FLAG_LUMA_ONLY && !(f & FLAG_G420))) throw new CodecError(`unknown header flags ${h.flags}`);
   if (h.quality < 1 || h.quality > 100) throw new CodecError(`header quality ${h.quality} is out of range`);
   if (h.width < 1 || h.height < 1) throw new CodecError('header declares an empty image');
   return h;
@@ -50,7 +51,7 @@ function resolveSize(flags: number, factor: number, pngWidth: number, pngHeight:
   const found: Array<{ width: number; height: number }> = [];
   for (let h = Math.max(1, Math.floor(pngHeight / 3)); h <= pngHeight; h++)
     for (let w = Math.max(1, pngWidth - 1); w <= pngWidth; w++) {
-      const s = planeSize(layout, h, w);
+      const s = planeSize(layout, h, w, isLumaOnly(flags));
       if (s.width !== pngWidth || s.height !== pngHeight) continue;
       for (let W = factor * (w - 1) + 1; W <= factor * w; W++)
         for (let H = factor * (h - 1) + 1; H <= factor * h; H++) if (((W - 1) & 7) === wRes && ((H - 1) & 7) === hRes) found.push({ width: W, height: H });

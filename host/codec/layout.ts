@@ -9,6 +9,9 @@
 //   w is odd), below it the two difference planes side by side, each sample round(d / delta) + M.
 //   The differences are taken against the *decoded* c1 (closed loop), so c1's quantisation error does
 //   not leak into c0 and c2 beyond what averaging leaves. Header flag bit 1.
+//   Luma only (header flag bit 2, with bit 1; the bottom of a model's quality range, where its
+//   contract's lumaOnlyAbove says): the c1 plane alone, W x h; the decoder takes c0 = c2 = c1 and
+//   RecNet, trained for it, restores the colour.
 // The trainer simulates exactly these steps with uniform noise in place of rounding (host/train/code-noise.ts).
 import { CodecError } from './png.ts';
 
@@ -17,6 +20,8 @@ export const CODE_LAYOUTS: CodeLayout[] = ['rgb', 'g420'];
 
 export const FLAG_DECORRELATED = 1;
 export const FLAG_G420 = 2;
+export const FLAG_LUMA_ONLY = 4;
+export const isLumaOnly = (flags: number) => (flags & FLAG_LUMA_ONLY) !== 0;
 
 export const bitDepthFor = (maxValue: number) => (maxValue < 2 ? 1 : maxValue < 4 ? 2 : maxValue < 16 ? 4 : 8);
 
@@ -36,29 +41,29 @@ export const layoutOf = (flags: number): CodeLayout => (flags & FLAG_G420 ? 'g42
 /** Largest sample value a file with these header flags may hold at step delta (sets the bit depth). */
 export function maxSample(flags: number, delta: number): number {
   const M = Math.round(255 / delta);
-  return layoutOf(flags) === 'rgb' && !(flags & FLAG_DECORRELATED) ? M : 2 * M;
+  return (layoutOf(flags) === 'rgb' && !(flags & FLAG_DECORRELATED)) || isLumaOnly(flags) ? M : 2 * M;
 }
 
 /** The planes of the PNG image for a code of h x w, as rectangles [x0, y0, width, height]. */
-export function planeRects(layout: CodeLayout, h: number, w: number): Array<[number, number, number, number]> {
+export function planeRects(layout: CodeLayout, h: number, w: number, lumaOnly = false): Array<[number, number, number, number]> {
   if (layout === 'rgb') return [[0, 0, w, h], [0, h, w, h], [0, 2 * h, w, h]];
   const hc = Math.ceil(h / 2), wc = Math.ceil(w / 2);
-  return [[0, 0, 2 * wc, h], [0, h, wc, hc], [wc, h, wc, hc]];
+  return lumaOnly ? [[0, 0, 2 * wc, h]] : [[0, 0, 2 * wc, h], [0, h, wc, hc], [wc, h, wc, hc]];
 }
 
 /** The PNG rows where a new plane starts (below the first): the writer's candidate block splits. */
-export function planeStartRows(layout: CodeLayout, h: number, w: number): number[] {
-  return [...new Set(planeRects(layout, h, w).map(([, y]) => y).filter((y) => y > 0))];
+export function planeStartRows(layout: CodeLayout, h: number, w: number, lumaOnly = false): number[] {
+  return [...new Set(planeRects(layout, h, w, lumaOnly).map(([, y]) => y).filter((y) => y > 0))];
 }
 
 /** Image size of the PNG for a code of h x w. */
-export function planeSize(layout: CodeLayout, h: number, w: number): { width: number; height: number } {
-  const rects = planeRects(layout, h, w);
+export function planeSize(layout: CodeLayout, h: number, w: number, lumaOnly = false): { width: number; height: number } {
+  const rects = planeRects(layout, h, w, lumaOnly);
   return { width: Math.max(...rects.map(([x, , rw]) => x + rw)), height: Math.max(...rects.map(([, y, , rh]) => y + rh)) };
 }
 
-/** Sample variants for one code [h, w, 3] (the encoder keeps whichever PNG is smallest). */
-export function codeToPlanes(layout: CodeLayout, code: Float32Array, h: number, w: number, delta: number): Planes[] {
+/** Sample variants for one code [h, w, 3] (the encoder keeps whichever PNG is smallest); lumaOnly: g420's c1 plane alone. */
+export function codeToPlanes(layout: CodeLayout, code: Float32Array, h: number, w: number, delta: number, lumaOnly = false): Planes[] {
   const M = Math.round(255 / delta);
   const n = h * w;
   if (layout === 'rgb') {
@@ -75,8 +80,8 @@ export function codeToPlanes(layout: CodeLayout, code: Float32Array, h: number, 
       { flags: FLAG_DECORRELATED, width: w, height: 3 * h, samples: diff, maxSample: maxSample(FLAG_DECORRELATED, delta) },
     ];
   }
-  const { width: W, height: H } = planeSize(layout, h, w);
-  const hc = Math.ceil(h / 2), wc = W / 2;
+  const { width: W, height: H } = planeSize(layout, h, w, lumaOnly);
+  const hc = lumaOnly ? 0 : Math.ceil(h / 2), wc = W / 2;
   const out = new Uint8Array(W * H);
   const g = new Float32Array(n); // decoded c1
   for (let y = 0; y < h; y++)
@@ -93,14 +98,15 @@ export function codeToPlanes(layout: CodeLayout, code: Float32Array, h: number, 
           for (let x = 2 * xc; x < Math.min(w, 2 * xc + 2); x++, cnt++) s += code[(y * w + x) * 3 + c] - g[y * w + x];
         out[(h + yc) * W + k * wc + xc] = clampRound(s / cnt / delta + M, 2 * M);
       }
-  return [{ flags: FLAG_G420, width: W, height: H, samples: out, maxSample: maxSample(FLAG_G420, delta) }];
+  const flags = lumaOnly ? FLAG_G420 | FLAG_LUMA_ONLY : FLAG_G420;
+  return [{ flags, width: W, height: H, samples: out, maxSample: maxSample(flags, delta) }];
 }
 
 /** The dequantised code [h, w, 3] from the PNG samples; checks every sample against the layout. */
 export function planesToCode(flags: number, img: { width: number; height: number; samples: Uint8Array }, h: number, w: number, delta: number): Float32Array {
   const M = Math.round(255 / delta);
-  const layout = layoutOf(flags);
-  const { width: W, height: H } = planeSize(layout, h, w);
+  const layout = layoutOf(flags), luma = isLumaOnly(flags);
+  const { width: W, height: H } = planeSize(layout, h, w, luma);
   if (img.width !== W || img.height !== H) throw new CodecError(`PNG is ${img.width}x${img.height} but a ${w}x${h} code in layout ${layout} needs ${W}x${H}`);
   const s = img.samples;
   const code = new Float32Array(h * w * 3);
@@ -127,8 +133,8 @@ export function planesToCode(flags: number, img: { width: number; height: number
       const g = s[y * W + x] * delta;
       const row = (h + (y >> 1)) * W;
       code[(y * w + x) * 3 + 1] = g;
-      code[(y * w + x) * 3] = g + (s[row + (x >> 1)] - M) * delta;
-      code[(y * w + x) * 3 + 2] = g + (s[row + wc + (x >> 1)] - M) * delta;
+      code[(y * w + x) * 3] = luma ? g : g + (s[row + (x >> 1)] - M) * delta;
+      code[(y * w + x) * 3 + 2] = luma ? g : g + (s[row + wc + (x >> 1)] - M) * delta;
     }
   return code;
 }

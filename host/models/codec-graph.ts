@@ -26,8 +26,8 @@ export const DELTA_RANGE: [number, number] = [128, 2];
  * The contract (host/codec/contract.ts) of networks built here and trained over steps deltaRange. The
  * residual tier is not trained: new models take the one the released models have.
  */
-export function codecContract(layout: CodeLayout, delta: [number, number]): CodecContract {
-  return { layout, factor: CODEC_FACTOR, deltaRange: [Math.max(...delta), Math.min(...delta)], rateScale: RATE_SCALE, residual: LEGACY_CONTRACT.residual };
+export function codecContract(layout: CodeLayout, delta: [number, number], lumaOnlyAbove = LEGACY_CONTRACT.lumaOnlyAbove): CodecContract {
+  return { layout, factor: CODEC_FACTOR, deltaRange: [Math.max(...delta), Math.min(...delta)], rateScale: RATE_SCALE, residual: LEGACY_CONTRACT.residual, lumaOnlyAbove };
 }
 const LEAK = 0.1;
 

@@ -5,7 +5,8 @@
 // rgb:  stored = code + noise, RecNet sees it as it is.
 // g420: stored G = c1 + noise (full resolution); D_k = avg2x2(c_k - G) + noise for k = 0, 2 (half
 //       resolution, against the noisy G as the encoder uses the decoded c1); RecNet sees
-//       (G + up(D_0), G, G + up(D_2)), up = 2x2 replication.
+//       (G + up(D_0), G, G + up(D_2)), up = 2x2 replication. Luma only (lumaOnly[b], the bottom of the
+//       range): D_0 = D_2 = 0 exactly, so RecNet sees (G, G, G) and c0, c2 get no gradient.
 import { codeToPlanes, planesToCode, type CodeLayout } from '../codec/layout.ts';
 
 export interface Plane {
@@ -25,7 +26,7 @@ export interface NoisyCode {
   backward(gInput: Float32Array, gPlanes?: Float32Array[]): Float32Array;
 }
 
-export function noisyCode(layout: CodeLayout, code: Float32Array, n: number, h: number, w: number, deltas: number[], rand: () => number): NoisyCode {
+export function noisyCode(layout: CodeLayout, code: Float32Array, n: number, h: number, w: number, deltas: number[], rand: () => number, lumaOnly: boolean[] = []): NoisyCode {
   const hw = h * w;
   const noise = (b: number) => (rand() - 0.5) * deltas[b];
   if (layout === 'rgb') {
@@ -48,7 +49,7 @@ export function noisyCode(layout: CodeLayout, code: Float32Array, n: number, h: 
   const di = (b: number, y: number, x: number, k: number) => ((b * hc + y) * wc + x) * 2 + k;
   const ci = (b: number, y: number, x: number) => (b * h + y) * w + x;
   for (let b = 0; b < n; b++)
-    for (let y = 0; y < hc; y++)
+    for (let y = 0; y < hc && !lumaOnly[b]; y++)
       for (let x = 0; x < wc; x++)
         for (let k = 0; k < 2; k++) {
           let s = 0;
@@ -87,7 +88,8 @@ export function noisyCode(layout: CodeLayout, code: Float32Array, n: number, h: 
       for (let b = 0; b < n; b++)
         for (let y = 0; y < h; y++)
           for (let x = 0; x < w; x++) {
-            const p = ci(b, y, x), d0 = gD[di(b, y >> 1, x >> 1, 0)] / 4, d1 = gD[di(b, y >> 1, x >> 1, 1)] / 4;
+            const p = ci(b, y, x), luma = lumaOnly[b] ? 0 : 1;
+            const d0 = (luma * gD[di(b, y >> 1, x >> 1, 0)]) / 4, d1 = (luma * gD[di(b, y >> 1, x >> 1, 1)]) / 4;
             g[p * 3] = d0;
             g[p * 3 + 2] = d1;
             g[p * 3 + 1] = gG[p] - d0 - d1;
@@ -102,11 +104,11 @@ export function noisyCode(layout: CodeLayout, code: Float32Array, n: number, h: 
  * (rounded in the layout, host/codec/layout.ts), and the gradient passes straight through the rounding
  * (the layout's linear steps at zero noise); the planes for the rate term are those linear steps too.
  */
-export function roundedCode(layout: CodeLayout, code: Float32Array, n: number, h: number, w: number, deltas: number[]): NoisyCode {
-  const linear = noisyCode(layout, code, n, h, w, deltas, () => 0.5);
+export function roundedCode(layout: CodeLayout, code: Float32Array, n: number, h: number, w: number, deltas: number[], lumaOnly: boolean[] = []): NoisyCode {
+  const linear = noisyCode(layout, code, n, h, w, deltas, () => 0.5, lumaOnly);
   const input = new Float32Array(code.length), per = h * w * 3;
   for (let b = 0; b < n; b++) {
-    const [planes] = codeToPlanes(layout, code.subarray(b * per, (b + 1) * per), h, w, deltas[b]);
+    const [planes] = codeToPlanes(layout, code.subarray(b * per, (b + 1) * per), h, w, deltas[b], lumaOnly[b]);
     input.set(planesToCode(planes.flags, planes, h, w, deltas[b]), b * per);
   }
   return { ...linear, input };

@@ -51,6 +51,8 @@ export interface StepOptions {
   mu: number;
   layout: CodeLayout;
   quantise?: 'noise' | 'round';
+  /** Steps above this store the luma plane only (the contract's lumaOnlyAbove; 256: never). */
+  lumaOnlyAbove?: number;
 }
 
 export async function jointStep(nets: JointNets, b: StepBatch, o: StepOptions): Promise<StepResult> {
@@ -58,7 +60,8 @@ export async function jointStep(nets: JointNets, b: StepBatch, o: StepOptions): 
   const h = size / CODEC_FACTOR;
   const ca = await nets.comp.forward({ image: { shape: [n, size, size, 3], data: x } });
   const code = ca.values.get('code')!;
-  const noisy = o.quantise === 'round' ? roundedCode(o.layout, code, n, h, h, b.deltas) : noisyCode(o.layout, code, n, h, h, b.deltas, b.rand);
+  const luma = b.deltas.map((d) => d > (o.lumaOnlyAbove ?? 256));
+  const noisy = o.quantise === 'round' ? roundedCode(o.layout, code, n, h, h, b.deltas, luma) : noisyCode(o.layout, code, n, h, h, b.deltas, b.rand, luma);
   const plane = new Float32Array(n * h * h);
   for (let i = 0; i < plane.length; i++) plane[i] = b.deltas[Math.floor(i / (h * h))] * RATE_SCALE;
   const ra = await nets.rec.forward({ code: { shape: [n, h, h, 3], data: noisy.input }, delta: { shape: [n, h, h, 1], data: plane } });

@@ -51,6 +51,8 @@ export interface TrainOptions {
    * exactly as the decoder will (rounded), with the gradient straight through the rounding.
    */
   quantise?: 'noise' | 'round';
+  /** Steps above this store the luma plane only (g420; the contract's lumaOnlyAbove). Default: never. */
+  lumaOnlyAbove?: number;
   /** Train CompNet only: RecNet (the decoder) keeps its initial weights, so old files decode the same. */
   freezeRecnet?: boolean;
   /** Start from these frozen networks instead of random initialisation. */
@@ -159,7 +161,7 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
     const whole = lambda > 0 ? chipBatch(rng, chips, n) : undefined;
     const x = whole ? whole.x152 : sampleBatch(rng, chips, celeba.images, n, size, celebaStep ? 1 : 0);
     const deltas = Array.from({ length: n }, () => Math.exp(Math.log(o.delta[0]) + rng.next() * Math.log(o.delta[1] / o.delta[0])));
-    const r = await jointStep(nets, { x, n, size, whole, deltas, rand: () => rng.next() }, { lambda, mu, layout, quantise: o.quantise ?? 'noise' });
+    const r = await jointStep(nets, { x, n, size, whole, deltas, rand: () => rng.next() }, { lambda, mu, layout, quantise: o.quantise ?? 'noise', lumaOnlyAbove: o.lumaOnlyAbove });
     idWindow += r.identity;
     rateWindow += r.rate;
     const grads = paramList.map(([m, name]) => (m === compModel ? r.comp.get(name) : r.rec.get(name)));
@@ -216,7 +218,7 @@ function freeze(o: TrainOptions, comp: NetSpec, rec: NetSpec, compModel: Model, 
   const last = log[log.length - 1];
   const meta = (model: string) => ({
     model,
-    ...contractMetadata(codecContract(layout, o.delta)),
+    ...contractMetadata(codecContract(layout, o.delta, o.lumaOnlyAbove)),
     training: JSON.stringify({ layout, steps: o.steps, batch: o.batch, patch: o.patch, lr: o.lr, delta: o.delta, recognizer_weight: o.recognizerWeight ?? 0, rate_weight: o.rateWeight ?? 0, quantise: o.quantise ?? 'noise', freeze_recnet: !!o.freezeRecnet, init: o.init ?? null, seconds: Math.round(last?.seconds ?? 0), final_l1: last?.loss, final_psnr: last?.psnr, final_identity: last?.identity }),
     license: 'trained by the facecodec project on LFW images no test pair references and CelebA (non-commercial research use)',
   });
@@ -236,7 +238,7 @@ Trained by \`npm run train -- codec\` (host/train/train-codec.ts) on this projec
 
 - Data: ${lfwCount} aligned LFW chips from lfw-pairs/train-identity-disjoint.txt and train-unreferenced.txt (no image that a View 2 test pair references; the latter list includes other images of people who appear in test pairs, used without identity labels)${o.recognizerWeight ? '' : `, ${celebaCount} CelebA images (64x64 crops, ${Math.round(o.celebaShare * 100)}% of steps)`}. Manifest: codec-${o.name}-train-manifest.txt.
 - ${o.recognizerWeight ? 'Whole chips (150x150, edge-padded to 152)' : `Crops ${o.patch}x${o.patch} from chips with random shifts`} and horizontal flips; batch ${o.batch}; ${o.steps} steps (${totalSamples} samples).
-- Loss: L1 reconstruction${o.recognizerWeight ? ` + ${o.recognizerWeight} x squared distance between the frozen recognizer's embeddings of the restored and the original chip (embeddings of the originals computed once and cached; whole chips, not crops)` : ''}${o.rateWeight ? ` + ${o.rateWeight} x a rate proxy (mean log2(1 + |horizontal difference|) of the noisy code in quantisation steps, the residual PNG's Sub filter codes)` : ''}${o.init ? `, starting from ${path.basename(o.init.compnet)} and ${path.basename(o.init.recnet)}` : ''}. Quantisation in the loop ${o.quantise === 'round' ? 'as the encoder does it (the code rounded in' : 'as additive uniform noise on'} what the ${layout} code layout stores${layout === 'g420' ? ' (channel 1 at full resolution, the other two as 2x2-averaged differences to it, host/codec/layout.ts)' : ''}${o.quantise === 'round' ? ', the gradient straight through the rounding)' : ''}, step delta log-uniform in [${o.delta[0]}, ${o.delta[1]}], given to RecNet as its rate condition.
+- Loss: L1 reconstruction${o.recognizerWeight ? ` + ${o.recognizerWeight} x squared distance between the frozen recognizer's embeddings of the restored and the original chip (embeddings of the originals computed once and cached; whole chips, not crops)` : ''}${o.rateWeight ? ` + ${o.rateWeight} x a rate proxy (mean log2(1 + |horizontal difference|) of the noisy code in quantisation steps, the residual PNG's Sub filter codes)` : ''}${o.init ? `, starting from ${path.basename(o.init.compnet)} and ${path.basename(o.init.recnet)}` : ''}. Quantisation in the loop ${o.quantise === 'round' ? 'as the encoder does it (the code rounded in' : 'as additive uniform noise on'} what the ${layout} code layout stores${layout === 'g420' ? ' (channel 1 at full resolution, the other two as 2x2-averaged differences to it, host/codec/layout.ts)' : ''}${o.quantise === 'round' ? ', the gradient straight through the rounding)' : ''}, step delta log-uniform in [${o.delta[0]}, ${o.delta[1]}], given to RecNet as its rate condition${o.lumaOnlyAbove !== undefined ? `; at steps above ${o.lumaOnlyAbove} the code stores its luma plane only (c0 = c2 = c1), as the encoder does there` : ''}.
 ${o.freezeRecnet ? `- Only CompNet (the encoder) is trained; RecNet keeps ${o.init ? path.basename(o.init.recnet) : 'its initial weights'} unchanged.\n` : ''}- Adam, peak learning rate ${o.lr}, 100 warm-up steps then cosine decay.
 - Command: \`${trainCommand(o)}\`
 - Wall time: ${((last?.seconds ?? 0) / 60).toFixed(1)} min on the 2-core machine, ${(totalSamples / (last?.seconds || 1)).toFixed(1)} samples/s.

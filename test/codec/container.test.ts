@@ -38,11 +38,11 @@ test('PNG writer/reader round trip at every bit depth; pngjs reads our files', (
 });
 
 test('header round trip (version 2, size completed from the PNG); version 1 still read; quality maps to a step', () => {
-  for (const [flags, layout] of [[2, 'g420'], [0, 'rgb'], [1, 'rgb']] as const)
+  for (const [flags, layout, luma] of [[2, 'g420', false], [6, 'g420', true], [0, 'rgb', false], [1, 'rgb', false]] as const)
     for (let width = 1; width <= 40; width++)
       for (const height of [1, 2, 3, 4, 5, 7, 8, 9, 150, 151, 152, 153]) {
         const h = { flags, modelId: 4, weightsHash: 0xdeadbeef, quality: 77, width, height };
-        const png = planeSize(layout, Math.ceil(height / 4), Math.ceil(width / 4));
+        const png = planeSize(layout, Math.ceil(height / 4), Math.ceil(width / 4), luma);
         const back = decodeHeader(encodeHeader(h), png, 4);
         assert.equal(back, { ...h, version: 2, weightsHash: 0xef, hashBits: 8 });
       }
@@ -50,7 +50,7 @@ test('header round trip (version 2, size completed from the PNG); version 1 stil
   assert.is(encodeHeader(h).length, HEADER_BYTES);
   const png = { width: 38, height: 57 };
   assert.throws(() => decodeHeader(encodeHeader({ ...h, flags: 3 }), png, 4), /unknown header flags/);
-  assert.throws(() => decodeHeader(encodeHeader({ ...h, flags: 4 }), png, 4), /unknown header flags/);
+  for (const flags of [4, 5, 7, 8]) assert.throws(() => decodeHeader(encodeHeader({ ...h, flags }), png, 4), /unknown header flags/); // luma only needs g420
   assert.throws(() => decodeHeader(encodeHeader({ ...h, quality: 0 }), png, 4), /quality 0/);
   assert.throws(() => decodeHeader(encodeHeader(h), { width: 38, height: 58 }, 4), /possible sizes/);
   assert.throws(() => decodeHeader(Uint8Array.from([0x30, 1, 1, 0, 0]), png, 4), /unsupported facecodec header/);

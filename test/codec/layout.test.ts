@@ -2,7 +2,7 @@
 // the g420 closed loop, sample-range checks, and whole files in the g420 layout.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { codeToPlanes, planesToCode, planeSize, FLAG_G420, type CodeLayout } from '../../host/codec/layout.ts';
+import { codeToPlanes, maxSample, planesToCode, planeSize, FLAG_G420, FLAG_LUMA_ONLY, type CodeLayout } from '../../host/codec/layout.ts';
 import { CodecError } from '../../host/codec/png.ts';
 import { loadCodec, parseContainer } from '../../host/codec/codec.ts';
 import { untrainedModels } from './helpers.ts';
@@ -81,3 +81,19 @@ test('a g420 model writes g420 files that decode; a model with an unknown layout
 });
 
 test.run();
+
+test('g420 luma only: the c1 plane alone, one bit per sample at M = 1, c0 = c2 = c1 on decode', () => {
+  const h = 5, w = 7, code = gridCode(h, w, true);
+  const [v] = codeToPlanes('g420', code, h, w, delta, true);
+  assert.is(v.flags, FLAG_G420 | FLAG_LUMA_ONLY);
+  assert.equal(planeSize('g420', h, w, true), { width: 8, height: 5 });
+  assert.equal([v.width, v.height, v.maxSample], [8, 5, M]);
+  const out = planesToCode(v.flags, v, h, w, delta);
+  for (let p = 0; p < h * w; p++) {
+    assert.is(out[p * 3 + 1], Math.min(M, Math.round(code[p * 3 + 1] / delta)) * delta);
+    assert.is(out[p * 3], out[p * 3 + 1]);
+    assert.is(out[p * 3 + 2], out[p * 3 + 1]);
+  }
+  assert.is(maxSample(v.flags, 180), 1); // the bottom of a [180, 2] range: a 1-bit PNG
+  assert.throws(() => planesToCode(v.flags, { ...v, samples: v.samples.map(() => M + 1) }, h, w, delta), /out of range/);
+});

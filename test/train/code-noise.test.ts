@@ -41,6 +41,22 @@ for (const layout of ['rgb', 'g420'] as const)
     assert.equal([...q.backward(g)], [...noisyCode(layout, code, n, h, w, deltas, () => 0.5).backward(g)]);
   });
 
+test('g420 luma only (per image): RecNet sees what the decoder restores, and c0, c2 get no gradient', () => {
+  const n = 2, h = 4, w = 6, deltas = [180, 5], luma = [true, false], per = h * w * 3;
+  const rnd = lcg(5);
+  const code = Float32Array.from({ length: n * per }, () => 255 * rnd());
+  const q = roundedCode('g420', code, n, h, w, deltas, luma);
+  for (let b = 0; b < n; b++) {
+    const [planes] = codeToPlanes('g420', code.subarray(b * per, (b + 1) * per), h, w, deltas[b], luma[b]);
+    assert.equal([...q.input.subarray(b * per, (b + 1) * per)], [...planesToCode(planes.flags, planes, h, w, deltas[b])]);
+  }
+  const noisy = noisyCode('g420', code, n, h, w, deltas, lcg(3), luma);
+  for (let p = 0; p < h * w; p++) assert.ok(noisy.input[p * 3] === noisy.input[p * 3 + 1] && noisy.input[p * 3 + 2] === noisy.input[p * 3 + 1]);
+  const g = noisy.backward(Float32Array.from({ length: n * per }, () => rnd() - 0.5));
+  for (let p = 0; p < h * w; p++) assert.ok(g[p * 3] === 0 && g[p * 3 + 2] === 0 && g[p * 3 + 1] !== 0);
+  assert.ok(g.subarray(per).some((v, i) => i % 3 === 0 && v !== 0), 'the other image keeps its chroma gradient');
+});
+
 for (const layout of ['rgb', 'g420'] as const)
   test(`${layout}: backward through the simulated quantiser and the rate term matches finite differences`, () => {
     const n = 2, h = 4, w = 6, deltas = [4, 16], mu = 0.3;

@@ -13,6 +13,7 @@ export const MODEL_REGISTRY: ModelEntry[] = [
   { id: 2, name: 'v2', about: 'v1 fine-tuned through the frozen recognizer, rgb layout' },
   { id: 3, name: 'v3', about: 'v3r fine-tuned through the frozen recognizer, g420 layout' },
   { id: 4, name: 'v3r', about: "v1 fine-tuned for reconstruction in the g420 layout (v3's ablation twin)" },
+  { id: 5, name: 'v4', about: 'v3 fine-tuned through the frozen recognizer on the rounded code over steps 2..180, luma plane only above 102 (the bottom of the range)' },
 ];
 
 /** Model id -> name. */

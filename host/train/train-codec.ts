@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createBackend, type BackendName } from '../backends/index.ts';
 import { loadModel, saveModel, type Model, type TensorToSave } from '../format/model.ts';
 import { parseSafetensors, writeSafetensors, type RawTensor } from '../format/safetensors.ts';
-import { codecContract, compnetSpec, initParams, recnetSpec, type NetSpec } from '../models/codec-graph.ts';
+import { codecContract, DELTA_RANGE, compnetSpec, initParams, recnetSpec, type NetSpec } from '../models/codec-graph.ts';
 import { contractMetadata } from '../codec/contract.ts';
 import { Adam, learningRate } from './adam.ts';
 import { celebaImages, chipBatch, lfwChips, Rng, sampleBatch, type DataPaths } from './data.ts';
@@ -210,6 +210,8 @@ function trainCommand(o: TrainOptions): string {
   if (o.rateWeight) parts.push(`--rate-weight ${o.rateWeight}`);
   if (o.quantise === 'round') parts.push('--quantise round');
   if (o.freezeRecnet) parts.push('--freeze-recnet');
+  if (Math.max(...o.delta) !== DELTA_RANGE[0]) parts.push(`--delta-max ${Math.max(...o.delta)}`);
+  if (o.lumaOnlyAbove !== undefined) parts.push(`--luma-only-above ${o.lumaOnlyAbove}`);
   return parts.join(' ');
 }
 

@@ -15,6 +15,8 @@ interface Step {
   name: string;
   rows: (all: Row[]) => Row[];
   note: string;
+  /** The step this one is measured against (default: the one before it). */
+  against?: number;
 }
 
 const byCodec = (codec: string) => (all: Row[]) => all.filter((r) => r.codec === codec).sort((a, b) => a.setting - b.setting);
@@ -58,6 +60,21 @@ const STEPS: Step[] = [
     },
     note: 'measured rows of facecodec-v3@e1 (`npm run bench -- lfw --codec facecodec-v3@e1 --settings Q`); qualities not yet run at effort 1 keep the row above (effort 0)',
   },
+  {
+    name: '+ model v4 (luma plane alone at the bottom, steps to 180, trained on the rounded code), effort 0',
+    rows: byCodec('facecodec-v4'),
+    note: 'measured rows of facecodec-v4; compared with v3 at effort 0 (the deflate step), the same encoder effort',
+    against: 2,
+  },
+  {
+    name: '+ encode effort 1 on v4',
+    rows: (all) => {
+      const measured = byCodec('facecodec-v4@e1')(all);
+      const before = byCodec('facecodec-v4')(all).filter((r) => !measured.some((m) => m.setting === r.setting));
+      return measured.length ? [...measured, ...before].sort((a, b) => a.setting - b.setting) : [];
+    },
+    note: 'measured rows of facecodec-v4@e1 where run; qualities not yet run at effort 1 keep the effort-0 row (the new default model as the product curve)',
+  },
 ];
 
 function table(file: string, label: string): string[] {
@@ -71,21 +88,23 @@ function table(file: string, label: string): string[] {
   const out = [
     `### ${label}`,
     '',
-    `| step | bytes per file at q1 / q15 / q50 / q90 | accuracy (%) at q1 / q15 / q50 / q90 | BD-rate vs previous step | ${anchors.map((a) => `vs ${a}`).join(' | ')} | PSNR: vs jpeg2000 | rows |`,
+    `| step | quality: bytes per file | accuracy (%) at those qualities | BD-rate vs the step it builds on | ${anchors.map((a) => `vs ${a}`).join(' | ')} | PSNR: vs jpeg2000 | rows |`,
     `|---|---|---|---|${anchors.map(() => '---|').join('')}---|---|`,
   ];
-  let prev: Row[] | undefined;
-  for (const s of STEPS) {
+  const measured: Row[][] = [];
+  for (const [i, s] of STEPS.entries()) {
     const rows = s.rows(all);
+    measured.push(rows);
+    const prev = i === 0 ? undefined : measured[s.against ?? i - 1];
     if (!rows.length) {
       out.push(`| ${s.name} | - | - | - | ${anchors.map(() => '-').join(' | ')} | - | not measured |`);
       continue;
     }
-    const bytes = rows.map((r) => ((r.bpp * CHIP_PIXELS) / 8).toFixed(0)).join(' / ');
+    const bytes = rows.map((r) => `q${r.setting}: ${((r.bpp * CHIP_PIXELS) / 8).toFixed(0)}`).join(', ');
     const acc = rows.map((r) => (100 * r.accuracy).toFixed(2)).join(' / ');
     const vs = anchors.map((a) => fmt(bdRate(curve(of(a)), curve(rows))));
-    out.push(`| ${s.name} | ${bytes} | ${acc} | ${prev ? fmt(bdRate(curve(prev), curve(rows))) : '-'} | ${vs.join(' | ')} | ${fmt(bdRate(psnrCurve(of('jpeg2000')), psnrCurve(rows)))} | ${s.note} |`);
-    prev = rows;
+    const base = prev?.length ? `${fmt(bdRate(curve(prev), curve(rows)))}${s.against !== undefined ? ` (vs step ${s.against + 1})` : ''}` : '-';
+    out.push(`| ${s.name} | ${bytes} | ${acc} | ${base} | ${vs.join(' | ')} | ${fmt(bdRate(psnrCurve(of('jpeg2000')), psnrCurve(rows)))} | ${s.note} |`);
   }
   return [...out, ''];
 }

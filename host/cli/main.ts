@@ -126,7 +126,7 @@ async function demoCmd(argv: string[]): Promise<number> {
     backend: { type: 'string', default: 'wasm' },
     samples: { type: 'string', default: SAMPLES_DIR },
     out: { type: 'string', default: 'out/demo' },
-    qualities: { type: 'string', default: '5,25,50,90' },
+    qualities: { type: 'string', default: '1,25,50,100' },
   });
   const dir = values.samples as string, outDir = values.out as string;
   const qualities = (values.qualities as string).split(',').map(Number);

@@ -25,7 +25,7 @@ import { CodeRefiner, EFFORT_ITERATIONS } from './effort.ts';
 import { DEFAULT_RECOGNIZER_URL } from '../models/recognizer.ts';
 
 export { MODELS, MODEL_REGISTRY, DEFAULT_MODEL_ID } from './models.ts';
-export { contractOf, deltaFor, residualTierAt, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
+export { contractOf, deltaFor, lumaOnlyAt, residualTierAt, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
 export { RESIDUAL_CHUNK, type ResidualInfo } from './residual.ts';
 export const DEFAULT_QUALITY = 50;
 export { EFFORT_ITERATIONS } from './effort.ts';

@@ -1,0 +1,49 @@
+// The bottom of v4's range: at steps above its contract's lumaOnlyAbove a file stores the luma plane
+// alone (header flag bit 2); readContainer names the model without a contract; the decoder refuses a
+// file whose flag disagrees with its model's contract at its quality.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { loadCodec, parseContainer, readContainer, deltaFor, lumaOnlyAt, type Codec } from '../../host/codec/codec.ts';
+import { FLAG_G420, FLAG_LUMA_ONLY } from '../../host/codec/layout.ts';
+import { decodeImage } from '../../host/image/codecs.ts';
+import { fixCrcs } from '../fuzz/png-arb.ts';
+
+const sample = decodeImage(readFileSync(new URL('../../samples/Paul_Tagliabue_0001.png', import.meta.url)));
+let codec: Codec;
+let top = 0; // the highest luma-only quality of the model
+
+test.before(async () => {
+  codec = await loadCodec({ backend: 'wasm', modelId: 5 });
+  while (lumaOnlyAt(codec.contract, deltaFor(codec.contract, top + 1))) top++;
+});
+test.after(() => codec.dispose());
+
+test('v4: luma only up to its threshold (a 1-bit PNG at quality 1), all planes above; both decode', async () => {
+  assert.ok(top >= 1 && top < 100, `luma-only qualities 1..${top}`);
+  for (const [quality, luma] of [[1, true], [top, true], [top + 1, false]] as const) {
+    const file = await codec.encode(sample, { quality });
+    const c = readContainer(file);
+    assert.is(c.header.flags, luma ? FLAG_G420 | FLAG_LUMA_ONLY : FLAG_G420, `quality ${quality}`);
+    assert.equal([c.image.width, c.image.height], luma ? [38, 38] : [38, 57]);
+    if (quality === 1) assert.is(c.depth, 1);
+    const { code } = parseContainer(file, {}, codec.contract);
+    if (luma) for (let p = 0; p < 38 * 38; p++) assert.ok(code[p * 3] === code[p * 3 + 1] && code[p * 3 + 2] === code[p * 3 + 1]);
+    const out = await codec.decode(file);
+    assert.equal([out.width, out.height], [150, 150]);
+  }
+});
+
+test('a luma-only file relabelled to a quality where the model stores all planes is refused', async () => {
+  const file = await codec.encode(sample, { quality: top });
+  const at = Buffer.from(file).indexOf('fcHd') + 4;
+  file[at + 2] = top + 1; // the header's quality byte
+  try {
+    await codec.decode(fixCrcs(file));
+    assert.unreachable('decoded');
+  } catch (e) {
+    assert.match((e as Error).message, new RegExp(`stores the luma plane only at quality ${top + 1}`));
+  }
+});
+
+test.run();

@@ -88,8 +88,8 @@ export function noisyCode(layout: CodeLayout, code: Float32Array, n: number, h: 
       for (let b = 0; b < n; b++)
         for (let y = 0; y < h; y++)
           for (let x = 0; x < w; x++) {
-            const p = ci(b, y, x), luma = lumaOnly[b] ? 0 : 1;
-            const d0 = (luma * gD[di(b, y >> 1, x >> 1, 0)]) / 4, d1 = (luma * gD[di(b, y >> 1, x >> 1, 1)]) / 4;
+            const p = ci(b, y, x), chroma = lumaOnly[b] ? 0 : 1; // luma only: the difference planes are constants
+            const d0 = (chroma * gD[di(b, y >> 1, x >> 1, 0)]) / 4, d1 = (chroma * gD[di(b, y >> 1, x >> 1, 1)]) / 4;
             g[p * 3] = d0;
             g[p * 3 + 2] = d1;
             g[p * 3 + 1] = gG[p] - d0 - d1;

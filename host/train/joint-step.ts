@@ -4,6 +4,7 @@
 import type { Executor } from '../executor/executor.ts';
 import type { Shape } from '../ops/op.ts';
 import type { CodeLayout } from '../codec/layout.ts';
+import { lumaOnlyAt, LEGACY_CONTRACT } from '../codec/contract.ts';
 import { RATE_SCALE, CODEC_FACTOR } from '../models/codec-graph.ts';
 import { noisyCode, rateOfPlanes, roundedCode } from './code-noise.ts';
 
@@ -51,7 +52,7 @@ export interface StepOptions {
   mu: number;
   layout: CodeLayout;
   quantise?: 'noise' | 'round';
-  /** Steps above this store the luma plane only (the contract's lumaOnlyAbove; 256: never). */
+  /** Steps above this store the luma plane only (the contract's lumaOnlyAbove; default: the legacy contract's, never). */
   lumaOnlyAbove?: number;
 }
 
@@ -60,7 +61,7 @@ export async function jointStep(nets: JointNets, b: StepBatch, o: StepOptions): 
   const h = size / CODEC_FACTOR;
   const ca = await nets.comp.forward({ image: { shape: [n, size, size, 3], data: x } });
   const code = ca.values.get('code')!;
-  const luma = b.deltas.map((d) => d > (o.lumaOnlyAbove ?? 256));
+  const luma = b.deltas.map((d) => lumaOnlyAt({ lumaOnlyAbove: o.lumaOnlyAbove ?? LEGACY_CONTRACT.lumaOnlyAbove }, d));
   const noisy = o.quantise === 'round' ? roundedCode(o.layout, code, n, h, h, b.deltas, luma) : noisyCode(o.layout, code, n, h, h, b.deltas, b.rand, luma);
   const plane = new Float32Array(n * h * h);
   for (let i = 0; i < plane.length; i++) plane[i] = b.deltas[Math.floor(i / (h * h))] * RATE_SCALE;

@@ -8,6 +8,9 @@ import { pathToFileURL } from 'node:url';
 import type { Image } from '../../host/image/image.ts';
 import { fnv1a, FORMAT_VERSION, DEFAULT_MODEL_ID, MODELS, MODEL_REGISTRY, EFFORT_ITERATIONS } from '../../host/codec/codec.ts';
 import { EFFORT_WEIGHTS } from '../../host/codec/effort.ts';
+import { CHROMA_GRID } from '../../host/codec/chroma.ts';
+import { contractOf, deltaFor, lumaOnlyAt } from '../../host/codec/contract.ts';
+import { loadModel } from '../../host/format/model.ts';
 import { EncodedPack } from './pack.ts';
 
 export interface Codec {
@@ -191,7 +194,11 @@ function facecodecCodec(id: string, modelId: number, name: string, dir?: string,
     if (!cacheId) {
       const file = (k: string) => new Uint8Array(readFileSync(weights(k)));
       // The container version is part of the key: a new container changes the bytes, not the pixels.
-      cacheId = `facecodec-c${FORMAT_VERSION}-${fnv1a(file('compnet'), file('recnet')).toString(16).padStart(8, '0')}`;
+      // So is the chroma grid of luma-only files, for a model that writes them (it changes both).
+      const comp = file('compnet');
+      const contract = contractOf(loadModel(comp).metadata);
+      const lumaOnly = lumaOnlyAt(contract, deltaFor(contract, 1));
+      cacheId = `facecodec-c${FORMAT_VERSION}${lumaOnly ? `g${CHROMA_GRID}` : ''}-${fnv1a(comp, file('recnet')).toString(16).padStart(8, '0')}`;
       // Effort's own settings too: another iteration count or objective makes other files.
       if (effort) cacheId += `-e${EFFORT_ITERATIONS[effort]}i${EFFORT_WEIGHTS.identity}r${EFFORT_WEIGHTS.rate}`;
     }

@@ -1,11 +1,13 @@
-// facecodec info: what a facecodec PNG's container says (model, quality, size, bytes, code layout, the
-// residual chunk if any). It reads the container only, so it loads no backend and no network (a quick
+// facecodec info: what a facecodec PNG's container says (model, quality, size, bytes, code layout, a
+// luma-only file's chroma cells, the residual chunk if any). It reads the container only, so it loads no backend and no network (a quick
 // start matters here).
 import { args, type Usage } from './args.ts';
 import { readBytes, withFile } from './files.ts';
 import { limitsFrom, LIMIT_FLAGS, LIMITS_USAGE } from './limits.ts';
 import { readContainer } from '../codec/container.ts';
 import { MODELS } from '../codec/models.ts';
+import { isLumaOnly } from '../codec/layout.ts';
+import { CHROMA_GRID } from '../codec/chroma.ts';
 import { RESIDUAL_CHUNK, type ResidualInfo } from '../codec/residual.ts';
 
 const residualText = (r: ResidualInfo) =>
@@ -28,7 +30,8 @@ export async function infoCmd(argv: string[], Usage: Usage): Promise<number> {
       height: header.height,
       bytes: bytes.length,
       bpp: +((bytes.length * 8) / (header.width * header.height)).toFixed(4),
-      code: `${w}x${h}x3 at quality ${header.quality}, layout ${layout}, ${depth}-bit PNG samples`,
+      code: `${w}x${h}x${isLumaOnly(header.flags) ? '1 (luma plane only)' : '3'} at quality ${header.quality}, layout ${layout}, ${depth}-bit PNG samples`,
+      ...(isLumaOnly(header.flags) && { chroma: header.chroma ? `${CHROMA_GRID}x${CHROMA_GRID} cells of mean Cb, Cr` : 'none (the model\'s tint)' }),
       residual: residual ? residualText(residual.info) : 'none',
     };
     console.log(values.json ? JSON.stringify(info) : Object.entries(info).map(([k, v]) => `${k}: ${v}`).join('\n') + '\n');

@@ -48,7 +48,8 @@ export function fnv1a(...parts: Uint8Array[]): number {
 }
 
 export { parseContainer, readContainer, DEFAULT_MAX_PIXELS, type DecodeLimits } from './container.ts';
-import { parseContainer, DEFAULT_MAX_PIXELS, type DecodeLimits } from './container.ts';
+import { parseContainer, DEFAULT_MAX_PIXELS, type Container, type DecodeLimits } from './container.ts';
+import { applyChroma, chromaCells } from './chroma.ts';
 
 export interface CodecOptions {
   backend?: Backend | BackendName;
@@ -158,7 +159,9 @@ export class Codec {
     const iterations = EFFORT_ITERATIONS[effort];
     const code = iterations ? (await (await this.getRefiner()).refine({ code: raw.data, images: batch, width: W, height: H, n: images.length, h, w, delta, iterations })).code : raw.data;
     const n = h * w;
-    const chosen = images.map((_, k) => this.smallestPng(code.subarray(k * n * 3, (k + 1) * n * 3), h, w, delta, codeQuality, W, H));
+    // A luma-only file also keeps the original's colour as a few chroma cells (chroma.ts).
+    const chroma = (k: number) => (lumaOnlyAt(this.contract, delta) ? chromaCells(toRgbFloat(images[k]), W, H) : undefined);
+    const chosen = images.map((_, k) => this.smallestPng(code.subarray(k * n * 3, (k + 1) * n * 3), h, w, delta, codeQuality, W, H, chroma(k)));
     if (!tier) return chosen.map((c) => c.png);
     // The residual tier: what the decoder restores from this very code, on this codec's RecNet.
     const restored = await this.restore(chosen.map((c) => planesToCode(c.planes.flags, c.planes, h, w, delta)), h, w, new Array(images.length).fill(delta));
@@ -169,11 +172,11 @@ export class Codec {
   }
 
   /** The smallest PNG of one image's code over the layout's plane variants and bit depths, and its planes. */
-  private smallestPng(code: Float32Array, h: number, w: number, delta: number, quality: number, width: number, height: number): { png: Uint8Array; planes: Planes } {
+  private smallestPng(code: Float32Array, h: number, w: number, delta: number, quality: number, width: number, height: number, chroma?: Uint8Array): { png: Uint8Array; planes: Planes } {
     let best: { png: Uint8Array; planes: Planes } | undefined;
     const lumaOnly = lumaOnlyAt(this.contract, delta);
     for (const planes of codeToPlanes(this.layout, code, h, w, delta, lumaOnly)) {
-      const header = encodeHeader({ flags: planes.flags, modelId: this.modelId, weightsHash: this.weightsHash, quality, width, height });
+      const header = encodeHeader({ flags: planes.flags, modelId: this.modelId, weightsHash: this.weightsHash, quality, width, height, chroma });
       const depths = [...new Set([bitDepthFor(planes.maxSample), 8])];
       const images = depths.map((depth) => ({ width: planes.width, height: planes.height, depth, samples: planes.samples }));
       const png = writePng(images, [{ type: HEADER_CHUNK, data: header }], { splitRows: planeStartRows(this.layout, h, w, lumaOnly) });
@@ -221,19 +224,7 @@ export class Codec {
         const { h, w } = parsed[idx[0]];
         const image = await this.restore(idx.map((i) => parsed[i].code), h, w, idx.map((i) => deltaFor(this.contract, parsed[i].header.quality)));
         const PW = w * this.contract.factor, PH = h * this.contract.factor;
-        idx.forEach((i, k) => {
-          const { width, height } = parsed[i].header;
-          const res = parsed[i].residual?.rgb;
-          const px = new Uint8Array(width * height * 3);
-          const base = k * PH * PW * 3;
-          for (let y = 0; y < height; y++)
-            for (let x = 0; x < width; x++)
-              for (let c = 0; c < 3; c++) {
-                const v = image[base + (y * PW + x) * 3 + c] + (res ? res[(y * width + x) * 3 + c] : 0);
-                px[(y * width + x) * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
-              }
-          out[i] = { data: px, width, height, channels: 3 };
-        });
+        idx.forEach((i, k) => (out[i] = finish(image.subarray(k * PH * PW * 3, (k + 1) * PH * PW * 3), PW, parsed[i])));
       }
     }
     return out;
@@ -247,6 +238,21 @@ export class Codec {
 }
 
 const hex = (n: number) => n.toString(16).padStart(8, '0');
+
+/** A file's restored pixels from RecNet's output [PH, PW, 3] (in place): its chroma cells or residual, cropped, rounded. */
+function finish(restored: Float32Array, PW: number, c: Container): Image & { data: Uint8Array } {
+  const { width, height, chroma } = c.header;
+  if (chroma) applyChroma(restored, width, height, PW, chroma);
+  const res = c.residual?.rgb;
+  const px = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      for (let ch = 0; ch < 3; ch++) {
+        const v = restored[(y * PW + x) * 3 + ch] + (res ? res[(y * width + x) * 3 + ch] : 0);
+        px[(y * width + x) * 3 + ch] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+      }
+  return { data: px, width, height, channels: 3 };
+}
 
 /** Copies an RGB image into a larger buffer, repeating the last row/column into the padding. */
 function padEdge(src: Float32Array, W: number, H: number, PW: number, PH: number, dst: Float32Array, at: number): void {

@@ -8,7 +8,9 @@
 // the code exactly as the decoder will (quantised in the model's layout), and the gradient passes
 // straight through the rounding (through the layout's linear steps, code-noise.ts at zero noise).
 // Adam on the code, step size a fraction of the quantisation step; the best iterate is kept, so a
-// higher effort never ends with a worse objective than effort 0's code.
+// higher effort never ends with a worse objective than effort 0's code. A luma-only file's chroma
+// cells (chroma.ts) come from the original and are applied after RecNet; the objective sees RecNet's
+// output without them (they do not depend on the code).
 import type { Backend } from '../backends/backend.ts';
 import type { Model } from '../format/model.ts';
 import { Executor } from '../executor/executor.ts';

@@ -5,10 +5,14 @@
 //   byte 1  model id (0: an unregistered model)
 //   byte 2  quality 1..100
 //   byte 3  (width - 1) mod 8 | ((height - 1) mod 8) << 3   (the PNG's own size gives the rest)
+//           | 64 when chroma cells follow (bit 6; luma-only files only; bit 7 reserved)
 //   byte 4  low byte of the weights hash (FNV-1a of both model files): catches a swapped model
+//   bytes 5..13, with bit 6: the original's mean chroma per cell (chroma.ts), which decode restores.
+//   Luma-only files written before the cells (model v4's first release) have 5 bytes and keep decoding.
 // Version 1 (models v1 to v3 as first released; 12 bytes): version u8, flags u8, model id u8,
 //   weights hash u32, quality u8, width u16, height u16 (big-endian). Still read.
 import { CodecError } from './png.ts';
+import { CHROMA_BYTES } from './chroma.ts';
 import { planeSize, FLAG_DECORRELATED, FLAG_G420, FLAG_LUMA_ONLY, isLumaOnly, layoutOf } from './layout.ts';
 
 export const HEADER_CHUNK = 'fcHd';
@@ -27,11 +31,18 @@ export interface Header {
   /** Size of the original image. */
   width: number;
   height: number;
+  /** Luma-only files: the original's mean chroma per cell (chroma.ts), if the file stores it. */
+  chroma?: Uint8Array;
 }
+
+const CHROMA_BIT = 64;
 
 /** The version-2 chunk data for a file (the width and height residues; the PNG carries the rest). */
 export function encodeHeader(h: Omit<Header, 'version' | 'hashBits'>): Uint8Array {
-  return Uint8Array.from([(FORMAT_VERSION << 4) | h.flags, h.modelId, h.quality, ((h.width - 1) & 7) | (((h.height - 1) & 7) << 3), h.weightsHash & 0xff]);
+  const sizes = ((h.width - 1) & 7) | (((h.height - 1) & 7) << 3) | (h.chroma ? CHROMA_BIT : 0);
+  const fixed = [(FORMAT_VERSION << 4) | h.flags, h.modelId, h.quality, sizes, h.weightsHash & 0xff];
+  if (h.chroma && h.chroma.length !== CHROMA_BYTES) throw new CodecError(`chroma cells must be ${CHROMA_BYTES} bytes, got ${h.chroma.length}`);
+  return Uint8Array.from(h.chroma ? [...fixed, ...h.chroma] : fixed);
 }
 
 function checkFields(h: Header): Header {
@@ -39,6 +50,7 @@ function checkFields(h: Header): Header {
   if (f & ~(FLAG_DECORRELATED | FLAG_G420 | FLAG_LUMA_ONLY) || (f & FLAG_G420 && f & FLAG_DECORRELATED) || (f & FLAG_LUMA_ONLY && !(f & FLAG_G420))) throw new CodecError(`unknown header flags ${h.flags}`);
   if (h.quality < 1 || h.quality > 100) throw new CodecError(`header quality ${h.quality} is out of range`);
   if (h.width < 1 || h.height < 1) throw new CodecError('header declares an empty image');
+  if (h.chroma && !(f & FLAG_LUMA_ONLY)) throw new CodecError('corrupt facecodec PNG: chroma cells in a file that stores all planes');
   return h;
 }
 
@@ -66,12 +78,14 @@ export function decodeHeader(b: Uint8Array, png: { width: number; height: number
     const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
     return checkFields({ version: 1, flags: b[1], modelId: b[2], weightsHash: dv.getUint32(3), hashBits: 32, quality: b[7], width: dv.getUint16(8), height: dv.getUint16(10) });
   }
-  if (b.length === HEADER_BYTES && b[0] >> 4 === FORMAT_VERSION) {
-    if (b[3] >> 6) throw new CodecError('corrupt facecodec PNG: reserved header bits are set');
+  if (b.length >= HEADER_BYTES && b[0] >> 4 === FORMAT_VERSION) {
+    if (b[3] >> 7) throw new CodecError('corrupt facecodec PNG: reserved header bits are set');
+    const chroma = b[3] & CHROMA_BIT ? b.slice(HEADER_BYTES) : undefined;
+    if (b.length !== HEADER_BYTES + (chroma ? CHROMA_BYTES : 0)) throw new CodecError(`corrupt facecodec PNG: a ${b.length}-byte header ${chroma ? 'with' : 'without'} chroma cells`);
     const flags = b[0] & 15;
-    checkFields({ version: 2, flags, modelId: b[1], weightsHash: b[4], hashBits: 8, quality: b[2], width: 1, height: 1 });
+    checkFields({ version: 2, flags, modelId: b[1], weightsHash: b[4], hashBits: 8, quality: b[2], width: 1, height: 1, chroma });
     const size = resolveSize(flags, factor, png.width, png.height, b[3] & 7, (b[3] >> 3) & 7);
-    return { version: 2, flags, modelId: b[1], weightsHash: b[4], hashBits: 8, quality: b[2], ...size };
+    return { version: 2, flags, modelId: b[1], weightsHash: b[4], hashBits: 8, quality: b[2], ...size, ...(chroma && { chroma }) };
   }
   throw new CodecError(`unsupported facecodec header (${b.length} bytes, version ${b.length ? b[0] >> (b.length === HEADER_BYTES ? 4 : 0) : '?'}; this build reads versions 1 and 2)`);
 }

@@ -164,6 +164,21 @@ export function withChunkAtEnd(png: Uint8Array, chunk: Chunk): Uint8Array {
   return out;
 }
 
+/** A written PNG with the data of its (first) chunk of `type` replaced; the chunks' order is kept. */
+export function withChunkData(png: Uint8Array, type: string, data: Uint8Array): Uint8Array {
+  const v = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  for (let p = 8; p + 12 <= png.length; p += 12 + v.getUint32(p)) {
+    if (String.fromCharCode(...png.subarray(p + 4, p + 8)) !== type) continue;
+    const c = chunkBytes(type, data), end = p + 12 + v.getUint32(p);
+    const out = new Uint8Array(png.length - (end - p) + c.length);
+    out.set(png.subarray(0, p));
+    out.set(c, p);
+    out.set(png.subarray(end), p + c.length);
+    return out;
+  }
+  throw new CodecError(`PNG has no ${type} chunk`);
+}
+
 export interface ReadLimits {
   /** Refuse images with more samples than this before inflating. */
   maxSamples: number;

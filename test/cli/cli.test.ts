@@ -83,6 +83,13 @@ test('encode --model, decode and compare restore with the model named in the fil
   assert.match(JSON.parse(r.stdout).residual, /^fcRs, \d+ bytes: luma step 7, chroma step 5.25 at half resolution/);
   assert.is(JSON.parse(r.stdout).quality, 100);
   assert.match(JSON.parse(r.stdout).code, /at quality 70,/);
+  assert.is(JSON.parse(r.stdout).chroma, undefined);
+  // The default model at quality 1: the luma plane alone, with the original's chroma cells.
+  r = await cli(['encode', 'samples/Martha_Burk_0001.png', '-q', '1', '-o', file]);
+  assert.is(r.code, 0, r.stderr);
+  r = await cli(['info', '--json', file]);
+  assert.match(JSON.parse(r.stdout).code, /x1 \(luma plane only\) at quality 1,/);
+  assert.is(JSON.parse(r.stdout).chroma, '3x3 cells of mean Cb, Cr');
 });
 
 test.run();

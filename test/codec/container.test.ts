@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { planeSize } from '../../host/codec/layout.ts';
 import { PNG } from 'pngjs';
 import { CodecError, crc32, readPng, writePng } from '../../host/codec/png.ts';
+import { CHROMA_BYTES } from '../../host/codec/chroma.ts';
 import { decodeHeader, deltaForQuality, encodeHeader, HEADER_BYTES, loadCodec, parseContainer, type Codec } from '../../host/codec/codec.ts';
 import { decodeImage } from '../../host/image/codecs.ts';
 import { rng } from '../backends/harness.ts';
@@ -54,7 +55,18 @@ test('header round trip (version 2, size completed from the PNG); version 1 stil
   assert.throws(() => decodeHeader(encodeHeader({ ...h, quality: 0 }), png, 4), /quality 0/);
   assert.throws(() => decodeHeader(encodeHeader(h), { width: 38, height: 58 }, 4), /possible sizes/);
   assert.throws(() => decodeHeader(Uint8Array.from([0x30, 1, 1, 0, 0]), png, 4), /unsupported facecodec header/);
-  assert.throws(() => decodeHeader(Uint8Array.from([0x22, 1, 1, 0xc0, 0]), png, 4), /reserved/);
+  assert.throws(() => decodeHeader(Uint8Array.from([0x22, 1, 1, 0x80, 0]), png, 4), /reserved/);
+  // Luma-only files carry chroma cells (bit 6 of byte 3, CHROMA_BYTES more); no other file may.
+  const chroma = Uint8Array.from({ length: CHROMA_BYTES }, (_, i) => i * 29 + 3);
+  const luma = { ...h, flags: 6, height: 150 }, lumaPng = { width: 38, height: 38 };
+  const withCells = encodeHeader({ ...luma, chroma });
+  assert.is(withCells.length, HEADER_BYTES + CHROMA_BYTES);
+  assert.equal(Array.from(decodeHeader(withCells, lumaPng, 4).chroma!), Array.from(chroma));
+  assert.is(decodeHeader(encodeHeader(luma), lumaPng, 4).chroma, undefined);
+  assert.throws(() => decodeHeader(encodeHeader({ ...h, chroma }), png, 4), /chroma cells in a file that stores all planes/);
+  assert.throws(() => decodeHeader(withCells.slice(0, -1), lumaPng, 4), /13-byte header with chroma cells/);
+  assert.throws(() => decodeHeader(Uint8Array.from([...encodeHeader(luma), 0]), lumaPng, 4), /6-byte header without chroma cells/);
+  assert.throws(() => encodeHeader({ ...luma, chroma: new Uint8Array(4) }), /chroma cells must be/);
   // Version 1: 12 bytes, the full size and hash stored.
   const v1 = Uint8Array.from([1, 2, 3, 0xde, 0xad, 0xbe, 0xef, 50, 0, 150, 0, 151]);
   assert.equal(decodeHeader(v1, png, 4), { version: 1, flags: 2, modelId: 3, weightsHash: 0xdeadbeef, hashBits: 32, quality: 50, width: 150, height: 151 });

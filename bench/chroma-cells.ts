@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { encodeHeader, HEADER_CHUNK, loadCodec, readContainer } from '../host/codec/codec.ts';
 import { withChunkData } from '../host/codec/png.ts';
-import { applyChroma, chromaCells, CHROMA_GRID } from '../host/codec/chroma.ts';
+import { applyChroma, chromaCells, CHROMA_GRID, luma } from '../host/codec/chroma.ts';
 import { toRgbFloat, type Image } from '../host/image/image.ts';
 import { DiskCache } from './eval/cache.ts';
 import { cachedChip } from './eval/lfw.ts';
@@ -44,7 +44,7 @@ const psnr = (a: Float32Array, b: Float32Array) => {
 function fullChroma(orig: Float32Array, rest: Float32Array): Float32Array {
   const out = rest.slice();
   for (let i = 0; i < out.length; i += 3) {
-    const dy = 0.299 * (orig[i] - rest[i]) + 0.587 * (orig[i + 1] - rest[i + 1]) + 0.114 * (orig[i + 2] - rest[i + 2]);
+    const dy = luma(orig[i], orig[i + 1], orig[i + 2]) - luma(rest[i], rest[i + 1], rest[i + 2]);
     for (let c = 0; c < 3; c++) out[i + c] = orig[i + c] - dy;
   }
   return out;
@@ -64,15 +64,16 @@ for (const quality of values.qualities!.split(',').map(Number)) {
   let bytes = 0;
   for (const chip of chips) {
     const file = await codec.encode(chip, { quality });
-    if (!readContainer(file).header.chroma) throw new Error(`quality ${quality} is not luma-only for model ${values.model}`);
+    const { header } = readContainer(file);
+    if (!header.chroma) throw new Error(`quality ${quality} is not luma-only for model ${values.model}`);
     bytes += file.length;
     const orig = toRgbFloat(chip);
     // The same file without its cells (as model v4 first wrote it) restores the learned tint; each
     // grid's cells are applied to that.
-    const none = toRgbFloat(await codec.decode(withChunkData(file, HEADER_CHUNK, encodeHeader({ ...readContainer(file).header, chroma: undefined }))));
+    const none = toRgbFloat(await codec.decode(withChunkData(file, HEADER_CHUNK, encodeHeader({ ...header, chroma: undefined }))));
     const rows = [1, 2, 3, 4].map((g) => {
       const r = none.slice();
-      applyChroma(r, chip.width, chip.height, chip.width, chromaCells(orig, chip.width, chip.height, g));
+      applyChroma(r, chip.width, chip.height, chip.width, chromaCells(orig, chip.width, chip.height, chip.width, g));
       return r;
     });
     [none, ...rows, fullChroma(orig, none)].forEach((r, k) => (sums[k] += psnr(orig, r) / chips.length));

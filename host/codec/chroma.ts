@@ -18,7 +18,8 @@ export const CHROMA_BYTES = CHROMA_GRID * CHROMA_GRID;
 export const CHROMA_STEP = 6;
 
 const KB = 0.564, KR = 0.713;
-const luma = (r: number, g: number, b: number) => 0.299 * r + 0.587 * g + 0.114 * b;
+/** BT.601 luma of one RGB pixel. */
+export const luma = (r: number, g: number, b: number) => 0.299 * r + 0.587 * g + 0.114 * b;
 
 /** Each cell's mean (Cb, Cr) of an interleaved RGB image [height, width (row stride `stride`), 3]. */
 function cellMeans(rgb: ArrayLike<number>, width: number, height: number, stride: number, n: number): Float64Array {
@@ -36,9 +37,9 @@ function cellMeans(rgb: ArrayLike<number>, width: number, height: number, stride
   return sum.map((s, j) => s / count[j % (n * n)]);
 }
 
-/** The bytes a luma-only file stores for an original image [height, width, 3] (0..255); `grid` cells per side. */
-export function chromaCells(rgb: ArrayLike<number>, width: number, height: number, grid = CHROMA_GRID): Uint8Array {
-  const levels = Array.from(cellMeans(rgb, width, height, width, grid), (m) => Math.max(-8, Math.min(7, Math.round(m / CHROMA_STEP))));
+/** The bytes a luma-only file stores for an original image [height, width (row stride `stride`), 3] (0..255); `grid` cells per side. */
+export function chromaCells(rgb: ArrayLike<number>, width: number, height: number, stride = width, grid = CHROMA_GRID): Uint8Array {
+  const levels = Array.from(cellMeans(rgb, width, height, stride, grid), (m) => Math.max(-8, Math.min(7, Math.round(m / CHROMA_STEP))));
   return Uint8Array.from({ length: grid * grid }, (_, j) => ((levels[2 * j] & 15) << 4) | (levels[2 * j + 1] & 15));
 }
 

@@ -159,8 +159,10 @@ export class Codec {
     const iterations = EFFORT_ITERATIONS[effort];
     const code = iterations ? (await (await this.getRefiner()).refine({ code: raw.data, images: batch, width: W, height: H, n: images.length, h, w, delta, iterations })).code : raw.data;
     const n = h * w;
-    // A luma-only file also keeps the original's colour as a few chroma cells (chroma.ts).
-    const chroma = (k: number) => (lumaOnlyAt(this.contract, delta) ? chromaCells(toRgbFloat(images[k]), W, H) : undefined);
+    // A luma-only file also keeps the original's colour as a few chroma cells (chroma.ts), from the
+    // image as CompNet saw it (the batch, row stride PW; its edge padding lies outside W x H).
+    const lumaOnly = lumaOnlyAt(this.contract, delta);
+    const chroma = (k: number) => (lumaOnly ? chromaCells(batch.subarray(k * PH * PW * 3), W, H, PW) : undefined);
     const chosen = images.map((_, k) => this.smallestPng(code.subarray(k * n * 3, (k + 1) * n * 3), h, w, delta, codeQuality, W, H, chroma(k)));
     if (!tier) return chosen.map((c) => c.png);
     // The residual tier: what the decoder restores from this very code, on this codec's RecNet.

@@ -16,7 +16,7 @@ import type { Model } from '../format/model.ts';
 import { Executor } from '../executor/executor.ts';
 import { Tape } from '../train/tape.ts';
 import { Adam } from '../train/adam.ts';
-import { noisyCode, rateOfPlanes, type Plane } from '../train/code-noise.ts';
+import { rateOfPlanes, roundedCode, type Plane } from '../train/code-noise.ts';
 import { codeToPlanes, planesToCode } from './layout.ts';
 import { lumaOnlyAt, type CodecContract } from './contract.ts';
 
@@ -67,7 +67,7 @@ export class CodeRefiner {
     }
   }
 
-  /** The code as the decoder will see it: quantised and restored in the contract's layout. */
+  /** The code as the decoder will see it, for the sizes roundedCode does not take (odd g420). */
   private decoded(code: Float32Array, r: RefineInput): Float32Array {
     const out = new Float32Array(code.length), per = r.h * r.w * 3;
     for (let k = 0; k < r.n; k++) {
@@ -104,8 +104,12 @@ export class CodeRefiner {
   /** The objective of each image and its gradient w.r.t. the (unquantised) code. */
   private async objective(code: Float32Array, r: RefineInput, targets?: Float32Array): Promise<{ loss: Float64Array; grad: Float32Array }> {
     const { n, h, w } = r;
+    // The code as the decoder restores it; with the layout's linear steps (code-noise.ts) where the
+    // layout has them (g420 needs even sizes): their backward pass, and the planes the rate is measured on.
+    const layout = this.contract.layout === 'g420' && (h % 2 || w % 2) ? undefined : this.contract.layout;
+    const rounded = layout && roundedCode(layout, code, n, h, w, new Array(n).fill(r.delta), new Array(n).fill(lumaOnlyAt(this.contract, r.delta)));
     const plane = new Float32Array(n * h * w).fill(r.delta * this.contract.rateScale);
-    const ra = await this.recTape.forward({ code: { shape: [n, h, w, 3], data: this.decoded(code, r) }, delta: { shape: [n, h, w, 1], data: plane } });
+    const ra = await this.recTape.forward({ code: { shape: [n, h, w, 3], data: rounded ? rounded.input : this.decoded(code, r) }, delta: { shape: [n, h, w, 1], data: plane } });
     const out = ra.values.get('image')!;
     const PH = h * this.contract.factor, PW = w * this.contract.factor;
     const loss = new Float64Array(n), g = new Float32Array(out.length);
@@ -119,18 +123,15 @@ export class CodeRefiner {
         }
     if (targets) await this.identityTerm(out, r, targets, loss, g);
     const gCode = (await this.recTape.backward(ra, new Map([['image', g]]), new Set(['code']))).inputs.get('code')!;
-    // The layout's linear steps at zero noise: their backward pass, and the planes the rate is measured on.
-    const layout = this.contract.layout === 'g420' && (h % 2 || w % 2) ? undefined : this.contract.layout;
-    if (!layout) return { loss, grad: gCode };
-    const nc = noisyCode(layout, code, n, h, w, new Array(n).fill(r.delta), () => 0.5, new Array(n).fill(lumaOnlyAt(this.contract, r.delta)));
+    if (!rounded) return { loss, grad: gCode };
     // The rate term per image: its bits join that image's loss, its gradient that image's slice.
-    const grads = nc.planes.map((p) => new Float32Array(p.data.length));
+    const grads = rounded.planes.map((p) => new Float32Array(p.data.length));
     for (let k = 0; k < n; k++) {
-      const rate = rateOfPlanes(nc.planes.map((p) => slice(p, k, n)), [r.delta], this.weights.rate);
+      const rate = rateOfPlanes(rounded.planes.map((p) => slice(p, k, n)), [r.delta], this.weights.rate);
       loss[k] += this.weights.rate * rate.bits;
       rate.grads.forEach((g, j) => grads[j].set(g, k * g.length));
     }
-    return { loss, grad: nc.backward(gCode, grads) };
+    return { loss, grad: rounded.backward(gCode, grads) };
   }
 
   /** Adds identity * ||embed(restored) - target||^2 to loss and its gradient to g (chips only). */

@@ -7,7 +7,7 @@ import { loadLandmarks } from '../host/models/landmarks.ts';
 import { loadEvalRecognizer, RECOGNIZER_IDS } from './eval/recognizers.ts';
 import { CODECS, getCodec } from './eval/codecs.ts';
 import { LfwBench, type Progress, type Row } from './eval/lfw.ts';
-import { pairImages, parsePairs } from './eval/pairs.ts';
+import { pairImages, parsePairs, type Pair } from './eval/pairs.ts';
 import { markdown, mergeRows, svgPlot } from './eval/report.ts';
 import { parseBox } from '../host/cli/align.ts';
 import { loadDetector } from '../host/models/detector.ts';
@@ -111,25 +111,47 @@ function alignOptions(values: { box?: string; passes?: string; detector?: string
   return { box, passes, detectorSize };
 }
 
+/** The pairs of the folds asked for (--folds; default: every fold of the file). */
+function selectPairs(file: string, foldsArg: string | undefined, UsageError: new (m: string) => Error): Pair[] {
+  let pairsText: string;
+  try {
+    pairsText = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  const { pairs: all, folds: foldCount } = parsePairs(pairsText);
+  let folds: number[];
+  try {
+    folds = foldsArg ? parseFolds(foldsArg, Math.max(foldCount, 10)) : [...new Set(all.map((p) => p.fold))];
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const pairs = all.filter((p) => folds.includes(p.fold));
+  if (new Set(pairs.map((p) => p.fold)).size < 2) throw new UsageError('the fold protocol needs at least 2 folds');
+  return pairs;
+}
+
+const LFW_OPTIONS = {
+  data: { type: 'string', default: LFW_DEFAULTS.data },
+  pairs: { type: 'string', default: LFW_DEFAULTS.pairs },
+  codec: { type: 'string', multiple: true },
+  settings: { type: 'string' },
+  folds: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  cache: { type: 'string', default: LFW_DEFAULTS.cache },
+  out: { type: 'string' },
+  box: { type: 'string' },
+  passes: { type: 'string', default: '1' },
+  detector: { type: 'string' },
+  backend: { type: 'string', default: 'wasm' },
+  recognizer: { type: 'string', default: 'dlib' },
+  quiet: { type: 'boolean', default: false },
+} as const;
+
 export async function benchLfwCmd(argv: string[], UsageError: new (m: string) => Error = Error): Promise<number> {
   const { values, positionals } = args(
     argv,
-    {
-      data: { type: 'string', default: LFW_DEFAULTS.data },
-      pairs: { type: 'string', default: LFW_DEFAULTS.pairs },
-      codec: { type: 'string', multiple: true },
-      settings: { type: 'string' },
-      folds: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      cache: { type: 'string', default: LFW_DEFAULTS.cache },
-      out: { type: 'string' },
-      box: { type: 'string' },
-      passes: { type: 'string', default: '1' },
-      detector: { type: 'string' },
-      backend: { type: 'string', default: 'wasm' },
-      recognizer: { type: 'string', default: 'dlib' },
-      quiet: { type: 'boolean', default: false },
-    },
+    LFW_OPTIONS,
     UsageError,
   );
   if (positionals[0] !== 'lfw' || positionals.length > 1) throw new UsageError('usage: bench lfw [--data DIR] [--pairs FILE] [--codec NAME]...');
@@ -151,22 +173,8 @@ export async function benchLfwCmd(argv: string[], UsageError: new (m: string) =>
   const recognizerId = values.recognizer as string;
   if (!(RECOGNIZER_IDS as readonly string[]).includes(recognizerId)) throw new UsageError(`--recognizer: one of ${RECOGNIZER_IDS.join(', ')}, got "${recognizerId}"`);
   const { box, passes, detectorSize } = alignOptions(values, UsageError);
-  let pairsText: string;
-  try {
-    pairsText = readFileSync(values.pairs!, 'utf8');
-  } catch (e) {
-    throw new Error(`${values.pairs}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
+  const pairs = selectPairs(values.pairs!, values.folds, UsageError);
   if (!existsSync(values.data!)) throw new Error(`${values.data}: no such directory`);
-  const { pairs: all, folds: foldCount } = parsePairs(pairsText);
-  let folds: number[];
-  try {
-    folds = values.folds ? parseFolds(values.folds, Math.max(foldCount, 10)) : [...new Set(all.map((p) => p.fold))];
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const pairs = all.filter((p) => folds.includes(p.fold));
-  if (new Set(pairs.map((p) => p.fold)).size < 2) throw new UsageError('the fold protocol needs at least 2 folds');
   const images = pairImages(pairs);
   const log = (s: string) => values.json || process.stderr.write(s + '\n');
   log(`bench lfw (recognizer ${recognizerId}): ${pairs.length} pairs in ${new Set(pairs.map((p) => p.fold)).size} folds, ${images.length} images from ${values.data}; cache ${values.cache}`);

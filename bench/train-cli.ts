@@ -14,34 +14,36 @@ function backendName(v: string): BackendName {
   return v as BackendName;
 }
 
+const TRAIN_OPTIONS = {
+  lfw: { type: 'string', default: path.join(SHARED, 'lfw-deepfunneled') },
+  pairs: { type: 'string', default: path.join(SHARED, 'lfw-pairs') },
+  celeba: { type: 'string', default: path.join(SHARED, 'celeba-10k') },
+  cache: { type: 'string', default: path.join(import.meta.dirname, '../.cache/train') },
+  weights: { type: 'string', default: path.join(import.meta.dirname, '../weights') },
+  name: { type: 'string', default: 'v1' },
+  steps: { type: 'string', default: '3000' },
+  batch: { type: 'string', default: '8' },
+  patch: { type: 'string', default: '96' },
+  lr: { type: 'string', default: '1e-3' },
+  'max-minutes': { type: 'string', default: '100000' },
+  threads: { type: 'string', default: '2' },
+  backend: { type: 'string', default: 'wasm' },
+  'freeze-now': { type: 'boolean', default: false },
+  'recognizer-weight': { type: 'string', default: '0' },
+  'rate-weight': { type: 'string', default: '0' },
+  layout: { type: 'string', default: 'rgb' },
+  'init-from': { type: 'string' },
+  quantise: { type: 'string', default: 'noise' },
+  'freeze-recnet': { type: 'boolean', default: false },
+  'delta-max': { type: 'string', default: String(DELTA_RANGE[0]) },
+  'luma-only-above': { type: 'string' },
+} as const;
+
 export async function trainCmd(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      lfw: { type: 'string', default: path.join(SHARED, 'lfw-deepfunneled') },
-      pairs: { type: 'string', default: path.join(SHARED, 'lfw-pairs') },
-      celeba: { type: 'string', default: path.join(SHARED, 'celeba-10k') },
-      cache: { type: 'string', default: path.join(import.meta.dirname, '../.cache/train') },
-      weights: { type: 'string', default: path.join(import.meta.dirname, '../weights') },
-      name: { type: 'string', default: 'v1' },
-      steps: { type: 'string', default: '3000' },
-      batch: { type: 'string', default: '8' },
-      patch: { type: 'string', default: '96' },
-      lr: { type: 'string', default: '1e-3' },
-      'max-minutes': { type: 'string', default: '100000' },
-      threads: { type: 'string', default: '2' },
-      backend: { type: 'string', default: 'wasm' },
-      'freeze-now': { type: 'boolean', default: false },
-      'recognizer-weight': { type: 'string', default: '0' },
-      'rate-weight': { type: 'string', default: '0' },
-      layout: { type: 'string', default: 'rgb' },
-      'init-from': { type: 'string' },
-      quantise: { type: 'string', default: 'noise' },
-      'freeze-recnet': { type: 'boolean', default: false },
-      'delta-max': { type: 'string', default: String(DELTA_RANGE[0]) },
-      'luma-only-above': { type: 'string' },
-    },
+    options: TRAIN_OPTIONS,
   });
   if (positionals[0] !== 'codec') throw new Error('usage: npm run train -- codec [options]');
   const num = (k: keyof typeof values) => {

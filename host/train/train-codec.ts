@@ -15,7 +15,7 @@ import { DEFAULT_RECOGNIZER_URL } from '../models/recognizer.ts';
 import { Executor } from '../executor/executor.ts';
 import { lineChart } from './plot.ts';
 import { Tape } from './tape.ts';
-import { jointStep, type JointNets } from './joint-step.ts';
+import { jointStep, type JointNets, type StepResult } from './joint-step.ts';
 import type { CodeLayout } from '../codec/layout.ts';
 
 export interface TrainOptions {
@@ -81,9 +81,25 @@ interface LogRow {
 
 const build = (spec: NetSpec, params: TensorToSave[]): Model => loadModel(saveModel(spec.graph, [...spec.consts, ...params]));
 
-export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step: number }> {
+/** What a checkpoint holds: the trained parameters (CompNet's, then RecNet's unless frozen) with their Adam state, the data RNG, the step and the log. */
+interface TrainState {
+  comp: NetSpec;
+  rec: NetSpec;
+  compModel: Model;
+  recModel: Model;
+  /** RecNet's parameters that train ([] with freezeRecnet). */
+  recTrained: NetSpec['params'];
+  paramList: Array<[Model, string]>;
+  arrays: Float32Array[];
+  adam: Adam;
+  rng: Rng;
+  step: number;
+  seconds: number;
+  log: LogRow[];
+}
+
+function initialState(o: TrainOptions): TrainState {
   const comp = compnetSpec(), rec = recnetSpec();
-  const ckpt = path.join(o.data.cacheDir, `codec-${o.name}.ckpt`);
   const fromFile = (file: string, spec: NetSpec): TensorToSave[] => {
     const m = loadModel(new Uint8Array(readFileSync(file)));
     return spec.params.map((p) => ({ name: p.name, shape: p.shape, f32: m.weights.get(p.name)!.data.slice() }));
@@ -93,29 +109,100 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
   const recTrained = o.freezeRecnet ? [] : rec.params;
   const paramList: Array<[Model, string]> = [...comp.params.map((p) => [compModel, p.name] as [Model, string]), ...recTrained.map((p) => [recModel, p.name] as [Model, string])];
   const arrays = paramList.map(([m, n]) => m.weights.get(n)!.data);
-  const adam = new Adam(arrays);
-  const rng = new Rng(o.seed);
-  let step = 0, seconds = 0;
-  let log: LogRow[] = [];
+  return { comp, rec, compModel, recModel, recTrained, paramList, arrays, adam: new Adam(arrays), rng: new Rng(o.seed), step: 0, seconds: 0, log: [] };
+}
 
-  if (existsSync(ckpt)) {
-    const f = parseSafetensors(new Uint8Array(readFileSync(ckpt)));
-    const meta = JSON.parse(f.metadata.state);
-    step = meta.step;
-    seconds = meta.seconds;
-    rng.state = meta.rng;
-    adam.t = meta.adamT;
-    log = meta.log;
-    const get = (n: string) => new Float32Array(f.tensors.get(n)!.bytes.slice().buffer);
-    paramList.forEach(([m], k) => {
-      const key = `${m === compModel ? 'comp' : 'rec'}:${paramList[k][1]}`;
-      arrays[k].set(get(key));
-      adam.m[k].set(get(`${key}#m`));
-      adam.v[k].set(get(`${key}#v`));
-    });
-    o.log(`resumed from ${ckpt} at step ${step}`);
+/** A parameter's name in the checkpoint: comp:<name> or rec:<name> (its Adam moments add #m and #v). */
+const ckptKey = (st: TrainState, k: number) => `${st.paramList[k][0] === st.compModel ? 'comp' : 'rec'}:${st.paramList[k][1]}`;
+
+function loadCheckpoint(file: string, st: TrainState): void {
+  const f = parseSafetensors(new Uint8Array(readFileSync(file)));
+  const meta = JSON.parse(f.metadata.state);
+  st.step = meta.step;
+  st.seconds = meta.seconds;
+  st.rng.state = meta.rng;
+  st.adam.t = meta.adamT;
+  st.log = meta.log;
+  const get = (n: string) => new Float32Array(f.tensors.get(n)!.bytes.slice().buffer);
+  st.arrays.forEach((a, k) => {
+    a.set(get(ckptKey(st, k)));
+    st.adam.m[k].set(get(`${ckptKey(st, k)}#m`));
+    st.adam.v[k].set(get(`${ckptKey(st, k)}#v`));
+  });
+}
+
+/** Writes the checkpoint atomically (a temporary file, then a rename). */
+function saveCheckpoint(file: string, st: TrainState): void {
+  const tensors: Array<[string, RawTensor]> = [];
+  const raw = (a: Float32Array): RawTensor => ({ dtype: 'F32', shape: [a.length], bytes: new Uint8Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength)) });
+  st.arrays.forEach((a, k) => tensors.push([ckptKey(st, k), raw(a)], [`${ckptKey(st, k)}#m`, raw(st.adam.m[k])], [`${ckptKey(st, k)}#v`, raw(st.adam.v[k])]));
+  const state = JSON.stringify({ step: st.step, seconds: st.seconds, rng: st.rng.state, adamT: st.adam.t, log: st.log });
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file + '.tmp', writeSafetensors(tensors, { state }));
+  renameSync(file + '.tmp', file);
+}
+
+/** The tapes one step runs (and the frozen recognizer with its cache of the originals' embeddings when lambda > 0). */
+async function openNets(o: TrainOptions, st: TrainState, lambda: number): Promise<{ nets: JointNets; weightsChanged: () => void; dispose: () => void }> {
+  const backend = await createBackend(o.backend ?? 'wasm', { wasm: { threads: o.threads } });
+  const comp = new Tape(st.compModel, backend, new Set(st.comp.params.map((p) => p.name)), new Set());
+  const rec = new Tape(st.recModel, backend, new Set(st.recTrained.map((p) => p.name)), new Set(['code']));
+  const recognizer = lambda > 0 ? loadModel(new Uint8Array(readFileSync(DEFAULT_RECOGNIZER_URL))) : undefined;
+  const idTape = recognizer && new Tape(recognizer, backend, new Set(), new Set(['image']));
+  const idExec = recognizer && new Executor(recognizer, backend);
+  const nets: JointNets = { comp, rec, id: idTape && idExec ? { tape: idTape, exec: idExec, targets: new Map() } : undefined };
+  const dispose = () => {
+    comp.dispose();
+    rec.dispose();
+    idTape?.dispose();
+    idExec?.dispose();
+    (backend as { dispose?: () => void }).dispose?.();
+  };
+  const weightsChanged = () => {
+    comp.weightsChanged();
+    rec.weightsChanged();
+  };
+  return { nets, weightsChanged, dispose };
+}
+
+/** Sums of a window of steps, logged every LOG_EVERY steps. */
+class LogWindow {
+  private loss = 0;
+  private mse = 0;
+  private identity = 0;
+  private rate = 0;
+  private n = 0;
+  private samples = 0;
+  private t = performance.now();
+
+  add(r: StepResult, batch: number): void {
+    this.loss += r.l1 / r.count;
+    this.mse += r.se / r.count;
+    this.identity += r.identity;
+    this.rate += r.rate;
+    this.n++;
+    this.samples += batch;
   }
 
+  /** The window's row (identity and rate only where their terms are on) and its line; starts a new window. */
+  close(step: number, lr: number, seconds: number, lambda: number, mu: number, total: number): { row: LogRow; line: string } {
+    const now = performance.now();
+    const row: LogRow = { step, loss: this.loss / this.n, psnr: -10 * Math.log10(this.mse / this.n), lr, seconds, ...(lambda > 0 ? { identity: this.identity / this.n } : {}), ...(mu > 0 ? { rate: this.rate / this.n } : {}) };
+    const line = `step ${step}/${total}  L1 ${row.loss.toFixed(4)}  PSNR ${row.psnr.toFixed(2)} dB${row.identity !== undefined ? `  identity ${row.identity.toFixed(4)}` : ''}${row.rate !== undefined ? `  rate ${row.rate.toFixed(3)} b/sample` : ''}  lr ${lr.toExponential(2)}  ${((this.samples * 1000) / (now - this.t)).toFixed(1)} samples/s`;
+    Object.assign(this, { loss: 0, mse: 0, identity: 0, rate: 0, n: 0, samples: 0, t: now });
+    return { row, line };
+  }
+}
+
+const LOG_EVERY = 20;
+
+export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step: number }> {
+  const st = initialState(o);
+  const ckpt = path.join(o.data.cacheDir, `codec-${o.name}.ckpt`);
+  if (existsSync(ckpt)) {
+    loadCheckpoint(ckpt, st);
+    o.log(`resumed from ${ckpt} at step ${st.step}`);
+  }
   const chips = await lfwChips(o.data, o.log);
   // CelebA crops only train reconstruction; the identity term needs whole aligned chips.
   const celeba = o.data.celeba && !o.recognizerWeight ? celebaImages(o.data.celeba) : { images: [], files: [] };
@@ -123,80 +210,40 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
   writeFileSync(path.join(o.weightsDir, `codec-${o.name}-train-manifest.txt`), [...chips.files, ...celeba.files].join('\n') + '\n');
   o.log(`data: ${chips.count} LFW training chips, ${celeba.images.length} CelebA images`);
 
-  const backend = await createBackend(o.backend ?? 'wasm', { wasm: { threads: o.threads } });
-  const compTape = new Tape(compModel, backend, new Set(comp.params.map((p) => p.name)), new Set());
-  const recTape = new Tape(recModel, backend, new Set(recTrained.map((p) => p.name)), new Set(['code']));
-  const lambda = o.recognizerWeight ?? 0;
-  const recognizer = lambda > 0 ? loadModel(new Uint8Array(readFileSync(DEFAULT_RECOGNIZER_URL))) : undefined;
-  const idTape = recognizer && new Tape(recognizer, backend, new Set(), new Set(['image']));
-  const idExec = recognizer && new Executor(recognizer, backend);
-  // Embeddings of the original chips, computed once.
-  const nets: JointNets = { comp: compTape, rec: recTape, id: idTape && idExec ? { tape: idTape, exec: idExec, targets: new Map() } : undefined };
-
-  const save = () => {
-    const tensors: Array<[string, RawTensor]> = [];
-    const raw = (a: Float32Array): RawTensor => ({ dtype: 'F32', shape: [a.length], bytes: new Uint8Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength)) });
-    paramList.forEach(([m, n], k) => {
-      const key = `${m === compModel ? 'comp' : 'rec'}:${n}`;
-      tensors.push([key, raw(arrays[k])], [`${key}#m`, raw(adam.m[k])], [`${key}#v`, raw(adam.v[k])]);
-    });
-    const state = JSON.stringify({ step, seconds, rng: rng.state, adamT: adam.t, log });
-    mkdirSync(path.dirname(ckpt), { recursive: true });
-    writeFileSync(ckpt + '.tmp', writeSafetensors(tensors, { state }));
-    renameSync(ckpt + '.tmp', ckpt);
-  };
-
-  const started = performance.now();
-  const sessionStartSeconds = seconds;
-  let window = { loss: 0, mse: 0, n: 0, samples: 0, t: performance.now() };
-  let idWindow = 0, rateWindow = 0;
-  const mu = o.rateWeight ?? 0;
-  const layout = o.layout ?? 'rgb';
-  if (o.freezeNow) o.steps = step;
-  while (step < o.steps) {
+  const lambda = o.recognizerWeight ?? 0, mu = o.rateWeight ?? 0, layout = o.layout ?? 'rgb';
+  const { nets, weightsChanged, dispose } = await openNets(o, st, lambda);
+  const started = performance.now(), sessionStartSeconds = st.seconds;
+  const elapsed = () => sessionStartSeconds + (performance.now() - started) / 1000;
+  const window = new LogWindow();
+  if (o.freezeNow) o.steps = st.step;
+  while (st.step < o.steps) {
     if ((performance.now() - started) / 1000 > o.maxSeconds) break;
-    const n = o.batch;
+    const n = o.batch, rng = st.rng;
     const celebaStep = lambda === 0 && celeba.images.length > 0 && rng.next() < o.celebaShare;
     const size = lambda > 0 ? 152 : celebaStep ? 64 : o.patch;
     const whole = lambda > 0 ? chipBatch(rng, chips, n) : undefined;
     const x = whole ? whole.x152 : sampleBatch(rng, chips, celeba.images, n, size, celebaStep ? 1 : 0);
     const deltas = Array.from({ length: n }, () => Math.exp(Math.log(o.delta[0]) + rng.next() * Math.log(o.delta[1] / o.delta[0])));
     const r = await jointStep(nets, { x, n, size, whole, deltas, rand: () => rng.next() }, { lambda, mu, layout, quantise: o.quantise ?? 'noise', lumaOnlyAbove: o.lumaOnlyAbove });
-    idWindow += r.identity;
-    rateWindow += r.rate;
-    const grads = paramList.map(([m, name]) => (m === compModel ? r.comp.get(name) : r.rec.get(name)));
-    const lr = learningRate(step, o.steps, o.lr);
-    adam.step(grads, lr);
-    compTape.weightsChanged();
-    recTape.weightsChanged();
-    step++;
-
-    window.loss += r.l1 / r.count;
-    window.mse += r.se / r.count;
-    window.n++;
-    window.samples += n;
-    if (step % 20 === 0 || step === o.steps) {
-      const now = performance.now();
-      seconds = sessionStartSeconds + (now - started) / 1000;
-      const row: LogRow = { step, loss: window.loss / window.n, psnr: -10 * Math.log10(window.mse / window.n), lr, seconds, ...(lambda > 0 ? { identity: idWindow / window.n } : {}), ...(mu > 0 ? { rate: rateWindow / window.n } : {}) };
-      log.push(row);
-      o.log(`step ${step}/${o.steps}  L1 ${row.loss.toFixed(4)}  PSNR ${row.psnr.toFixed(2)} dB${row.identity !== undefined ? `  identity ${row.identity.toFixed(4)}` : ''}${row.rate !== undefined ? `  rate ${row.rate.toFixed(3)} b/sample` : ''}  lr ${lr.toExponential(2)}  ${((window.samples * 1000) / (now - window.t)).toFixed(1)} samples/s`);
-      window = { loss: 0, mse: 0, n: 0, samples: 0, t: now };
-      idWindow = 0;
-      rateWindow = 0;
+    const lr = learningRate(st.step, o.steps, o.lr);
+    st.adam.step(st.paramList.map(([m, name]) => (m === st.compModel ? r.comp.get(name) : r.rec.get(name))), lr);
+    weightsChanged();
+    st.step++;
+    window.add(r, n);
+    if (st.step % LOG_EVERY === 0 || st.step === o.steps) {
+      st.seconds = elapsed();
+      const { row, line } = window.close(st.step, lr, st.seconds, lambda, mu, o.steps);
+      st.log.push(row);
+      o.log(line);
     }
-    if (step % o.checkpointEvery === 0) save();
+    if (st.step % o.checkpointEvery === 0) saveCheckpoint(ckpt, st);
   }
-  seconds = sessionStartSeconds + (performance.now() - started) / 1000;
-  save();
-  compTape.dispose();
-  recTape.dispose();
-  idTape?.dispose();
-  idExec?.dispose();
-  (backend as { dispose?: () => void }).dispose?.();
-  const done = step >= o.steps;
-  if (done) freeze(o, comp, rec, compModel, recModel, paramList, log, chips.count, celeba.images.length);
-  return { done, step };
+  st.seconds = elapsed();
+  saveCheckpoint(ckpt, st);
+  dispose();
+  const done = st.step >= o.steps;
+  if (done) freeze(o, st.comp, st.rec, st.compModel, st.recModel, st.log, chips.count, celeba.images.length);
+  return { done, step: st.step };
 }
 
 /** The CLI command line that reproduces a run (defaults left out). */
@@ -215,7 +262,7 @@ function trainCommand(o: TrainOptions): string {
   return parts.join(' ');
 }
 
-function freeze(o: TrainOptions, comp: NetSpec, rec: NetSpec, compModel: Model, recModel: Model, paramList: Array<[Model, string]>, log: LogRow[], lfwCount: number, celebaCount: number): void {
+function freeze(o: TrainOptions, comp: NetSpec, rec: NetSpec, compModel: Model, recModel: Model, log: LogRow[], lfwCount: number, celebaCount: number): void {
   const layout = o.layout ?? 'rgb';
   const last = log[log.length - 1];
   const meta = (model: string) => ({

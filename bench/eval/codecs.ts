@@ -189,7 +189,7 @@ function facecodecCodec(id: string, modelId: number, name: string, dir?: string,
   // Registered models load by id; candidates (facecodec@<name>) by file, with model id 0.
   const load = () => (codec ??= import('../../host/codec/codec.ts').then((m) => m.loadCodec(modelId ? { modelId } : { modelId: 0, compnet: weights('compnet'), recnet: weights('recnet') })));
   let cacheId: string | undefined;
-  let pack: EncodedPack | undefined;
+  const packs = new Map<number, EncodedPack>();
   const getCacheId = () => {
     if (!cacheId) {
       const file = (k: string) => new Uint8Array(readFileSync(weights(k)));
@@ -204,7 +204,13 @@ function facecodecCodec(id: string, modelId: number, name: string, dir?: string,
     }
     return cacheId;
   };
-  const getPack = () => (pack ??= new EncodedPack(new URL(`../results/encoded/${getCacheId()}.pack`, import.meta.url).pathname));
+  // One pack per quality (bench/results/encoded/<cacheId>/q<quality>.pack), so that no file grows past
+  // a few MB and a quality's files can be refilled or dropped alone.
+  const getPack = (q: number) => {
+    let p = packs.get(q);
+    if (!p) packs.set(q, (p = new EncodedPack(new URL(`../results/encoded/${getCacheId()}/q${q}.pack`, import.meta.url).pathname)));
+    return p;
+  };
   // Same-size images at one quality go through the networks together, 8 at a time.
   const encodeSame = async (imgs: Image[], q: number) => {
     const c = await load();
@@ -222,12 +228,11 @@ function facecodecCodec(id: string, modelId: number, name: string, dir?: string,
   };
   // With effort: files already in the pack are read back; the rest are encoded and appended.
   const encodePacked = async (items: Array<[Image, number]>) => {
-    const p = getPack();
-    const out = items.map(([img, q]) => p.get(q, img));
+    const out = items.map(([img, q]) => getPack(q).get(q, img));
     const todo = items.map((it, k) => [it, k] as const).filter(([, k]) => !out[k]);
     const made = todo.length ? await encodeItems(todo.map(([it]) => it)) : [];
     todo.forEach(([[img, q], k], j) => {
-      p.put(q, img, made[j]);
+      getPack(q).put(q, img, made[j]);
       out[k] = made[j];
     });
     return out as Uint8Array[];

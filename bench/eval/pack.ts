@@ -1,7 +1,7 @@
 // An append-only pack of encoded files, keyed by (setting, the chip's pixels): the checkpoint of a
 // codec too slow to rerun in one session (facecodec at encode effort > 0 costs seconds per chip).
-// Packs are small enough to commit (a few hundred bytes per file), so a benchmark interrupted on one
-// machine resumes on another from the repository.
+// Packs are small enough to commit (a few hundred bytes per file; bench/eval/codecs.ts keeps one pack
+// per codec and quality), so a benchmark interrupted on one machine resumes on another from the repository.
 //
 // File layout: "FCPK" u8 version, then records of [u32 setting*1000][8-byte chip key][u32 length]
 // [length bytes], little-endian. A record cut short by a killed run is dropped (and truncated away)

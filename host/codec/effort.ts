@@ -16,8 +16,7 @@ import type { Model } from '../format/model.ts';
 import { Executor } from '../executor/executor.ts';
 import { Tape } from '../train/tape.ts';
 import { Adam } from '../train/adam.ts';
-import { rateOfPlanes, roundedCode, type Plane } from '../train/code-noise.ts';
-import { codeToPlanes, planesToCode } from './layout.ts';
+import { decodedCode, rateOfPlanes, roundedCode, type Plane } from '../train/code-noise.ts';
 import { lumaOnlyAt, type CodecContract } from './contract.ts';
 
 /** Iterations per effort level (0: CompNet's code as it is). */
@@ -67,16 +66,6 @@ export class CodeRefiner {
     }
   }
 
-  /** The code as the decoder will see it, for the sizes roundedCode does not take (odd g420). */
-  private decoded(code: Float32Array, r: RefineInput): Float32Array {
-    const out = new Float32Array(code.length), per = r.h * r.w * 3;
-    for (let k = 0; k < r.n; k++) {
-      const [planes] = codeToPlanes(this.contract.layout, code.subarray(k * per, (k + 1) * per), r.h, r.w, r.delta, lumaOnlyAt(this.contract, r.delta));
-      out.set(planesToCode(planes.flags, planes, r.h, r.w, r.delta), k * per);
-    }
-    return out;
-  }
-
   /** Refined codes [n, h, w, 3] (CompNet's own where no iterate did better) and each image's objective before and after. */
   async refine(r: RefineInput): Promise<{ code: Float32Array; before: Float64Array; after: Float64Array }> {
     const chip = r.width === CHIP && r.height === CHIP && this.idTape !== undefined;
@@ -106,10 +95,11 @@ export class CodeRefiner {
     const { n, h, w } = r;
     // The code as the decoder restores it; with the layout's linear steps (code-noise.ts) where the
     // layout has them (g420 needs even sizes): their backward pass, and the planes the rate is measured on.
-    const layout = this.contract.layout === 'g420' && (h % 2 || w % 2) ? undefined : this.contract.layout;
-    const rounded = layout && roundedCode(layout, code, n, h, w, new Array(n).fill(r.delta), new Array(n).fill(lumaOnlyAt(this.contract, r.delta)));
+    const { layout } = this.contract, deltas = new Array(n).fill(r.delta), luma = new Array(n).fill(lumaOnlyAt(this.contract, r.delta));
+    const rounded = layout === 'g420' && (h % 2 || w % 2) ? undefined : roundedCode(layout, code, n, h, w, deltas, luma);
     const plane = new Float32Array(n * h * w).fill(r.delta * this.contract.rateScale);
-    const ra = await this.recTape.forward({ code: { shape: [n, h, w, 3], data: rounded ? rounded.input : this.decoded(code, r) }, delta: { shape: [n, h, w, 1], data: plane } });
+    const input = rounded ? rounded.input : decodedCode(layout, code, n, h, w, deltas, luma);
+    const ra = await this.recTape.forward({ code: { shape: [n, h, w, 3], data: input }, delta: { shape: [n, h, w, 1], data: plane } });
     const out = ra.values.get('image')!;
     const PH = h * this.contract.factor, PW = w * this.contract.factor;
     const loss = new Float64Array(n), g = new Float32Array(out.length);

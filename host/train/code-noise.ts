@@ -105,13 +105,17 @@ export function noisyCode(layout: CodeLayout, code: Float32Array, n: number, h: 
  * (the layout's linear steps at zero noise); the planes for the rate term are those linear steps too.
  */
 export function roundedCode(layout: CodeLayout, code: Float32Array, n: number, h: number, w: number, deltas: number[], lumaOnly: boolean[] = []): NoisyCode {
-  const linear = noisyCode(layout, code, n, h, w, deltas, () => 0.5, lumaOnly);
-  const input = new Float32Array(code.length), per = h * w * 3;
+  return { ...noisyCode(layout, code, n, h, w, deltas, () => 0.5, lumaOnly), input: decodedCode(layout, code, n, h, w, deltas, lumaOnly) };
+}
+
+/** Codes [n, h, w, 3] as the decoder restores them: stored in the layout (rounded) and read back; any size. */
+export function decodedCode(layout: CodeLayout, code: Float32Array, n: number, h: number, w: number, deltas: number[], lumaOnly: boolean[] = []): Float32Array {
+  const out = new Float32Array(code.length), per = h * w * 3;
   for (let b = 0; b < n; b++) {
     const [planes] = codeToPlanes(layout, code.subarray(b * per, (b + 1) * per), h, w, deltas[b], lumaOnly[b]);
-    input.set(planesToCode(planes.flags, planes, h, w, deltas[b]), b * per);
+    out.set(planesToCode(planes.flags, planes, h, w, deltas[b]), b * per);
   }
-  return { ...linear, input };
+  return out;
 }
 
 /**

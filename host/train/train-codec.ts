@@ -242,7 +242,7 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
   saveCheckpoint(ckpt, st);
   dispose();
   const done = st.step >= o.steps;
-  if (done) freeze(o, st.comp, st.rec, st.compModel, st.recModel, st.log, chips.count, celeba.images.length);
+  if (done) freeze(o, st, chips.count, celeba.images.length);
   return { done, step: st.step };
 }
 
@@ -262,7 +262,8 @@ function trainCommand(o: TrainOptions): string {
   return parts.join(' ');
 }
 
-function freeze(o: TrainOptions, comp: NetSpec, rec: NetSpec, compModel: Model, recModel: Model, log: LogRow[], lfwCount: number, celebaCount: number): void {
+function freeze(o: TrainOptions, st: TrainState, lfwCount: number, celebaCount: number): void {
+  const { comp, rec, compModel, recModel, log } = st;
   const layout = o.layout ?? 'rgb';
   const last = log[log.length - 1];
   const meta = (model: string) => ({

@@ -1,9 +1,9 @@
 // npm run train -- codec (dev tool, bench/cli.ts): trains CompNet + RecNet (reconstruction), resuming from its checkpoint.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { trainCodec } from '../host/train/train-codec.ts';
+import { DEFAULT_CELEBA_SHARE, trainCodec } from '../host/train/train-codec.ts';
 import { CODE_LAYOUTS, type CodeLayout } from '../host/codec/layout.ts';
-import { DELTA_RANGE } from '../host/models/codec-graph.ts';
+import { DELTA_RANGE, RECNET_BLOCKS } from '../host/models/codec-graph.ts';
 import { availableBackends, type BackendName } from '../host/backends/index.ts';
 
 const SHARED = path.join(import.meta.dirname, '../../shared/data');
@@ -37,6 +37,8 @@ const TRAIN_OPTIONS = {
   'freeze-recnet': { type: 'boolean', default: false },
   'delta-max': { type: 'string', default: String(DELTA_RANGE[0]) },
   'luma-only-above': { type: 'string' },
+  'recnet-blocks': { type: 'string', default: String(RECNET_BLOCKS) },
+  'celeba-share': { type: 'string', default: String(DEFAULT_CELEBA_SHARE) },
 } as const;
 
 export async function trainCmd(argv: string[]): Promise<number> {
@@ -66,6 +68,8 @@ export async function trainCmd(argv: string[]): Promise<number> {
   const quantise = values.quantise as 'noise' | 'round';
   if (quantise !== 'noise' && quantise !== 'round') throw new Error('--quantise must be noise or round');
   if (values['freeze-recnet'] && !values['init-from']) throw new Error('--freeze-recnet needs --init-from (the RecNet to keep)');
+  const share = Number(values['celeba-share']);
+  if (!(share >= 0 && share < 1)) throw new Error('--celeba-share must be in [0, 1)');
   const r = await trainCodec({
     data: {
       lfw: values.lfw as string,
@@ -77,7 +81,8 @@ export async function trainCmd(argv: string[]): Promise<number> {
     steps: num('steps'),
     batch: num('batch'),
     patch,
-    celebaShare: 0.2,
+    celebaShare: share,
+    recnetBlocks: num('recnet-blocks'),
     lr: num('lr'),
     delta: [DELTA_RANGE[1], num('delta-max')],
     lumaOnlyAbove: values['luma-only-above'] === undefined ? undefined : num('luma-only-above'),

@@ -8,9 +8,10 @@
 //
 // RecNet   code [N,h,w,3] 0..255 (dequantised), delta [N,h,w,1] (quantisation step x RATE_SCALE, the rate
 //   condition) -> image [N,4h,4w,3] 0..255
-//   bilinear x4 upsampling of the code + 64 * g(code, delta), g = conv 48, two residual blocks of 48,
-//   conv + depth_to_space x2 (32 ch), conv 32, conv + depth_to_space x2 (16 ch), conv 3.
-//   ~0.75 GFLOP for a 152x152 chip.
+//   bilinear x4 upsampling of the code + 64 * g(code, delta), g = conv 48, B residual blocks of 48
+//   (at 1/4 resolution), conv + depth_to_space x2 (32 ch), conv 32, conv + depth_to_space x2 (16 ch),
+//   conv 3. ~0.75 GFLOP for a 152x152 chip with B = 2 (v1 to v4), + 0.12 GFLOP per further block.
+//   A file carries its own graph, so a decoder reads any B.
 import type { Graph, GraphNode } from '../format/graph.ts';
 import type { TensorToSave } from '../format/model.ts';
 import { LEGACY_CONTRACT, type CodecContract } from '../codec/contract.ts';
@@ -87,13 +88,18 @@ export function compnetSpec(): NetSpec {
   return { graph: { version: 1, inputs: [{ name: 'image', shape: ['N', 'H', 'W', 3] }], outputs: ['code'], nodes: b.nodes }, params: b.params, consts: b.consts };
 }
 
-export function recnetSpec(): NetSpec {
+/** RecNet's residual blocks in v1 to v4; more grow the decoder (growRecnet in the trainer). */
+export const RECNET_BLOCKS = 2;
+
+export function recnetSpec(blocks = RECNET_BLOCKS): NetSpec {
+  if (!Number.isInteger(blocks) || blocks < 1 || blocks > 12) throw new Error(`RecNet needs 1..12 residual blocks, got ${blocks}`);
   const b = builder();
   const s = b.constVec('norm/scale', [1 / 127.5, 1 / 127.5, 1 / 127.5]);
   const t = b.constVec('norm/shift', [-1, -1, -1]);
   let x = b.emit('concat', [b.emit('affine', ['code', s, t]), 'delta']);
   x = b.conv(x, 'r1', 3, 4, 48);
-  for (const blk of ['b1', 'b2']) {
+  for (let k = 1; k <= blocks; k++) {
+    const blk = `b${k}`;
     const a = b.conv(x, `${blk}/c1`, 3, 48, 48);
     const c = b.conv(a, `${blk}/c2`, 3, 48, 48, 1, false, 0.5);
     x = b.emit('add', [x, c]);

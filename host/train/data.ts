@@ -10,6 +10,10 @@ import { alignBatch, centralBox } from '../models/align.ts';
 import { DEFAULT_LANDMARKS_URL, loadLandmarks } from '../models/landmarks.ts';
 
 export const CHIP = 150;
+/** Whole chips train padded to this side (a multiple of the code factor 4), as the codec pads them: repeating the last row and column at the bottom and right. */
+export const CHIP_PADDED = 152;
+/** Side of the square crops taken from CelebA images (89x109). */
+export const CELEBA_PATCH = 88;
 
 export interface ChipSet {
   /** count x 150 x 150 x 3, RGB bytes. */
@@ -129,11 +133,13 @@ export function sampleBatch(rng: Rng, chips: ChipSet, celeba: Image[], n: number
 
 /**
  * A batch of whole chips for training through the recognizer: 150x150 originals (maybe flipped) and
- * the same padded to 152x152 by repeating the edge (the codec needs multiples of 4). `keys` name each
+ * the same padded to 152x152 the way the encoder pads them (host/codec/codec.ts: the last row and
+ * column repeated at the bottom and right; the chip stays at the top left). `keys` name each
  * (chip, flip) so the original's embedding can be cached.
  */
 export function chipBatch(rng: Rng, chips: ChipSet, n: number): { x150: Float32Array; x152: Float32Array; keys: string[] } {
-  const x150 = new Float32Array(n * CHIP * CHIP * 3), x152 = new Float32Array(n * 152 * 152 * 3);
+  const P = CHIP_PADDED;
+  const x150 = new Float32Array(n * CHIP * CHIP * 3), x152 = new Float32Array(n * P * P * 3);
   const keys: string[] = [];
   for (let b = 0; b < n; b++) {
     const i = rng.int(chips.count), flip = rng.next() < 0.5;
@@ -142,10 +148,10 @@ export function chipBatch(rng: Rng, chips: ChipSet, n: number): { x150: Float32A
     for (let y = 0; y < CHIP; y++)
       for (let x = 0; x < CHIP; x++)
         for (let c = 0; c < 3; c++) x150[((b * CHIP + y) * CHIP + x) * 3 + c] = src[(y * CHIP + (flip ? CHIP - 1 - x : x)) * 3 + c];
-    for (let y = 0; y < 152; y++)
-      for (let x = 0; x < 152; x++) {
-        const sy = Math.min(CHIP - 1, Math.max(0, y - 1)), sx = Math.min(CHIP - 1, Math.max(0, x - 1));
-        for (let c = 0; c < 3; c++) x152[((b * 152 + y) * 152 + x) * 3 + c] = x150[((b * CHIP + sy) * CHIP + sx) * 3 + c];
+    for (let y = 0; y < P; y++)
+      for (let x = 0; x < P; x++) {
+        const sy = Math.min(CHIP - 1, y), sx = Math.min(CHIP - 1, x);
+        for (let c = 0; c < 3; c++) x152[((b * P + y) * P + x) * 3 + c] = x150[((b * CHIP + sy) * CHIP + sx) * 3 + c];
       }
   }
   return { x150, x152, keys };

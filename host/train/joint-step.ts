@@ -7,6 +7,7 @@ import type { CodeLayout } from '../codec/layout.ts';
 import { lumaOnlyAt, LEGACY_CONTRACT } from '../codec/contract.ts';
 import { RATE_SCALE, CODEC_FACTOR } from '../models/codec-graph.ts';
 import { noisyCode, rateOfPlanes, roundedCode } from './code-noise.ts';
+import { CHIP, CHIP_PADDED } from './data.ts';
 
 /** What the step needs of a tape (host/train/tape.ts). */
 export interface TapeLike {
@@ -44,7 +45,6 @@ export interface StepResult {
   rate: number;
 }
 
-const CHIP = 150;
 
 /** lambda: identity weight; mu: rate weight; quantise: noise in place of rounding, or the rounding itself (code-noise.ts). */
 export interface StepOptions {
@@ -92,12 +92,12 @@ export async function jointStep(nets: JointNets, b: StepBatch, o: StepOptions): 
 }
 
 /**
- * The identity term: the restored 150x150 chip (the 152 output minus its 1-pixel border) through the
+ * The identity term: the restored 150x150 chip (the top-left of the 152 output, as the decoder crops it) through the
  * frozen recognizer, against the original's embedding (computed once per chip and cached). Adds its
  * gradient into g; returns the mean squared embedding distance.
  */
 async function identityTerm(id: NonNullable<JointNets['id']>, whole: NonNullable<StepBatch['whole']>, out: Float32Array, g: Float32Array, n: number, lambda: number): Promise<number> {
-  const P = CHIP * CHIP * 3, side = CHIP + 2;
+  const P = CHIP * CHIP * 3, side = CHIP_PADDED;
   const missing = whole.keys.map((k, b) => [k, b] as const).filter(([k]) => !id.targets.has(k));
   if (missing.length) {
     const data = new Float32Array(missing.length * P);
@@ -107,7 +107,7 @@ async function identityTerm(id: NonNullable<JointNets['id']>, whole: NonNullable
   }
   const crop = new Float32Array(n * P);
   for (let b = 0; b < n; b++)
-    for (let y = 0; y < CHIP; y++) crop.set(out.subarray(((b * side + y + 1) * side + 1) * 3, ((b * side + y + 1) * side + CHIP + 1) * 3), (b * CHIP + y) * CHIP * 3);
+    for (let y = 0; y < CHIP; y++) crop.set(out.subarray((b * side + y) * side * 3, ((b * side + y) * side + CHIP) * 3), (b * CHIP + y) * CHIP * 3);
   const ia = await id.tape.forward({ image: { shape: [n, CHIP, CHIP, 3], data: crop } });
   const e = ia.values.get('descriptor')!;
   const ge = new Float32Array(e.length);
@@ -123,6 +123,6 @@ async function identityTerm(id: NonNullable<JointNets['id']>, whole: NonNullable
   const gi = (await id.tape.backward(ia, new Map([['descriptor', ge]]), new Set(['image']))).inputs.get('image')!;
   for (let b = 0; b < n; b++)
     for (let y = 0; y < CHIP; y++)
-      for (let xx = 0; xx < CHIP * 3; xx++) g[((b * side + y + 1) * side + 1) * 3 + xx] += gi[(b * CHIP + y) * CHIP * 3 + xx];
+      for (let xx = 0; xx < CHIP * 3; xx++) g[(b * side + y) * side * 3 + xx] += gi[(b * CHIP + y) * CHIP * 3 + xx];
   return dist;
 }

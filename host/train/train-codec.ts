@@ -7,10 +7,10 @@ import path from 'node:path';
 import { createBackend, type BackendName } from '../backends/index.ts';
 import { loadModel, saveModel, type Model, type TensorToSave } from '../format/model.ts';
 import { parseSafetensors, writeSafetensors, type RawTensor } from '../format/safetensors.ts';
-import { codecContract, DELTA_RANGE, compnetSpec, initParams, recnetSpec, type NetSpec } from '../models/codec-graph.ts';
+import { codecContract, DELTA_RANGE, compnetSpec, initParams, RECNET_BLOCKS, recnetSpec, type NetSpec } from '../models/codec-graph.ts';
 import { contractMetadata } from '../codec/contract.ts';
 import { Adam, learningRate } from './adam.ts';
-import { celebaImages, chipBatch, lfwChips, Rng, sampleBatch, type DataPaths } from './data.ts';
+import { CELEBA_PATCH, celebaImages, CHIP_PADDED, chipBatch, lfwChips, Rng, sampleBatch, type DataPaths } from './data.ts';
 import { DEFAULT_RECOGNIZER_URL } from '../models/recognizer.ts';
 import { Executor } from '../executor/executor.ts';
 import { lineChart } from './plot.ts';
@@ -24,7 +24,7 @@ export interface TrainOptions {
   batch: number;
   /** Side of the square training crops from LFW chips (multiple of 4). CelebA crops are 64. */
   patch: number;
-  /** Share of steps that train on CelebA crops instead of LFW chips. */
+  /** Share of steps that train on CelebA crops (CELEBA_PATCH square, reconstruction only) instead of LFW chips. */
   celebaShare: number;
   lr: number;
   /** Quantisation step range, sampled log-uniformly. */
@@ -57,6 +57,11 @@ export interface TrainOptions {
   freezeRecnet?: boolean;
   /** Start from these frozen networks instead of random initialisation. */
   init?: { compnet: string; recnet: string };
+  /**
+   * RecNet's residual blocks (default RECNET_BLOCKS). With init, blocks the init RecNet lacks are
+   * grown: their last conv starts at zero, so the grown RecNet restores exactly what the init one did.
+   */
+  recnetBlocks?: number;
   /** Output name: weights/compnet-<name>.safetensors etc. */
   name: string;
   weightsDir: string;
@@ -98,14 +103,29 @@ interface TrainState {
   log: LogRow[];
 }
 
+/**
+ * The init file's parameters for spec. A parameter the file lacks (a grown residual block) takes its
+ * fresh initialisation, except a block's last conv (<block>/c2), which starts at zero: the block then
+ * adds nothing until it has trained. A parameter the spec lacks, or of another shape, is an error.
+ */
+export function paramsFromFile(file: string, spec: NetSpec, seed: number): TensorToSave[] {
+  const m = loadModel(new Uint8Array(readFileSync(file)));
+  const names = new Set(spec.params.map((p) => p.name));
+  const extra = [...m.weights.keys()].filter((n) => !names.has(n) && !spec.consts.some((c) => c.name === n));
+  if (extra.length) throw new Error(`${path.basename(file)} has parameters this network lacks (${extra.slice(0, 3).join(', ')}): it cannot shrink`);
+  const fresh = initParams(spec, seed);
+  return spec.params.map((p, k) => {
+    const t = m.weights.get(p.name);
+    if (!t) return p.name.endsWith('/c2/w') || p.name.endsWith('/c2/b') ? { ...fresh[k], f32: new Float32Array(p.shape.reduce((a, b) => a * b, 1)) } : fresh[k];
+    if (t.shape.join() !== p.shape.join()) throw new Error(`${path.basename(file)}: ${p.name} is [${t.shape}], the network wants [${p.shape}]`);
+    return { name: p.name, shape: p.shape, f32: t.data.slice() };
+  });
+}
+
 function initialState(o: TrainOptions): TrainState {
-  const comp = compnetSpec(), rec = recnetSpec();
-  const fromFile = (file: string, spec: NetSpec): TensorToSave[] => {
-    const m = loadModel(new Uint8Array(readFileSync(file)));
-    return spec.params.map((p) => ({ name: p.name, shape: p.shape, f32: m.weights.get(p.name)!.data.slice() }));
-  };
-  const compModel = build(comp, o.init ? fromFile(o.init.compnet, comp) : initParams(comp, o.seed));
-  const recModel = build(rec, o.init ? fromFile(o.init.recnet, rec) : initParams(rec, o.seed + 1));
+  const comp = compnetSpec(), rec = recnetSpec(o.recnetBlocks);
+  const compModel = build(comp, o.init ? paramsFromFile(o.init.compnet, comp, o.seed) : initParams(comp, o.seed));
+  const recModel = build(rec, o.init ? paramsFromFile(o.init.recnet, rec, o.seed + 1) : initParams(rec, o.seed + 1));
   const recTrained = o.freezeRecnet ? [] : rec.params;
   const paramList: Array<[Model, string]> = [...comp.params.map((p) => [compModel, p.name] as [Model, string]), ...recTrained.map((p) => [recModel, p.name] as [Model, string])];
   const arrays = paramList.map(([m, n]) => m.weights.get(n)!.data);
@@ -167,34 +187,37 @@ async function openNets(o: TrainOptions, st: TrainState, lambda: number): Promis
 
 /** Sums of a window of steps, logged every LOG_EVERY steps. */
 class LogWindow {
-  private loss = 0;
-  private mse = 0;
-  private identity = 0;
-  private rate = 0;
-  private n = 0;
-  private samples = 0;
+  private sums = LogWindow.empty();
   private t = performance.now();
 
+  private static empty() {
+    return { loss: 0, mse: 0, identity: 0, rate: 0, steps: 0, samples: 0 };
+  }
+
   add(r: StepResult, batch: number): void {
-    this.loss += r.l1 / r.count;
-    this.mse += r.se / r.count;
-    this.identity += r.identity;
-    this.rate += r.rate;
-    this.n++;
-    this.samples += batch;
+    const s = this.sums;
+    s.loss += r.l1 / r.count;
+    s.mse += r.se / r.count;
+    s.identity += r.identity;
+    s.rate += r.rate;
+    s.steps++;
+    s.samples += batch;
   }
 
   /** The window's row (identity and rate only where their terms are on) and its line; starts a new window. */
   close(step: number, lr: number, seconds: number, lambda: number, mu: number, total: number): { row: LogRow; line: string } {
-    const now = performance.now();
-    const row: LogRow = { step, loss: this.loss / this.n, psnr: -10 * Math.log10(this.mse / this.n), lr, seconds, ...(lambda > 0 ? { identity: this.identity / this.n } : {}), ...(mu > 0 ? { rate: this.rate / this.n } : {}) };
-    const line = `step ${step}/${total}  L1 ${row.loss.toFixed(4)}  PSNR ${row.psnr.toFixed(2)} dB${row.identity !== undefined ? `  identity ${row.identity.toFixed(4)}` : ''}${row.rate !== undefined ? `  rate ${row.rate.toFixed(3)} b/sample` : ''}  lr ${lr.toExponential(2)}  ${((this.samples * 1000) / (now - this.t)).toFixed(1)} samples/s`;
-    Object.assign(this, { loss: 0, mse: 0, identity: 0, rate: 0, n: 0, samples: 0, t: now });
+    const now = performance.now(), s = this.sums, k = s.steps;
+    const row: LogRow = { step, loss: s.loss / k, psnr: -10 * Math.log10(s.mse / k), lr, seconds, ...(lambda > 0 ? { identity: s.identity / k } : {}), ...(mu > 0 ? { rate: s.rate / k } : {}) };
+    const line = `step ${step}/${total}  L1 ${row.loss.toFixed(4)}  PSNR ${row.psnr.toFixed(2)} dB${row.identity !== undefined ? `  identity ${row.identity.toFixed(4)}` : ''}${row.rate !== undefined ? `  rate ${row.rate.toFixed(3)} b/sample` : ''}  lr ${lr.toExponential(2)}  ${((s.samples * 1000) / (now - this.t)).toFixed(1)} samples/s`;
+    this.sums = LogWindow.empty();
+    this.t = now;
     return { row, line };
   }
 }
 
 const LOG_EVERY = 20;
+/** The CLI's default share of CelebA steps. */
+export const DEFAULT_CELEBA_SHARE = 0.2;
 
 export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step: number }> {
   const st = initialState(o);
@@ -204,8 +227,8 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
     o.log(`resumed from ${ckpt} at step ${st.step}`);
   }
   const chips = await lfwChips(o.data, o.log);
-  // CelebA crops only train reconstruction; the identity term needs whole aligned chips.
-  const celeba = o.data.celeba && !o.recognizerWeight ? celebaImages(o.data.celeba) : { images: [], files: [] };
+  // CelebA crops train reconstruction only (their steps have no identity term: it needs whole aligned chips).
+  const celeba = o.data.celeba && o.celebaShare > 0 ? celebaImages(o.data.celeba) : { images: [], files: [] };
   mkdirSync(o.weightsDir, { recursive: true });
   writeFileSync(path.join(o.weightsDir, `codec-${o.name}-train-manifest.txt`), [...chips.files, ...celeba.files].join('\n') + '\n');
   o.log(`data: ${chips.count} LFW training chips, ${celeba.images.length} CelebA images`);
@@ -219,9 +242,9 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
   while (st.step < o.steps) {
     if ((performance.now() - started) / 1000 > o.maxSeconds) break;
     const n = o.batch, rng = st.rng;
-    const celebaStep = lambda === 0 && celeba.images.length > 0 && rng.next() < o.celebaShare;
-    const size = lambda > 0 ? 152 : celebaStep ? 64 : o.patch;
-    const whole = lambda > 0 ? chipBatch(rng, chips, n) : undefined;
+    const celebaStep = celeba.images.length > 0 && rng.next() < o.celebaShare;
+    const size = celebaStep ? CELEBA_PATCH : lambda > 0 ? CHIP_PADDED : o.patch;
+    const whole = lambda > 0 && !celebaStep ? chipBatch(rng, chips, n) : undefined;
     const x = whole ? whole.x152 : sampleBatch(rng, chips, celeba.images, n, size, celebaStep ? 1 : 0);
     const deltas = Array.from({ length: n }, () => Math.exp(Math.log(o.delta[0]) + rng.next() * Math.log(o.delta[1] / o.delta[0])));
     const r = await jointStep(nets, { x, n, size, whole, deltas, rand: () => rng.next() }, { lambda, mu, layout, quantise: o.quantise ?? 'noise', lumaOnlyAbove: o.lumaOnlyAbove });
@@ -259,6 +282,8 @@ function trainCommand(o: TrainOptions): string {
   if (o.freezeRecnet) parts.push('--freeze-recnet');
   if (Math.max(...o.delta) !== DELTA_RANGE[0]) parts.push(`--delta-max ${Math.max(...o.delta)}`);
   if (o.lumaOnlyAbove !== undefined) parts.push(`--luma-only-above ${o.lumaOnlyAbove}`);
+  if (o.recnetBlocks !== undefined && o.recnetBlocks !== RECNET_BLOCKS) parts.push(`--recnet-blocks ${o.recnetBlocks}`);
+  if (o.celebaShare !== DEFAULT_CELEBA_SHARE) parts.push(`--celeba-share ${o.celebaShare}`);
   return parts.join(' ');
 }
 
@@ -269,7 +294,7 @@ function freeze(o: TrainOptions, st: TrainState, lfwCount: number, celebaCount: 
   const meta = (model: string) => ({
     model,
     ...contractMetadata(codecContract(layout, o.delta, o.lumaOnlyAbove)),
-    training: JSON.stringify({ layout, steps: o.steps, batch: o.batch, patch: o.patch, lr: o.lr, delta: o.delta, recognizer_weight: o.recognizerWeight ?? 0, rate_weight: o.rateWeight ?? 0, quantise: o.quantise ?? 'noise', freeze_recnet: !!o.freezeRecnet, init: o.init ?? null, seconds: Math.round(last?.seconds ?? 0), final_l1: last?.loss, final_psnr: last?.psnr, final_identity: last?.identity }),
+    training: JSON.stringify({ layout, recnet_blocks: o.recnetBlocks ?? RECNET_BLOCKS, celeba_share: o.celebaShare, steps: o.steps, batch: o.batch, patch: o.patch, lr: o.lr, delta: o.delta, recognizer_weight: o.recognizerWeight ?? 0, rate_weight: o.rateWeight ?? 0, quantise: o.quantise ?? 'noise', freeze_recnet: !!o.freezeRecnet, init: o.init ?? null, seconds: Math.round(last?.seconds ?? 0), final_l1: last?.loss, final_psnr: last?.psnr, final_identity: last?.identity }),
     license: 'trained by the facecodec project on LFW images no test pair references and CelebA (non-commercial research use)',
   });
   const paramsOf = (m: Model, spec: NetSpec): TensorToSave[] => spec.params.map((p) => ({ name: p.name, shape: p.shape, f32: m.weights.get(p.name)!.data }));
@@ -286,8 +311,9 @@ function freeze(o: TrainOptions, st: TrainState, lfwCount: number, celebaCount: 
 
 Trained by \`npm run train -- codec\` (host/train/train-codec.ts) on this project's own runtime (${o.backend ?? 'wasm'} backend${(o.backend ?? 'wasm') === 'wasm' ? `, ${o.threads} threads` : ''}).
 
-- Data: ${lfwCount} aligned LFW chips from lfw-pairs/train-identity-disjoint.txt and train-unreferenced.txt (no image that a View 2 test pair references; the latter list includes other images of people who appear in test pairs, used without identity labels)${o.recognizerWeight ? '' : `, ${celebaCount} CelebA images (64x64 crops, ${Math.round(o.celebaShare * 100)}% of steps)`}. Manifest: codec-${o.name}-train-manifest.txt.
-- ${o.recognizerWeight ? 'Whole chips (150x150, edge-padded to 152)' : `Crops ${o.patch}x${o.patch} from chips with random shifts`} and horizontal flips; batch ${o.batch}; ${o.steps} steps (${totalSamples} samples).
+- Data: ${lfwCount} aligned LFW chips from lfw-pairs/train-identity-disjoint.txt and train-unreferenced.txt (no image that a View 2 test pair references; the latter list includes other images of people who appear in test pairs, used without identity labels)${celebaCount ? `, ${celebaCount} CelebA images (${CELEBA_PATCH}x${CELEBA_PATCH} crops, reconstruction only, ${Math.round(o.celebaShare * 100)}% of steps)` : ''}. Manifest: codec-${o.name}-train-manifest.txt.
+- ${o.recognizerWeight ? `Whole chips (150x150, edge-padded to ${CHIP_PADDED} at the bottom and right, as the encoder pads them)` : `Crops ${o.patch}x${o.patch} from chips with random shifts`} and horizontal flips; batch ${o.batch}; ${o.steps} steps (${totalSamples} samples).
+- RecNet: ${o.recnetBlocks ?? RECNET_BLOCKS} residual blocks${o.init && (o.recnetBlocks ?? RECNET_BLOCKS) > RECNET_BLOCKS ? ` (the blocks ${path.basename(o.init.recnet)} lacks grown with their last conv at zero, so training starts from exactly its output)` : ''}.
 - Loss: L1 reconstruction${o.recognizerWeight ? ` + ${o.recognizerWeight} x squared distance between the frozen recognizer's embeddings of the restored and the original chip (embeddings of the originals computed once and cached; whole chips, not crops)` : ''}${o.rateWeight ? ` + ${o.rateWeight} x a rate proxy (mean log2(1 + |horizontal difference|) of the noisy code in quantisation steps, the residual PNG's Sub filter codes)` : ''}${o.init ? `, starting from ${path.basename(o.init.compnet)} and ${path.basename(o.init.recnet)}` : ''}. Quantisation in the loop ${o.quantise === 'round' ? 'as the encoder does it (the code rounded in' : 'as additive uniform noise on'} what the ${layout} code layout stores${layout === 'g420' ? ' (channel 1 at full resolution, the other two as 2x2-averaged differences to it, host/codec/layout.ts)' : ''}${o.quantise === 'round' ? ', the gradient straight through the rounding)' : ''}, step delta log-uniform in [${o.delta[0]}, ${o.delta[1]}], given to RecNet as its rate condition${o.lumaOnlyAbove !== undefined ? `; at steps above ${o.lumaOnlyAbove} the code stores its luma plane only (c0 = c2 = c1), as the encoder does there` : ''}.
 ${o.freezeRecnet ? `- Only CompNet (the encoder) is trained; RecNet keeps ${o.init ? path.basename(o.init.recnet) : 'its initial weights'} unchanged.\n` : ''}- Adam, peak learning rate ${o.lr}, 100 warm-up steps then cosine decay.
 - Command: \`${trainCommand(o)}\`

@@ -80,6 +80,12 @@ const STEPS: Step[] = [
     },
     note: 'measured rows of facecodec-v4@e1 where run; qualities not yet run at effort 1 keep the effort-0 row (the new default model as the product curve)',
   },
+  {
+    name: '+ model v5 (stronger decoder: RecNet grown from 2 to 6 residual blocks, 12x the samples, CelebA reconstruction steps), effort 0',
+    rows: byCodec('facecodec-v5'),
+    note: 'measured rows of facecodec-v5; compared with v4 at effort 0 (the chroma-cells step), the same encoder effort',
+    against: 5,
+  },
 ];
 
 function table(file: string, label: string): string[] {

@@ -2,12 +2,12 @@
 // the browser bundle, the four WebAssembly kernel builds and the five models), then answers those
 // requests from the cache first, so the kiosk keeps working offline after its first load. A new
 // CACHE name (bump it when the files change) replaces the old cache on activation.
-const CACHE = 'facecodec-kiosk-v1';
+const CACHE = 'facecodec-kiosk-v2';
 const FILES = [
   'kiosk.html', 'kiosk.js', 'kiosk-store.js',
   '../dist/browser/facecodec.js',
   ...['simd', 'simd-st', 'relaxed', 'relaxed-st'].map((b) => `../kernels/dist/kernels-${b}.wasm`),
-  ...['face-detector-blazeface', 'landmarks-68', 'recognizer-dlib-r29', 'compnet-v4', 'recnet-v4'].map((m) => `../weights/${m}.safetensors`),
+  ...['face-detector-blazeface', 'landmarks-68', 'recognizer-dlib-r29', 'compnet-v5', 'recnet-v5'].map((m) => `../weights/${m}.safetensors`),
 ];
 
 self.addEventListener('install', (event) => {

@@ -191,14 +191,16 @@ class LogWindow {
   private t = performance.now();
 
   private static empty() {
-    return { loss: 0, mse: 0, identity: 0, rate: 0, steps: 0, samples: 0 };
+    return { loss: 0, mse: 0, identity: 0, identitySteps: 0, rate: 0, steps: 0, samples: 0 };
   }
 
-  add(r: StepResult, batch: number): void {
+  /** withIdentity: the step had the identity term (whole LFW chips; CelebA steps have none). */
+  add(r: StepResult, batch: number, withIdentity: boolean): void {
     const s = this.sums;
     s.loss += r.l1 / r.count;
     s.mse += r.se / r.count;
     s.identity += r.identity;
+    s.identitySteps += withIdentity ? 1 : 0;
     s.rate += r.rate;
     s.steps++;
     s.samples += batch;
@@ -207,7 +209,7 @@ class LogWindow {
   /** The window's row (identity and rate only where their terms are on) and its line; starts a new window. */
   close(step: number, lr: number, seconds: number, lambda: number, mu: number, total: number): { row: LogRow; line: string } {
     const now = performance.now(), s = this.sums, k = s.steps;
-    const row: LogRow = { step, loss: s.loss / k, psnr: -10 * Math.log10(s.mse / k), lr, seconds, ...(lambda > 0 ? { identity: s.identity / k } : {}), ...(mu > 0 ? { rate: s.rate / k } : {}) };
+    const row: LogRow = { step, loss: s.loss / k, psnr: -10 * Math.log10(s.mse / k), lr, seconds, ...(lambda > 0 && s.identitySteps ? { identity: s.identity / s.identitySteps } : {}), ...(mu > 0 ? { rate: s.rate / k } : {}) };
     const line = `step ${step}/${total}  L1 ${row.loss.toFixed(4)}  PSNR ${row.psnr.toFixed(2)} dB${row.identity !== undefined ? `  identity ${row.identity.toFixed(4)}` : ''}${row.rate !== undefined ? `  rate ${row.rate.toFixed(3)} b/sample` : ''}  lr ${lr.toExponential(2)}  ${((s.samples * 1000) / (now - this.t)).toFixed(1)} samples/s`;
     this.sums = LogWindow.empty();
     this.t = now;
@@ -252,7 +254,7 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
     st.adam.step(st.paramList.map(([m, name]) => (m === st.compModel ? r.comp.get(name) : r.rec.get(name))), lr);
     weightsChanged();
     st.step++;
-    window.add(r, n);
+    window.add(r, n, whole !== undefined);
     if (st.step % LOG_EVERY === 0 || st.step === o.steps) {
       st.seconds = elapsed();
       const { row, line } = window.close(st.step, lr, st.seconds, lambda, mu, o.steps);
@@ -318,7 +320,7 @@ Trained by \`npm run train -- codec\` (host/train/train-codec.ts) on this projec
 ${o.freezeRecnet ? `- Only CompNet (the encoder) is trained; RecNet keeps ${o.init ? path.basename(o.init.recnet) : 'its initial weights'} unchanged.\n` : ''}- Adam, peak learning rate ${o.lr}, 100 warm-up steps then cosine decay.
 - Command: \`${trainCommand(o)}\`
 - Wall time: ${((last?.seconds ?? 0) / 60).toFixed(1)} min on the 2-core machine, ${(totalSamples / (last?.seconds || 1)).toFixed(1)} samples/s.
-- Final training L1 ${last?.loss.toFixed(4)}, PSNR ${last?.psnr.toFixed(2)} dB${last?.identity !== undefined ? `, squared embedding distance ${last.identity.toFixed(4)}` : ''}${last?.rate !== undefined ? `, rate proxy ${last.rate.toFixed(3)} bits per code sample` : ''} (restored vs originals, ${o.quantise === 'round' ? 'rounded' : 'noise-quantised'}, averaged over the last 20 steps).
+- Final training L1 ${last?.loss.toFixed(4)}, PSNR ${last?.psnr.toFixed(2)} dB${last?.identity !== undefined ? `, squared embedding distance ${last.identity.toFixed(4)}` : ''}${last?.rate !== undefined ? `, rate proxy ${last.rate.toFixed(3)} bits per code sample` : ''} (restored vs originals, ${o.quantise === 'round' ? 'rounded' : 'noise-quantised'}, averaged over the last 20 steps${celebaCount && o.recognizerWeight ? '; L1 and PSNR over LFW chips and CelebA crops together, the embedding distance over LFW chips' : ''}).
 - Loss curve: codec-${o.name}-loss.svg.
 `,
   );

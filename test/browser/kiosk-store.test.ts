@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { loadCodec, parseContainer } from '../../host/codec/codec.ts';
+import { DEFAULT_MODEL_ID, loadCodec, MODELS, parseContainer } from '../../host/codec/codec.ts';
 import { decodeImage } from '../../host/image/codecs.ts';
 // @ts-expect-error: plain browser JavaScript, no declarations
 import { exportPeople, parseExport, EXPORT_FORMAT } from '../../web/kiosk-store.js';
@@ -38,6 +38,12 @@ test('not an export, or a bad entry: a clear error naming it', async () => {
   throwsWith(() => parseExport(withEntry({ name: '  ' }), 128, check), /entry 2.*name must be 1 to 100 characters/);
   throwsWith(() => parseExport(withEntry({ descriptor: [1, 2, 3] }), 128, check), /entry 2 \(Ann Smith\): the descriptor must be 128 numbers/);
   throwsWith(() => parseExport(withEntry({ png: btoa('not a png') }), 128, check), /entry 2 \(Ann Smith\): the PNG is not a facecodec file/);
+});
+
+test("the kiosk's service worker precaches the default model's files", () => {
+  const sw = readFileSync(new URL('../../web/kiosk-sw.js', import.meta.url), 'utf8');
+  const name = MODELS[DEFAULT_MODEL_ID];
+  for (const kind of ['compnet', 'recnet']) assert.ok(sw.includes(`'${kind}-${name}'`), `web/kiosk-sw.js does not cache ${kind}-${name}`);
 });
 
 test.run();

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureBundle, RUNTIME_BUDGET_GZ } from '../scripts/bundle-size.ts';
+import { MODEL_REGISTRY } from '../host/codec/models.ts';
 
 const ROOT = path.join(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, out: { type: 'string', default: path.join(ROOT, 'bench/results/package') } } });
@@ -74,7 +75,7 @@ try {
   const total = bytesUnder(nm);
   const parts: Array<[string, number]> = [
     ['weights/recognizer-dlib-r29.safetensors (recognizer)', bytesUnder(path.join(pkg, 'weights'), (f) => f.startsWith('recognizer'))],
-    ['weights/compnet-*, recnet-* (codec models v1, v2, v3r, v3, v4)', bytesUnder(path.join(pkg, 'weights'), (f) => /^(compnet|recnet)-/.test(f))],
+    [`weights/compnet-*, recnet-* (codec models ${MODEL_REGISTRY.map((m) => m.name).join(', ')})`, bytesUnder(path.join(pkg, 'weights'), (f) => /^(compnet|recnet)-/.test(f))],
     ['weights/landmarks-68.safetensors', bytesUnder(path.join(pkg, 'weights'), (f) => f.startsWith('landmarks'))],
     ['weights/face-detector-blazeface.safetensors', bytesUnder(path.join(pkg, 'weights'), (f) => f.startsWith('face-detector'))],
     ['lib/ (compiled .js, .d.ts and declaration maps; the .js maps are left out)', bytesUnder(path.join(pkg, 'lib'))],
@@ -116,7 +117,7 @@ try {
     '|---|---|---|',
     ...parts.map(([what, b]) => `| ${what} | ${mb(b)} | ${((100 * b) / total).toFixed(1)}% |`),
     '',
-    'Of the package itself, the recognizer (dlib ResNet-29, F32) dominates; the five codec model pairs stay so',
+    `Of the package itself, the recognizer (dlib ResNet-29, F32) dominates; the ${MODEL_REGISTRY.length} codec model pairs stay so`,
     'that files written by every released model decode.',
     '',
     '## Cold start',

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { WasmBackend } from '../host/backends/wasm/index.ts';
 import { compileKernels, defaultWasmUrl, enableRelaxedSimd } from '../host/backends/wasm/module.ts';
 import { Executor } from '../host/executor/executor.ts';
-import { planGraph } from '../host/executor/plan.ts';
+import { planFlops, planGraph } from '../host/executor/plan.ts';
 import { loadModel, saveModel, type Model } from '../host/format/model.ts';
 import { DEFAULT_RECOGNIZER_URL } from '../host/models/recognizer.ts';
 import { initOrt, ortConv } from './competitors/ort-wasm.ts';
@@ -148,7 +148,7 @@ export async function runKernelBench(opts: KernelBenchOptions = {}): Promise<Row
       });
     }
     if (!opts.only || 'recognizer'.includes(opts.only) || opts.only.startsWith('recognizer')) {
-      const gflopPerImage = planGraph(recognizer, { image: [1, 150, 150, 3] }).steps.reduce((a, s) => a + (s.op.flops?.(s.inputs.map((t) => t.shape), s.output.shape, s.attrs) ?? 0), 0);
+      const gflopPerImage = planFlops(planGraph(recognizer, { image: [1, 150, 150, 3] }));
       for (const batch of [1, 8]) {
         const impls: Array<[string, number, Runner]> = [
           ['facecodec-wasm', 1, await oursRecognizer(recognizer, batch, ours1)],

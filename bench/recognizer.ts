@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { createBackend } from '../host/backends/index.ts';
 import { Executor } from '../host/executor/executor.ts';
+import { planFlops } from '../host/executor/plan.ts';
 import { loadModel } from '../host/format/model.ts';
 import { DEFAULT_RECOGNIZER_URL } from '../host/models/recognizer.ts';
 import { faceresModelBytes } from './eval/recognizers.ts';
@@ -19,7 +20,7 @@ function setup(name: string, bytes: Uint8Array, size: number) {
   const exec = new Executor(loadModel(bytes), backend);
   const shape = [batch, size, size, 3];
   const plan = exec.plan({ image: shape });
-  const flops = plan.steps.reduce((a, s) => a + (s.op.flops?.(s.inputs.map((t) => t.shape), s.output.shape, s.attrs) ?? 0), 0);
+  const flops = planFlops(plan);
   const data = Float32Array.from({ length: batch * size * size * 3 }, (_, i) => (i * 37) % 256);
   const times: number[] = [];
   const run = async () => {

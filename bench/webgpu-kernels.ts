@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createWebGPUBackend, type WebGPUBackend, type WebGPUBinding } from '../host/backends/webgpu/index.ts';
 import { Executor } from '../host/executor/executor.ts';
-import { planGraph, type Plan } from '../host/executor/plan.ts';
+import { planFlops, planGraph, type Plan } from '../host/executor/plan.ts';
 import { loadModel, saveModel, type Model } from '../host/format/model.ts';
 import type { Padding } from '../host/ops/op.ts';
 import { DEFAULT_RECOGNIZER_URL } from '../host/models/recognizer.ts';
@@ -126,7 +126,7 @@ for (const n of list(opt['kernel-batches']!)) {
 }
 
 if (!opt.case || 'recognizer'.includes(opt.case)) {
-  const gflopPerImage = planGraph(model, { image: [1, 150, 150, 3] }).steps.reduce((a, s) => a + (s.op.flops?.(s.inputs.map((t) => t.shape), s.output.shape, s.attrs) ?? 0), 0);
+  const gflopPerImage = planFlops(planGraph(model, { image: [1, 150, 150, 3] }));
   const exec = new Executor(model, tiled);
   for (const batch of list(opt.batches!)) {
     const shape = [batch, 150, 150, 3];

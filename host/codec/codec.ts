@@ -14,7 +14,7 @@ import { Executor } from '../executor/executor.ts';
 import { loadModel, type Model } from '../format/model.ts';
 import { readSource, type ModelSource } from '../format/source.ts';
 import { assetUrl } from '../format/assets.ts';
-import { checkImage, toRgbFloat, type Image } from '../image/image.ts';
+import { checkImage, padEdge, toRgbFloat, type Image } from '../image/image.ts';
 import { CodecError, DEFAULT_READ_LIMITS, withChunkAtEnd, writePng } from './png.ts';
 import { encodeHeader, hashMatches, HEADER_CHUNK, type Header } from './header.ts';
 import { bitDepthFor, codeToPlanes, isLumaOnly, planesToCode, planeStartRows, type CodeLayout, type Planes } from './layout.ts';
@@ -256,16 +256,6 @@ function finish(restored: Float32Array, PW: number, c: Container): Image & { dat
   return { data: px, width, height, channels: 3 };
 }
 
-/** Copies an RGB image into a larger buffer, repeating the last row/column into the padding. */
-function padEdge(src: Float32Array, W: number, H: number, PW: number, PH: number, dst: Float32Array, at: number): void {
-  for (let y = 0; y < PH; y++)
-    for (let x = 0; x < PW; x++) {
-      const s = (Math.min(y, H - 1) * W + Math.min(x, W - 1)) * 3, d = at + (y * PW + x) * 3;
-      dst[d] = src[s];
-      dst[d + 1] = src[s + 1];
-      dst[d + 2] = src[s + 2];
-    }
-}
 
 export function defaultModelUrl(kind: 'compnet' | 'recnet', modelId = DEFAULT_MODEL_ID): URL {
   const name = MODELS[modelId];

@@ -64,6 +64,11 @@ export interface Plan {
   naiveFloats: number;
 }
 
+/** Floating-point operations of one run of a plan: the sum of each op's own flops() (ops without one count 0). */
+export function planFlops(plan: Plan): number {
+  return plan.steps.reduce((a, s) => a + (s.op.flops?.(s.inputs.map((t) => t.shape), s.output.shape, s.attrs) ?? 0), 0);
+}
+
 export class PlanError extends Error {
   override name = 'PlanError';
 }

@@ -72,3 +72,17 @@ export function cropResize(img: Image, box: { x: number; y: number; width: numbe
     }
   return { data: out, width: size, height: size, channels: 3 };
 }
+
+/**
+ * Copies a W x H RGB image (floats) into the PW x PH image at dst[at..], repeating its last row and
+ * column into the padding (bottom and right): how the codec pads an image to its networks' multiple.
+ */
+export function padEdge(src: Float32Array, W: number, H: number, PW: number, PH: number, dst: Float32Array, at: number): void {
+  for (let y = 0; y < PH; y++)
+    for (let x = 0; x < PW; x++) {
+      const s = (Math.min(y, H - 1) * W + Math.min(x, W - 1)) * 3, d = at + (y * PW + x) * 3;
+      dst[d] = src[s];
+      dst[d + 1] = src[s + 1];
+      dst[d + 2] = src[s + 2];
+    }
+}

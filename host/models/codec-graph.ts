@@ -88,7 +88,7 @@ export function compnetSpec(): NetSpec {
   return { graph: { version: 1, inputs: [{ name: 'image', shape: ['N', 'H', 'W', 3] }], outputs: ['code'], nodes: b.nodes }, params: b.params, consts: b.consts };
 }
 
-/** RecNet's residual blocks in v1 to v4; more grow the decoder (growRecnet in the trainer). */
+/** RecNet's residual blocks in v1 to v4; more grow the decoder (paramsFromFile in host/train/train-codec.ts). */
 export const RECNET_BLOCKS = 2;
 
 export function recnetSpec(blocks = RECNET_BLOCKS): NetSpec {

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeImage } from '../image/codecs.ts';
-import type { Image } from '../image/image.ts';
+import { padEdge, type Image } from '../image/image.ts';
 import { alignBatch, centralBox } from '../models/align.ts';
 import { DEFAULT_LANDMARKS_URL, loadLandmarks } from '../models/landmarks.ts';
 
@@ -133,7 +133,7 @@ export function sampleBatch(rng: Rng, chips: ChipSet, celeba: Image[], n: number
 
 /**
  * A batch of whole chips for training through the recognizer: 150x150 originals (maybe flipped) and
- * the same padded to 152x152 the way the encoder pads them (host/codec/codec.ts: the last row and
+ * the same padded to 152x152 by the encoder's own padEdge (host/image/image.ts: the last row and
  * column repeated at the bottom and right; the chip stays at the top left). `keys` name each
  * (chip, flip) so the original's embedding can be cached.
  */
@@ -148,11 +148,7 @@ export function chipBatch(rng: Rng, chips: ChipSet, n: number): { x150: Float32A
     for (let y = 0; y < CHIP; y++)
       for (let x = 0; x < CHIP; x++)
         for (let c = 0; c < 3; c++) x150[((b * CHIP + y) * CHIP + x) * 3 + c] = src[(y * CHIP + (flip ? CHIP - 1 - x : x)) * 3 + c];
-    for (let y = 0; y < P; y++)
-      for (let x = 0; x < P; x++) {
-        const sy = Math.min(CHIP - 1, y), sx = Math.min(CHIP - 1, x);
-        for (let c = 0; c < 3; c++) x152[((b * P + y) * P + x) * 3 + c] = x150[((b * CHIP + sy) * CHIP + sx) * 3 + c];
-      }
+    padEdge(x150.subarray(b * CHIP * CHIP * 3, (b + 1) * CHIP * CHIP * 3), CHIP, CHIP, P, P, x152, b * P * P * 3);
   }
   return { x150, x152, keys };
 }

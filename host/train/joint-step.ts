@@ -45,7 +45,6 @@ export interface StepResult {
   rate: number;
 }
 
-
 /** lambda: identity weight; mu: rate weight; quantise: noise in place of rounding, or the rounding itself (code-noise.ts). */
 export interface StepOptions {
   lambda: number;

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { planGraph } from '../../host/executor/plan.ts';
+import { planFlops, planGraph } from '../../host/executor/plan.ts';
 import { loadModel } from '../../host/format/model.ts';
 import { MODEL_REGISTRY } from '../../host/codec/models.ts';
 import type { Shape } from '../../host/ops/op.ts';
@@ -12,8 +12,7 @@ import type { Shape } from '../../host/ops/op.ts';
 const RECNET_BUDGET = 2e9, COMPNET_BUDGET = 0.3e9;
 
 function gflop(file: URL, shapes: Record<string, Shape>): number {
-  const plan = planGraph(loadModel(new Uint8Array(readFileSync(file))), shapes, { fuse: false });
-  return plan.steps.reduce((a, s) => a + (s.op.flops?.(s.inputs.map((t) => t.shape), s.output.shape, s.attrs) ?? 0), 0);
+  return planFlops(planGraph(loadModel(new Uint8Array(readFileSync(file))), shapes, { fuse: false }));
 }
 
 for (const m of MODEL_REGISTRY)

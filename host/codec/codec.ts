@@ -82,7 +82,7 @@ export interface EncodeOptions {
 /** What loadCodec assembles: the two networks on one backend and what the model file says about them. */
 export interface CodecParts {
   modelId: number;
-  /** fnv1a of both weight files (the header's check that a file is decoded by the model that wrote it). */
+  /** pairHash of both weight files (the header's check that a file is decoded by the model that wrote it). */
   weightsHash: number;
   comp: Executor;
   rec: Executor;
@@ -257,6 +257,21 @@ function finish(restored: Float32Array, PW: number, c: Container): Image & { dat
 }
 
 
+/**
+ * Metadata key of the weights hash a re-stored model keeps: when weights/store-f16.ts rewrote a
+ * released pair in F16, both files declare the fnv1a of the pair as released, so that files written
+ * before keep passing the header's check. A pair without it is hashed as it is.
+ */
+export const WEIGHTS_HASH_KEY = 'weights_hash';
+
+/** The weights hash of a CompNet/RecNet pair: the one both declare, else fnv1a of their bytes. */
+export function pairHash(comp: Model, rec: Model, cb: Uint8Array, rb: Uint8Array): number {
+  const c = comp.metadata[WEIGHTS_HASH_KEY], r = rec.metadata[WEIGHTS_HASH_KEY];
+  if (c === undefined && r === undefined) return fnv1a(cb, rb);
+  if (c !== r || !/^[0-9a-f]{8}$/.test(c ?? '')) throw new CodecError(`CompNet and RecNet declare different or malformed ${WEIGHTS_HASH_KEY} (${c}, ${r})`);
+  return parseInt(c!, 16);
+}
+
 export function defaultModelUrl(kind: 'compnet' | 'recnet', modelId = DEFAULT_MODEL_ID): URL {
   const name = MODELS[modelId];
   if (!name) throw new CodecError(`unknown model id ${modelId}`);
@@ -275,7 +290,7 @@ export async function loadCodec(opts: CodecOptions = {}): Promise<Codec> {
   const limits = { maxFileBytes: opts.maxFileBytes ?? DEFAULT_READ_LIMITS.maxFileBytes, maxChunks: opts.maxChunks ?? DEFAULT_READ_LIMITS.maxChunks };
   return new Codec({
     modelId,
-    weightsHash: fnv1a(cb, rb),
+    weightsHash: pairHash(comp, rec, cb, rb),
     comp: new Executor(comp, backend),
     rec: new Executor(rec, backend),
     quality,

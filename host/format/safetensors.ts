@@ -141,6 +141,31 @@ export function f16ToF32(h: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
+const F32_SCRATCH = new Float32Array(1);
+const U32_SCRATCH = new Uint32Array(F32_SCRATCH.buffer);
+
+/** number -> IEEE 754 binary16 bits, rounded to nearest even (overflow gives infinity, NaN stays NaN). */
+export function f32ToF16(v: number): number {
+  F32_SCRATCH[0] = v;
+  const x = U32_SCRATCH[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  const mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  const e = exp - 127 + 15;
+  if (e >= 31) return sign | 0x7c00;
+  if (e < -10) return sign;
+  // Normal: drop 13 mantissa bits; subnormal (e <= 0): the implicit 1 joins and 1 - e more bits go.
+  const m = e > 0 ? mant : mant | 0x800000;
+  const shift = e > 0 ? 13 : 14 - e;
+  let h = sign | ((e > 0 ? e : 0) << 10) | (m >>> shift);
+  const rem = m & ((1 << shift) - 1);
+  const half = 1 << (shift - 1);
+  // A carry out of the mantissa moves into the exponent, which is the correctly rounded result.
+  if (rem > half || (rem === half && h & 1)) h++;
+  return h;
+}
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

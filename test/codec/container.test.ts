@@ -7,7 +7,8 @@ import { planeSize } from '../../host/codec/layout.ts';
 import { PNG } from 'pngjs';
 import { CodecError, crc32, readPng, writePng } from '../../host/codec/png.ts';
 import { CHROMA_BYTES } from '../../host/codec/chroma.ts';
-import { decodeHeader, deltaForQuality, encodeHeader, HEADER_BYTES, loadCodec, parseContainer, type Codec } from '../../host/codec/codec.ts';
+import { decodeHeader, deltaForQuality, encodeHeader, fnv1a, HEADER_BYTES, loadCodec, pairHash, parseContainer, type Codec } from '../../host/codec/codec.ts';
+import { loadModel } from '../../host/format/model.ts';
 import { decodeImage } from '../../host/image/codecs.ts';
 import { rng } from '../backends/harness.ts';
 import { untrainedModels } from './helpers.ts';
@@ -75,7 +76,7 @@ test('header round trip (version 2, size completed from the PNG); version 1 stil
   assert.throws(() => deltaForQuality(101), /quality/);
 });
 
-test('files written by the version-1 container (models v1 and v3 as released) still decode, pixel for pixel', async () => {
+test('files written by the version-1 container (models v1 and v3 as released) still decode, pixels pinned (F16 re-store: within 1 level of the F32 release, bench/results/f16-fidelity.md)', async () => {
   const dir = new URL('../fixtures/container-v1/', import.meta.url);
   const expected = JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8')) as Array<{ file: string; model: number; quality: number; bytes: number; decodedSha256: string }>;
   for (const e of expected) {
@@ -88,6 +89,18 @@ test('files written by the version-1 container (models v1 and v3 as released) st
     assert.is(createHash('sha256').update(out.data).digest('hex'), e.decodedSha256, e.file);
     assert.is(out.width, 150);
   }
+});
+
+test('a pair re-stored in F16 keeps the hash it was released with; a pair that disagrees is refused', async () => {
+  const read = (k: string, name: string) => new Uint8Array(readFileSync(new URL(`../../weights/${k}-${name}.safetensors`, import.meta.url)));
+  const [cb, rb] = [read('compnet', 'v4'), read('recnet', 'v4')];
+  const [comp, rec] = [loadModel(cb), loadModel(rb)];
+  assert.is(comp.weights.get([...comp.weights.keys()][0])!.dtype, 'F16');
+  // v4's files (the luma-only fixtures, the effort packs) carry 4ad2f20c, the hash of the F32 release.
+  assert.is(pairHash(comp, rec, cb, rb), 0x4ad2f20c);
+  const v5 = [read('compnet', 'v5'), read('recnet', 'v5')];
+  assert.is(pairHash(loadModel(v5[0]), loadModel(v5[1]), v5[0], v5[1]), fnv1a(v5[0], v5[1]), 'a pair without a declared hash is hashed as it is');
+  assert.throws(() => pairHash(comp, loadModel(v5[1]), cb, v5[1]), /different or malformed weights_hash/);
 });
 
 test('encode -> decode keeps the size; odd sizes are padded and cropped; container overhead is small', async () => {

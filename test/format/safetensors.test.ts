@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { FormatError, parseSafetensors, writeSafetensors, f16ToF32 } from '../../host/format/safetensors.ts';
+import { FormatError, parseSafetensors, writeSafetensors, f16ToF32, f32ToF16 } from '../../host/format/safetensors.ts';
 import { throwsWith } from '../helpers.ts';
 
 const enc = new TextEncoder();
@@ -84,6 +84,32 @@ test('f16 decoding', () => {
   assert.is(f16ToF32(0x0001), 2 ** -24);
   assert.is(f16ToF32(0x7c00), Infinity);
   assert.ok(Number.isNaN(f16ToF32(0x7e00)));
+});
+
+test('f16 encoding: every binary16 value round-trips, the rest round to nearest even', () => {
+  for (let h = 0; h < 0x10000; h++) {
+    const v = f16ToF32(h);
+    if (Number.isNaN(v)) assert.ok(Number.isNaN(f16ToF32(f32ToF16(v))), `NaN ${h}`);
+    else if (f32ToF16(v) !== h) assert.unreachable(`0x${h.toString(16)} -> ${v} -> 0x${f32ToF16(v).toString(16)}`);
+  }
+  assert.is(f32ToF16(1 + 2 ** -11), 0x3c00, 'a tie goes to the even neighbour below');
+  assert.is(f32ToF16(1 + 3 * 2 ** -11), 0x3c02, 'a tie goes to the even neighbour above');
+  assert.is(f32ToF16(1 + 2 ** -11 + 2 ** -20), 0x3c01, 'above the tie rounds up');
+  assert.is(f32ToF16(65519), 0x7bff);
+  assert.is(f32ToF16(65520), 0x7c00, 'overflow is infinity');
+  assert.is(f32ToF16(-1e9), 0xfc00);
+  assert.is(f32ToF16(2 ** -25), 0, 'half the smallest subnormal ties to zero');
+  assert.is(f32ToF16(1.5 * 2 ** -25), 1);
+  assert.is(f32ToF16(3 * 2 ** -25), 2, 'subnormal tie to even');
+  assert.is(f32ToF16(1e-10), 0);
+  assert.is(f32ToF16(-0), 0x8000);
+  // Random floats land on the nearest binary16 value.
+  for (let i = 0; i < 2000; i++) {
+    const v = (Math.random() - 0.5) * 2 ** Math.floor(Math.random() * 40 - 28);
+    const h = f32ToF16(v);
+    const err = Math.abs(f16ToF32(h) - Math.fround(v));
+    for (const n of [h - 1, h + 1]) if ((n & 0x7c00) !== 0x7c00 && (n & 0x8000) === (h & 0x8000)) assert.ok(err <= Math.abs(f16ToF32(n) - Math.fround(v)), `${v}`);
+  }
 });
 
 test.run();

@@ -1,0 +1,105 @@
+// Re-stores released codec models with every F32 tensor as F16 (round to nearest even), halving their
+// size; the loader turns F16 back into float32. Used for the models that stay in the package only so
+// that files written by them keep decoding (bench/results/package.md). Both files of a pair then
+// declare the pair's weights hash as released (codec.ts WEIGHTS_HASH_KEY), so old files still pass
+// the header's check. Before writing, it measures what F16 does on the bundled samples at qualities
+// 1, 15, 50 and 90, and writes the table to bench/results/f16-fidelity.md:
+//  - a file written by the F32 pair, decoded by the F32 and the F16 pair: largest and mean |pixel
+//    difference|, PSNR against the original with each;
+//  - the F16 pair's own encode: how many files are byte-identical to the F32 pair's.
+// Refuses a value beyond F16's range (65504) and a pair that already declares a hash.
+// Run: npx tsx weights/store-f16.ts v1 v2 v3 v3r v4
+import { readFileSync, writeFileSync } from 'node:fs';
+import { f16ToF32, f32ToF16, parseSafetensors, writeSafetensors, type RawTensor } from '../host/format/safetensors.ts';
+import { fnv1a, loadCodec, MODELS, WEIGHTS_HASH_KEY, type Codec } from '../host/codec/codec.ts';
+import { WasmBackend } from '../host/backends/wasm/index.ts';
+import type { Backend } from '../host/backends/index.ts';
+import { decodeImage } from '../host/image/codecs.ts';
+import { toRgbFloat, type Image } from '../host/image/image.ts';
+
+const F16_MAX = 65504;
+const QUALITIES = [1, 15, 50, 90];
+
+function tensorToF16(name: string, t: RawTensor): RawTensor {
+  if (t.dtype !== 'F32') return t;
+  const src = new DataView(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength);
+  const out = new Uint8Array(t.bytes.byteLength / 2);
+  const dst = new DataView(out.buffer);
+  for (let i = 0; i < out.byteLength / 2; i++) {
+    const v = src.getFloat32(i * 4, true);
+    if (!(Math.abs(v) <= F16_MAX)) throw new Error(`tensor "${name}": value ${v} at ${i} is outside F16's range`);
+    dst.setUint16(i * 2, f32ToF16(v), true);
+  }
+  return { dtype: 'F16', shape: t.shape, bytes: out };
+}
+
+function fileToF16(file: Uint8Array, hash: number): Uint8Array {
+  const { metadata, tensors } = parseSafetensors(file);
+  if (metadata[WEIGHTS_HASH_KEY] !== undefined) throw new Error(`already declares ${WEIGHTS_HASH_KEY}: stored before`);
+  return writeSafetensors([...tensors].map(([n, t]) => [n, tensorToF16(n, t)]), { ...metadata, [WEIGHTS_HASH_KEY]: hash.toString(16).padStart(8, '0') });
+}
+
+const psnr = (a: Float32Array, b: Uint8Array) => {
+  let se = 0;
+  for (let i = 0; i < a.length; i++) se += (a[i] - b[i]) ** 2;
+  return 10 * Math.log10((255 * 255) / (se / a.length));
+};
+
+/** One quality: F32 files decoded by both pairs, and the F16 pair's own files. */
+async function compare(f32: Codec, f16: Codec, chips: Image[], quality: number) {
+  const files = await f32.encodeBatch(chips, { quality });
+  const [a, b] = [await f32.decodeBatch(files), await f16.decodeBatch(files)];
+  const own = await f16.encodeBatch(chips, { quality });
+  let max = 0, sum = 0, n = 0, pA = 0, pB = 0;
+  chips.forEach((c, k) => {
+    const orig = toRgbFloat(c);
+    for (let i = 0; i < a[k].data.length; i++, n++) {
+      const d = Math.abs(a[k].data[i] - b[k].data[i]);
+      max = Math.max(max, d);
+      sum += d;
+    }
+    pA += psnr(orig, a[k].data) / chips.length;
+    pB += psnr(orig, b[k].data) / chips.length;
+  });
+  const same = own.filter((f, k) => Buffer.compare(f, files[k]) === 0).length;
+  return `| ${quality} | ${max} | ${(sum / n).toFixed(4)} | ${pA.toFixed(3)} | ${pB.toFixed(3)} | ${same}/${chips.length} |`;
+}
+
+async function storeModel(name: string, backend: Backend, chips: Image[]): Promise<string[]> {
+  const id = Number(Object.entries(MODELS).find(([, n]) => n === name)?.[0]);
+  if (!id) throw new Error(`${name} is not in the registry`);
+  const paths = ['compnet', 'recnet'].map((k) => new URL(`${k}-${name}.safetensors`, import.meta.url));
+  const [cb, rb] = paths.map((p) => new Uint8Array(readFileSync(p)));
+  const hash = fnv1a(cb, rb);
+  const [ch, rh] = [fileToF16(cb, hash), fileToF16(rb, hash)];
+  const f32 = await loadCodec({ backend, modelId: id, compnet: cb, recnet: rb });
+  const f16 = await loadCodec({ backend, modelId: id, compnet: ch, recnet: rh });
+  if (f16.weightsHash !== f32.weightsHash) throw new Error('the re-stored pair does not declare the released hash');
+  const rows = [];
+  for (const q of QUALITIES) rows.push(`| ${name} ${await compare(f32, f16, chips, q)}`);
+  writeFileSync(paths[0], ch);
+  writeFileSync(paths[1], rh);
+  console.log(`${name}: ${cb.byteLength + rb.byteLength} -> ${ch.byteLength + rh.byteLength} bytes, hash ${hash.toString(16)}`);
+  return rows;
+}
+
+const names = process.argv.slice(2);
+const backend = await WasmBackend.create({ relaxed: false });
+const dir = new URL('../samples/', import.meta.url);
+const chips = ['George_Clooney_0001', 'George_Clooney_0002', 'Martha_Burk_0001', 'Martha_Burk_0002', 'Paul_Tagliabue_0001', 'Paul_Tagliabue_0002'].map((s) => decodeImage(readFileSync(new URL(`${s}.png`, dir))));
+const rows: string[] = [];
+for (const name of names) rows.push(...(await storeModel(name, backend, chips)));
+const md = `# Codec models re-stored in F16
+
+\`npx tsx weights/store-f16.ts ${names.join(' ')}\` (${new Date().toISOString().slice(0, 10)}), on the 6 bundled samples, wasm backend (plain SIMD).
+These models stay in the package only so that the files they wrote keep decoding; F16 halves them.
+"F32 -> both": files written by the F32 pair, decoded by the F32 and by the F16 pair (|pixel difference|
+of the two decodes, 0..255; PSNR of each against the original chip). "own files": the F16 pair's
+encode, byte-identical to the F32 pair's.
+
+| model | quality | max diff | mean diff | PSNR F32 dB | PSNR F16 dB | own files identical |
+|---|---|---|---|---|---|---|
+${rows.join('\n')}
+`;
+writeFileSync(new URL('../bench/results/f16-fidelity.md', import.meta.url), md);
+console.log(md);

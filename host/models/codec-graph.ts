@@ -91,6 +91,11 @@ export function compnetSpec(): NetSpec {
 /** RecNet's residual blocks in v1 to v4; more grow the decoder (paramsFromFile in host/train/train-codec.ts). */
 export const RECNET_BLOCKS = 2;
 
+/** A residual block's convs: `b<k>/c1`, then `b<k>/c2`, whose output is added to the block's input. */
+const blockConv = (k: number, conv: 1 | 2) => `b${k}/c${conv}`;
+/** The parameters of a block's last conv: a block grown into a trained RecNet starts with them at zero (it adds nothing). */
+export const isBlockOutput = (param: string) => /^b\d+\/c2\/[wb]$/.test(param);
+
 export function recnetSpec(blocks = RECNET_BLOCKS): NetSpec {
   if (!Number.isInteger(blocks) || blocks < 1 || blocks > 12) throw new Error(`RecNet needs 1..12 residual blocks, got ${blocks}`);
   const b = builder();
@@ -99,9 +104,8 @@ export function recnetSpec(blocks = RECNET_BLOCKS): NetSpec {
   let x = b.emit('concat', [b.emit('affine', ['code', s, t]), 'delta']);
   x = b.conv(x, 'r1', 3, 4, 48);
   for (let k = 1; k <= blocks; k++) {
-    const blk = `b${k}`;
-    const a = b.conv(x, `${blk}/c1`, 3, 48, 48);
-    const c = b.conv(a, `${blk}/c2`, 3, 48, 48, 1, false, 0.5);
+    const a = b.conv(x, blockConv(k, 1), 3, 48, 48);
+    const c = b.conv(a, blockConv(k, 2), 3, 48, 48, 1, false, 0.5);
     x = b.emit('add', [x, c]);
   }
   x = b.emit('leaky_relu', [b.emit('depth_to_space', [b.conv(x, 'u1', 3, 48, 128, 1, false)], { block: 2 })], { alpha: LEAK });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createBackend, type BackendName } from '../backends/index.ts';
 import { loadModel, saveModel, type Model, type TensorToSave } from '../format/model.ts';
 import { parseSafetensors, writeSafetensors, type RawTensor } from '../format/safetensors.ts';
-import { codecContract, DELTA_RANGE, compnetSpec, initParams, RECNET_BLOCKS, recnetSpec, type NetSpec } from '../models/codec-graph.ts';
+import { codecContract, DELTA_RANGE, compnetSpec, initParams, isBlockOutput, RECNET_BLOCKS, recnetSpec, type NetSpec } from '../models/codec-graph.ts';
 import { contractMetadata } from '../codec/contract.ts';
 import { Adam, learningRate } from './adam.ts';
 import { CELEBA_PATCH, celebaImages, CHIP_PADDED, chipBatch, lfwChips, Rng, sampleBatch, type DataPaths } from './data.ts';
@@ -105,7 +105,7 @@ interface TrainState {
 
 /**
  * The init file's parameters for spec. A parameter the file lacks (a grown residual block) takes its
- * fresh initialisation, except a block's last conv (<block>/c2), which starts at zero: the block then
+ * fresh initialisation, except a block's last conv (isBlockOutput), which starts at zero: the block then
  * adds nothing until it has trained. A parameter the spec lacks, or of another shape, is an error.
  */
 export function paramsFromFile(file: string, spec: NetSpec, seed: number): TensorToSave[] {
@@ -116,7 +116,7 @@ export function paramsFromFile(file: string, spec: NetSpec, seed: number): Tenso
   const fresh = initParams(spec, seed);
   return spec.params.map((p, k) => {
     const t = m.weights.get(p.name);
-    if (!t) return p.name.endsWith('/c2/w') || p.name.endsWith('/c2/b') ? { ...fresh[k], f32: new Float32Array(p.shape.reduce((a, b) => a * b, 1)) } : fresh[k];
+    if (!t) return isBlockOutput(p.name) ? { ...fresh[k], f32: new Float32Array(p.shape.reduce((a, b) => a * b, 1)) } : fresh[k];
     if (t.shape.join() !== p.shape.join()) throw new Error(`${path.basename(file)}: ${p.name} is [${t.shape}], the network wants [${p.shape}]`);
     return { name: p.name, shape: p.shape, f32: t.data.slice() };
   });

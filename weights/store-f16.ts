@@ -1,5 +1,5 @@
-// Re-stores released codec models with every F32 tensor as F16 (round to nearest even), halving their
-// size; the loader turns F16 back into float32. Used for the models that stay in the package only so
+// Re-stores released codec models with every F32 tensor of 64 values or more as F16 (round to nearest
+// even), halving their size; the loader turns F16 back into float32. Used for the models that stay in the package only so
 // that files written by them keep decoding (bench/results/package.md). Both files of a pair then
 // declare the pair's weights hash as released (codec.ts WEIGHTS_HASH_KEY), so old files still pass
 // the header's check. Before writing, it measures what F16 does on the bundled samples at qualities
@@ -18,10 +18,12 @@ import { decodeImage } from '../host/image/codecs.ts';
 import { toRgbFloat, type Image } from '../host/image/image.ts';
 
 const F16_MAX = 65504;
+/** Tensors with fewer values stay F32: constants (1/127.5 is not an F16 value) and biases, a negligible share of the bytes. */
+const KEEP_F32_BELOW = 64;
 const QUALITIES = [1, 15, 50, 90];
 
 function tensorToF16(name: string, t: RawTensor): RawTensor {
-  if (t.dtype !== 'F32') return t;
+  if (t.dtype !== 'F32' || t.bytes.byteLength / 4 < KEEP_F32_BELOW) return t;
   const src = new DataView(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength);
   const out = new Uint8Array(t.bytes.byteLength / 2);
   const dst = new DataView(out.buffer);

@@ -95,7 +95,7 @@ test('a pair re-stored in F16 keeps the hash it was released with; a pair that d
   const read = (k: string, name: string) => new Uint8Array(readFileSync(new URL(`../../weights/${k}-${name}.safetensors`, import.meta.url)));
   const [cb, rb] = [read('compnet', 'v4'), read('recnet', 'v4')];
   const [comp, rec] = [loadModel(cb), loadModel(rb)];
-  assert.is(comp.weights.get([...comp.weights.keys()][0])!.dtype, 'F16');
+  assert.ok([...comp.weights.values()].some((w) => w.dtype === 'F16'));
   // v4's files (the luma-only fixtures, the effort packs) carry 4ad2f20c, the hash of the F32 release.
   assert.is(pairHash(comp, rec, cb, rb), 0x4ad2f20c);
   const v5 = [read('compnet', 'v5'), read('recnet', 'v5')];

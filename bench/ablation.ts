@@ -21,6 +21,13 @@ interface Step {
 
 const byCodec = (codec: string) => (all: Row[]) => all.filter((r) => r.codec === codec).sort((a, b) => a.setting - b.setting);
 
+/** A model's effort-1 rows where measured, its effort-0 rows at the other qualities (effort is per call, so the product delivers this curve); none until a quality is measured. */
+const atEffort1 = (model: string) => (all: Row[]) => {
+  const measured = byCodec(`facecodec-${model}@e1`)(all);
+  const before = byCodec(`facecodec-${model}`)(all).filter((r) => !measured.some((m) => m.setting === r.setting));
+  return measured.length ? [...measured, ...before].sort((a, b) => a.setting - b.setting) : [];
+};
+
 /** bench/codec-bytes.ts --json over all View 2 chips: mean bytes per file of each writer variant. */
 const BYTES_FILE = 'bench/results/codec-bytes-v3-view2.json';
 const bytesRows: Array<{ quality: number; depth_choice_fflate: number; shipped: number; images: number }> = existsSync(BYTES_FILE) ? JSON.parse(readFileSync(BYTES_FILE, 'utf8')) : [];
@@ -73,11 +80,7 @@ const STEPS: Step[] = [
   },
   {
     name: '+ encode effort 1 on v4',
-    rows: (all) => {
-      const measured = byCodec('facecodec-v4@e1')(all);
-      const before = byCodec('facecodec-v4')(all).filter((r) => !measured.some((m) => m.setting === r.setting));
-      return measured.length ? [...measured, ...before].sort((a, b) => a.setting - b.setting) : [];
-    },
+    rows: atEffort1('v4'),
     note: 'measured rows of facecodec-v4@e1 where run; qualities not yet run at effort 1 keep the effort-0 row (the new default model as the product curve)',
   },
   {
@@ -85,6 +88,11 @@ const STEPS: Step[] = [
     rows: byCodec('facecodec-v5'),
     note: 'measured rows of facecodec-v5; compared with v4 at effort 0 (the chroma-cells step), the same encoder effort',
     against: 5,
+  },
+  {
+    name: '+ encode effort 1 on v5',
+    rows: atEffort1('v5'),
+    note: 'measured rows of facecodec-v5@e1 where run; qualities not yet run at effort 1 keep the effort-0 row (the default model as the product curve)',
   },
 ];
 

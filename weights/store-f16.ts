@@ -9,13 +9,14 @@
 //  - the F16 pair's own encode: how many files are byte-identical to the F32 pair's.
 // Refuses a value beyond F16's range (65504) and a pair that already declares a hash.
 // Run: npx tsx weights/store-f16.ts v1 v2 v3 v3r v4
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { f16ToF32, f32ToF16, parseSafetensors, writeSafetensors, type RawTensor } from '../host/format/safetensors.ts';
 import { fnv1a, loadCodec, MODELS, WEIGHTS_HASH_KEY, type Codec } from '../host/codec/codec.ts';
 import { WasmBackend } from '../host/backends/wasm/index.ts';
 import type { Backend } from '../host/backends/index.ts';
 import { decodeImage } from '../host/image/codecs.ts';
-import { toRgbFloat, type Image } from '../host/image/image.ts';
+import type { Image } from '../host/image/image.ts';
+import { psnr } from '../bench/eval/quality.ts';
 
 const F16_MAX = 65504;
 /** Tensors with fewer values stay F32: constants (1/127.5 is not an F16 value) and biases, a negligible share of the bytes. */
@@ -41,12 +42,6 @@ function fileToF16(file: Uint8Array, hash: number): Uint8Array {
   return writeSafetensors([...tensors].map(([n, t]) => [n, tensorToF16(n, t)]), { ...metadata, [WEIGHTS_HASH_KEY]: hash.toString(16).padStart(8, '0') });
 }
 
-const psnr = (a: Float32Array, b: Uint8Array) => {
-  let se = 0;
-  for (let i = 0; i < a.length; i++) se += (a[i] - b[i]) ** 2;
-  return 10 * Math.log10((255 * 255) / (se / a.length));
-};
-
 /** One quality: F32 files decoded by both pairs, and the F16 pair's own files. */
 async function compare(f32: Codec, f16: Codec, chips: Image[], quality: number) {
   const files = await f32.encodeBatch(chips, { quality });
@@ -54,14 +49,13 @@ async function compare(f32: Codec, f16: Codec, chips: Image[], quality: number) 
   const own = await f16.encodeBatch(chips, { quality });
   let max = 0, sum = 0, n = 0, pA = 0, pB = 0;
   chips.forEach((c, k) => {
-    const orig = toRgbFloat(c);
     for (let i = 0; i < a[k].data.length; i++, n++) {
       const d = Math.abs(a[k].data[i] - b[k].data[i]);
       max = Math.max(max, d);
       sum += d;
     }
-    pA += psnr(orig, a[k].data) / chips.length;
-    pB += psnr(orig, b[k].data) / chips.length;
+    pA += psnr(c, a[k]) / chips.length;
+    pB += psnr(c, b[k]) / chips.length;
   });
   const same = own.filter((f, k) => Buffer.compare(f, files[k]) === 0).length;
   return `| ${quality} | ${max} | ${(sum / n).toFixed(4)} | ${pA.toFixed(3)} | ${pB.toFixed(3)} | ${same}/${chips.length} |`;
@@ -88,12 +82,12 @@ async function storeModel(name: string, backend: Backend, chips: Image[]): Promi
 const names = process.argv.slice(2);
 const backend = await WasmBackend.create({ relaxed: false });
 const dir = new URL('../samples/', import.meta.url);
-const chips = ['George_Clooney_0001', 'George_Clooney_0002', 'Martha_Burk_0001', 'Martha_Burk_0002', 'Paul_Tagliabue_0001', 'Paul_Tagliabue_0002'].map((s) => decodeImage(readFileSync(new URL(`${s}.png`, dir))));
+const chips = readdirSync(dir).filter((f) => f.endsWith('.png')).sort().map((f) => decodeImage(readFileSync(new URL(f, dir))));
 const rows: string[] = [];
 for (const name of names) rows.push(...(await storeModel(name, backend, chips)));
 const md = `# Codec models re-stored in F16
 
-\`npx tsx weights/store-f16.ts ${names.join(' ')}\` (${new Date().toISOString().slice(0, 10)}), on the 6 bundled samples, wasm backend (plain SIMD).
+\`npx tsx weights/store-f16.ts ${names.join(' ')}\` (${new Date().toISOString().slice(0, 10)}), on the ${chips.length} bundled samples, wasm backend (plain SIMD).
 These models stay in the package only so that the files they wrote keep decoding; F16 halves them.
 "F32 -> both": files written by the F32 pair, decoded by the F32 and by the F16 pair (|pixel difference|
 of the two decodes, 0..255; PSNR of each against the original chip). "own files": the F16 pair's

@@ -256,7 +256,6 @@ function finish(restored: Float32Array, PW: number, c: Container): Image & { dat
   return { data: px, width, height, channels: 3 };
 }
 
-
 /**
  * Metadata key of the weights hash a re-stored model keeps: when weights/store-f16.ts rewrote a
  * released pair in F16, both files declare the fnv1a of the pair as released, so that files written

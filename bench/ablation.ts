@@ -21,12 +21,21 @@ interface Step {
 
 const byCodec = (codec: string) => (all: Row[]) => all.filter((r) => r.codec === codec).sort((a, b) => a.setting - b.setting);
 
-/** A model's effort-1 rows where measured, its effort-0 rows at the other qualities (effort is per call, so the product delivers this curve); none until a quality is measured. */
-const atEffort1 = (model: string) => (all: Row[]) => {
-  const measured = byCodec(`facecodec-${model}@e1`)(all);
-  const before = byCodec(`facecodec-${model}`)(all).filter((r) => !measured.some((m) => m.setting === r.setting));
-  return measured.length ? [...measured, ...before].sort((a, b) => a.setting - b.setting) : [];
-};
+/**
+ * The effort-1 step on a model. Effort costs seconds per chip, so its View 2 runs come one quality at a
+ * time (their files are checkpointed in bench/results/encoded/); until all are in, the curve is effort 1
+ * where measured and `before`'s effort-0 rows elsewhere: a curve the product delivers (effort is per call).
+ * No rows until a quality is measured.
+ */
+const effort1Step = (model: string, name: string, before: (all: Row[]) => Row[]): Step => ({
+  name,
+  rows: (all) => {
+    const measured = byCodec(`facecodec-${model}@e1`)(all);
+    const rest = before(all).filter((r) => !measured.some((m) => m.setting === r.setting));
+    return measured.length ? [...measured, ...rest].sort((a, b) => a.setting - b.setting) : [];
+  },
+  note: `measured rows of facecodec-${model}@e1 (\`npm run bench -- lfw --codec facecodec-${model}@e1 --settings Q\`); a quality not run at effort 1 keeps the effort-0 row of the step it builds on`,
+});
 
 /** bench/codec-bytes.ts --json over all View 2 chips: mean bytes per file of each writer variant. */
 const BYTES_FILE = 'bench/results/codec-bytes-v3-view2.json';
@@ -55,18 +64,7 @@ const STEPS: Step[] = [
     },
     note: `measured rows of facecodec-v3 where the LFW benchmark ran them (dlib: quality 1, accuracy identical to the rows above); the others: bytes from ${BYTES_FILE}, accuracy as above`,
   },
-  {
-    name: '+ encode effort 1 (4 Adam steps per chip; decoder unchanged)',
-    // Effort costs seconds per chip, so its View 2 runs come one quality at a time (their files are
-    // checkpointed in bench/results/encoded/); until all are in, the curve is effort 1 where measured
-    // and the previous step's effort-0 rows elsewhere: a curve the product delivers (effort is per call).
-    rows: (all) => {
-      const measured = byCodec('facecodec-v3@e1')(all);
-      const before = STEPS[2].rows(all).filter((r) => !measured.some((m) => m.setting === r.setting));
-      return measured.length ? [...measured, ...before].sort((a, b) => a.setting - b.setting) : [];
-    },
-    note: 'measured rows of facecodec-v3@e1 (`npm run bench -- lfw --codec facecodec-v3@e1 --settings Q`); qualities not yet run at effort 1 keep the row above (effort 0)',
-  },
+  effort1Step('v3', '+ encode effort 1 (4 Adam steps per chip; decoder unchanged)', (all) => STEPS[2].rows(all)),
   {
     name: '+ model v4 (luma plane alone at the bottom, steps to 180, trained on the rounded code), effort 0',
     rows: byCodec('facecodec-v4/no-cells'),
@@ -78,22 +76,14 @@ const STEPS: Step[] = [
     rows: byCodec('facecodec-v4'),
     note: 'measured rows of facecodec-v4 (qualities 1 and 13 scored again with the cells; the others unchanged)',
   },
-  {
-    name: '+ encode effort 1 on v4',
-    rows: atEffort1('v4'),
-    note: 'measured rows of facecodec-v4@e1 where run; qualities not yet run at effort 1 keep the effort-0 row (the new default model as the product curve)',
-  },
+  effort1Step('v4', '+ encode effort 1 on v4', byCodec('facecodec-v4')),
   {
     name: '+ model v5 (stronger decoder: RecNet grown from 2 to 6 residual blocks, 12x the samples, CelebA reconstruction steps), effort 0',
     rows: byCodec('facecodec-v5'),
     note: 'measured rows of facecodec-v5; compared with v4 at effort 0 (the chroma-cells step), the same encoder effort',
     against: 5,
   },
-  {
-    name: '+ encode effort 1 on v5',
-    rows: atEffort1('v5'),
-    note: 'measured rows of facecodec-v5@e1 where run; qualities not yet run at effort 1 keep the effort-0 row (the default model as the product curve)',
-  },
+  effort1Step('v5', '+ encode effort 1 on v5', byCodec('facecodec-v5')),
 ];
 
 function table(file: string, label: string): string[] {

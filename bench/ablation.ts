@@ -7,6 +7,7 @@
 // byte difference per file, and marked so.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { bdRate } from './eval/metrics.ts';
+import { byCodec, withEffort1 } from './eval/curves.ts';
 import type { Row } from './eval/lfw.ts';
 
 const CHIP_PIXELS = 150 * 150;
@@ -19,21 +20,10 @@ interface Step {
   against?: number;
 }
 
-const byCodec = (codec: string) => (all: Row[]) => all.filter((r) => r.codec === codec).sort((a, b) => a.setting - b.setting);
-
-/**
- * The effort-1 step on a model. Effort costs seconds per chip, so its View 2 runs come one quality at a
- * time (their files are checkpointed in bench/results/encoded/); until all are in, the curve is effort 1
- * where measured and `before`'s effort-0 rows elsewhere: a curve the product delivers (effort is per call).
- * No rows until a quality is measured.
- */
+/** The effort-1 step on a model: its effort-1 rows where measured, `before`'s (effort 0) elsewhere (eval/curves.ts). */
 const effort1Step = (model: string, name: string, before: (all: Row[]) => Row[]): Step => ({
   name,
-  rows: (all) => {
-    const measured = byCodec(`facecodec-${model}@e1`)(all);
-    const rest = before(all).filter((r) => !measured.some((m) => m.setting === r.setting));
-    return measured.length ? [...measured, ...rest].sort((a, b) => a.setting - b.setting) : [];
-  },
+  rows: (all) => withEffort1(model, all, before(all)),
   note: `measured rows of facecodec-${model}@e1 (\`npm run bench -- lfw --codec facecodec-${model}@e1 --settings Q\`); a quality not run at effort 1 keeps the effort-0 row of the step it builds on`,
 });
 

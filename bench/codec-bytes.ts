@@ -8,9 +8,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadCodec, parseContainer, deltaForQuality, HEADER_BYTES } from '../host/codec/codec.ts';
-import { writePng } from '../host/codec/png.ts';
-import { bitDepthFor, maxSample, planeRects } from '../host/codec/layout.ts';
+import { loadCodec, parseContainer, deltaFor } from '../host/codec/codec.ts';
+import { readPng, writePng } from '../host/codec/png.ts';
+import { bitDepthFor, isLumaOnly, maxSample, planeRects } from '../host/codec/layout.ts';
 import { decodeImage } from '../host/image/codecs.ts';
 import type { Image } from '../host/image/image.ts';
 import { DiskCache } from './eval/cache.ts';
@@ -66,29 +66,31 @@ function medResidual(q: Uint8Array, W: number, x0: number, y0: number, w: number
 
 const { chips: images, source } = chips();
 const codec = await loadCodec(values.model ? { modelId: Number(values.model) } : {});
-console.log(`facecodec model ${codec.modelId} on ${source}; mean bytes per 150x150 chip`);
+if (!values.json) console.log(`facecodec model ${codec.modelId} on ${source}; mean bytes per 150x150 chip`);
 const rows = [];
 for (const quality of values.qualities!.split(',').map(Number)) {
-  const delta = deltaForQuality(quality);
+  const delta = deltaFor(codec.contract, quality);
   const sum = { file: 0, container: 0, plain8: 0, filtered8: 0, fflate: 0, ideal: 0 };
   const layouts = new Set<string>();
   for (let i = 0; i < images.length; i += 8) {
     const files = await codec.encodeBatch(images.slice(i, i + 8), { quality });
     for (const file of files) {
-      const { h, w, layout, header, image } = parseContainer(file, 4096 * 4096);
+      const { h, w, layout, header, image } = parseContainer(file, 4096 * 4096, codec.contract);
       const { width: W, height: H, samples } = image;
       const max = maxSample(header.flags, delta); // the layout's range
-      const png = (d: number, strategies?: number[]) => writePng({ width: W, height: H, depth: d, samples }, [{ type: 'fcHd', data: new Uint8Array(HEADER_BYTES) }], { strategies, refine: 0 }).length;
+      // The file's private chunks (fcHd, and fcRs at the residual tier) go into every variant as they are.
+      const extra = readPng(file, { maxSamples: 4096 * 4096, maxFileBytes: file.length, maxChunks: 64 }).chunks;
+      const png = (d: number, strategies?: number[]) => writePng({ width: W, height: H, depth: d, samples }, extra, { strategies, refine: 0 }).length;
       sum.file += file.length;
-      // Signature 8 + IHDR 25 + fcHd (12 + data) + IDAT framing 12 + IEND 12 + zlib header/checksum 6.
-      sum.container += 8 + 25 + 12 + HEADER_BYTES + 12 + 12 + 6;
+      // Signature 8 + IHDR 25 + private chunks (12 + data each) + IDAT framing 12 + IEND 12 + zlib header/checksum 6.
+      sum.container += 8 + 25 + extra.reduce((n, c) => n + 12 + c.data.length, 0) + 12 + 12 + 6;
       sum.plain8 += png(8, [0]);
       sum.filtered8 += png(8);
       // The shipped candidates (bit depths x filter strategies) with fflate alone: the container-diet step.
       const depths = [...new Set([bitDepthFor(max), 8])];
-      sum.fflate += writePng(depths.map((depth) => ({ width: W, height: H, depth, samples })), [{ type: 'fcHd', data: new Uint8Array(HEADER_BYTES) }], { refine: 0 }).length;
+      sum.fflate += writePng(depths.map((depth) => ({ width: W, height: H, depth, samples })), extra, { refine: 0 }).length;
       let bits = 0;
-      for (const [x0, y0, pw, ph] of planeRects(layout, h, w)) bits += adaptiveBits(medResidual(samples, W, x0, y0, pw, ph, max), 2 * max + 1);
+      for (const [x0, y0, pw, ph] of planeRects(layout, h, w, isLumaOnly(header.flags))) bits += adaptiveBits(medResidual(samples, W, x0, y0, pw, ph, max), 2 * max + 1);
       sum.ideal += bits / 8;
       layouts.add(`${layout} ${W}x${H}`);
     }

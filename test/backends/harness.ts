@@ -30,6 +30,11 @@ function one(name: string, op: string, x: number[], weights: Case['weights'], at
 }
 
 export function allCases(): Case[] {
+  return [...convCases(), ...elementwiseCases(), ...fusedCases(), ...backwardCases()];
+}
+
+/** conv2d (dense, depthwise, grouped) and conv_transpose2d over kernels, strides, paddings and channel counts. */
+function convCases(): Case[] {
   const cases: Case[] = [];
   // conv2d: kernels, strides, paddings, channels 1/3/5/64, odd sizes, depthwise, with and without bias.
   const convShapes: Array<[number, number, number, number]> = [[1, 7, 5, 1], [1, 9, 11, 3], [2, 6, 7, 5], [1, 13, 12, 64], [1, 5, 5, 8]];
@@ -59,7 +64,12 @@ export function allCases(): Case[] {
   ] as Array<[number[], number, number, unknown, number, number]>) {
     cases.push(one(`conv_transpose2d ${k}x${k}/${s} pad ${JSON.stringify(p)} op ${op} x${xs} -> ${cout}`, 'conv_transpose2d', xs, { w: [k, k, xs[3], cout], b: [cout] }, { stride: s, padding: p, output_padding: op }));
   }
-  // per-channel and elementwise
+  return cases;
+}
+
+/** Per-channel, elementwise, pooling, resizing, layout and dense ops. */
+function elementwiseCases(): Case[] {
+  const cases: Case[] = [];
   for (const xs of [[1, 3, 5, 1], [2, 4, 3, 5], [1, 7, 9, 64], [1, 1, 1, 3]]) {
     const c = xs[3];
     cases.push(one(`bias x${xs}`, 'bias', xs, { b: [c] }));
@@ -91,7 +101,12 @@ export function allCases(): Case[] {
     cases.push(one(`dense ${n}x${k} -> ${m}`, 'dense', [n, k], { w: [k, m], b: [m] }));
     cases.push(one(`dense no bias ${n}x${k} -> ${m}`, 'dense', [n, k], { w: [k, m] }));
   }
-  // Fusable chains: conv + bias + affine + residual + relu; conv_transpose + leaky; dense + tanh.
+  return cases;
+}
+
+/** Fusable chains: conv + bias + affine + residual + relu; conv_transpose + leaky; dense + tanh. */
+function fusedCases(): Case[] {
+  const cases: Case[] = [];
   for (const xs of [[1, 9, 8, 16], [1, 5, 7, 3], [2, 6, 6, 64]]) {
     const c = xs[3];
     cases.push({
@@ -115,7 +130,7 @@ export function allCases(): Case[] {
   }
   cases.push({ name: 'fused dense+sigmoid', inputs: { x: [4, 33] }, weights: { w: [33, 10] }, nodes: [node('dense', ['x', 'w'], undefined, 'd'), node('sigmoid', ['d'])] });
   cases.push({ name: 'fused dense+tanh', inputs: { x: [2, 16] }, weights: { w: [16, 12], b: [12] }, nodes: [node('dense', ['x', 'w', 'b'], undefined, 'd'), node('tanh', ['d'])] });
-  return [...cases, ...backwardCases()];
+  return cases;
 }
 
 /** mulberry32: small, seedable, good enough for test data. */

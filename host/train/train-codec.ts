@@ -122,6 +122,12 @@ export function paramsFromFile(file: string, spec: NetSpec, seed: number): Tenso
   });
 }
 
+/** Whether spec has parameters the init file lacks (residual blocks grown into its RecNet). */
+function growsFrom(file: string, spec: NetSpec): boolean {
+  const m = loadModel(new Uint8Array(readFileSync(file)));
+  return spec.params.some((p) => !m.weights.has(p.name));
+}
+
 function initialState(o: TrainOptions): TrainState {
   const comp = compnetSpec(), rec = recnetSpec(o.recnetBlocks);
   const compModel = build(comp, o.init ? paramsFromFile(o.init.compnet, comp, o.seed) : initParams(comp, o.seed));
@@ -315,7 +321,7 @@ Trained by \`npm run train -- codec\` (host/train/train-codec.ts) on this projec
 
 - Data: ${lfwCount} aligned LFW chips from lfw-pairs/train-identity-disjoint.txt and train-unreferenced.txt (no image that a View 2 test pair references; the latter list includes other images of people who appear in test pairs, used without identity labels)${celebaCount ? `, ${celebaCount} CelebA images (${CELEBA_PATCH}x${CELEBA_PATCH} crops, reconstruction only, ${Math.round(o.celebaShare * 100)}% of steps)` : ''}. Manifest: codec-${o.name}-train-manifest.txt.
 - ${o.recognizerWeight ? `Whole chips (150x150, edge-padded to ${CHIP_PADDED} at the bottom and right, as the encoder pads them)` : `Crops ${o.patch}x${o.patch} from chips with random shifts`} and horizontal flips; batch ${o.batch}; ${o.steps} steps (${totalSamples} samples).
-- RecNet: ${o.recnetBlocks ?? RECNET_BLOCKS} residual blocks${o.init && (o.recnetBlocks ?? RECNET_BLOCKS) > RECNET_BLOCKS ? ` (the blocks ${path.basename(o.init.recnet)} lacks grown with their last conv at zero, so training starts from exactly its output)` : ''}.
+- RecNet: ${o.recnetBlocks ?? RECNET_BLOCKS} residual blocks${o.init && growsFrom(o.init.recnet, rec) ? ` (the blocks ${path.basename(o.init.recnet)} lacks grown with their last conv at zero, so training starts from exactly its output)` : ''}.
 - Loss: L1 reconstruction${o.recognizerWeight ? ` + ${o.recognizerWeight} x squared distance between the frozen recognizer's embeddings of the restored and the original chip (embeddings of the originals computed once and cached; whole chips, not crops)` : ''}${o.rateWeight ? ` + ${o.rateWeight} x a rate proxy (mean log2(1 + |horizontal difference|) of the noisy code in quantisation steps, the residual PNG's Sub filter codes)` : ''}${o.init ? `, starting from ${path.basename(o.init.compnet)} and ${path.basename(o.init.recnet)}` : ''}. Quantisation in the loop ${o.quantise === 'round' ? 'as the encoder does it (the code rounded in' : 'as additive uniform noise on'} what the ${layout} code layout stores${layout === 'g420' ? ' (channel 1 at full resolution, the other two as 2x2-averaged differences to it, host/codec/layout.ts)' : ''}${o.quantise === 'round' ? ', the gradient straight through the rounding)' : ''}, step delta log-uniform in [${o.delta[0]}, ${o.delta[1]}], given to RecNet as its rate condition${o.lumaOnlyAbove !== undefined ? `; at steps above ${o.lumaOnlyAbove} the code stores its luma plane only (c0 = c2 = c1), as the encoder does there` : ''}.
 ${o.freezeRecnet ? `- Only CompNet (the encoder) is trained; RecNet keeps ${o.init ? path.basename(o.init.recnet) : 'its initial weights'} unchanged.\n` : ''}- Adam, peak learning rate ${o.lr}, 100 warm-up steps then cosine decay.
 - Command: \`${trainCommand(o)}\`

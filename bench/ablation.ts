@@ -7,7 +7,7 @@
 // byte difference per file, and marked so.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { bdRate } from './eval/metrics.ts';
-import { byCodec, withEffort1 } from './eval/curves.ts';
+import { byCodec, formatBd, ratePoints, withEffort1 } from './eval/curves.ts';
 import type { Row } from './eval/lfw.ts';
 
 const CHIP_PIXELS = 150 * 150;
@@ -79,11 +79,9 @@ const STEPS: Step[] = [
 function table(file: string, label: string): string[] {
   if (!existsSync(file)) return [`(${label}: ${file} not measured yet)`, ''];
   const all: Row[] = JSON.parse(readFileSync(file, 'utf8'));
-  const curve = (rows: Row[]) => rows.map((r) => ({ bpp: r.bpp, quality: r.accuracy }));
-  const psnrCurve = (rows: Row[]) => rows.filter((r) => r.psnr !== null).map((r) => ({ bpp: r.bpp, quality: r.psnr! }));
+  const curve = (rows: Row[]) => ratePoints(rows, 'accuracy');
   const anchors = ['jpeg2000', 'jpeg', 'webp', 'avif', 'jxl'].filter((a) => all.some((r) => r.codec === a));
   const of = (codec: string) => all.filter((r) => r.codec === codec);
-  const fmt = (v: number | null) => (v === null ? '-' : `${v > 0 ? '+' : ''}${(100 * v).toFixed(1)}%`);
   const out = [
     `### ${label}`,
     '',
@@ -101,9 +99,9 @@ function table(file: string, label: string): string[] {
     }
     const bytes = rows.map((r) => `q${r.setting}: ${((r.bpp * CHIP_PIXELS) / 8).toFixed(0)}`).join(', ');
     const acc = rows.map((r) => (100 * r.accuracy).toFixed(2)).join(' / ');
-    const vs = anchors.map((a) => fmt(bdRate(curve(of(a)), curve(rows))));
-    const base = prev?.length ? `${fmt(bdRate(curve(prev), curve(rows)))}${s.against !== undefined ? ` (vs step ${s.against + 1})` : ''}` : '-';
-    out.push(`| ${s.name} | ${bytes} | ${acc} | ${base} | ${vs.join(' | ')} | ${fmt(bdRate(psnrCurve(of('jpeg2000')), psnrCurve(rows)))} | ${s.note} |`);
+    const vs = anchors.map((a) => formatBd(bdRate(curve(of(a)), curve(rows))));
+    const base = prev?.length ? `${formatBd(bdRate(curve(prev), curve(rows)))}${s.against !== undefined ? ` (vs step ${s.against + 1})` : ''}` : '-';
+    out.push(`| ${s.name} | ${bytes} | ${acc} | ${base} | ${vs.join(' | ')} | ${formatBd(bdRate(ratePoints(of('jpeg2000'), 'psnr'), ratePoints(rows, 'psnr')))} | ${s.note} |`);
   }
   return [...out, ''];
 }

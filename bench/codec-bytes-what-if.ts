@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { bdRate } from './eval/metrics.ts';
-import { byCodec, withEffort1 } from './eval/curves.ts';
+import { byCodec, formatBd, ratePoints, withEffort1 } from './eval/curves.ts';
 import type { Row } from './eval/lfw.ts';
 
 const { values } = parseArgs({
@@ -32,9 +32,7 @@ const scale = (quality: number) => {
   return Math.min(1, (b.container + b.adaptive_coder_payload_estimate) / b.file);
 };
 
-const pct = (v: number | null) => (v === null ? '-' : `${v > 0 ? '+' : ''}${(100 * v).toFixed(1)}%`);
-const curve = (rows: Row[], key: 'accuracy' | 'psnr') => rows.flatMap((r) => (r[key] === null ? [] : [{ bpp: r.bpp, quality: r[key] }]));
-const bd = (rows: Row[], key: 'accuracy' | 'psnr') => pct(bdRate(curve(anchor, key), curve(rows, key)));
+const bd = (rows: Row[], key: 'accuracy' | 'psnr') => formatBd(bdRate(ratePoints(anchor, key), ratePoints(rows, key)));
 const scaled = product.map((r) => ({ ...r, bpp: r.bpp * scale(r.setting) }));
 console.log(`facecodec-${values.model} product curve (effort 1 where measured) vs jpeg2000, ${values.results}; bytes scaled by ${values.bytes}`);
 console.log('| payload coder | qualities: bytes scale | vs jpeg2000 (accuracy) | vs jpeg2000 (PSNR) |');

@@ -64,6 +64,8 @@ function medResidual(q: Uint8Array, W: number, x0: number, y0: number, w: number
   return r;
 }
 
+/** Decode bound for the files read back (a 150x150 chip's code is far below it). */
+const MAX_SAMPLES = 4096 * 4096;
 const { chips: images, source } = chips();
 const codec = await loadCodec(values.model ? { modelId: Number(values.model) } : {});
 if (!values.json) console.log(`facecodec model ${codec.modelId} on ${source}; mean bytes per 150x150 chip`);
@@ -75,11 +77,11 @@ for (const quality of values.qualities!.split(',').map(Number)) {
   for (let i = 0; i < images.length; i += 8) {
     const files = await codec.encodeBatch(images.slice(i, i + 8), { quality });
     for (const file of files) {
-      const { h, w, layout, header, image } = parseContainer(file, 4096 * 4096, codec.contract);
+      const { h, w, layout, header, image } = parseContainer(file, MAX_SAMPLES, codec.contract);
       const { width: W, height: H, samples } = image;
       const max = maxSample(header.flags, delta); // the layout's range
       // The file's private chunks (fcHd, and fcRs at the residual tier) go into every variant as they are.
-      const extra = readPng(file, { maxSamples: 4096 * 4096, maxFileBytes: file.length, maxChunks: 64 }).chunks;
+      const extra = readPng(file, { maxSamples: MAX_SAMPLES, maxFileBytes: file.length, maxChunks: 64 }).chunks;
       const png = (d: number, strategies?: number[]) => writePng({ width: W, height: H, depth: d, samples }, extra, { strategies, refine: 0 }).length;
       sum.file += file.length;
       // Signature 8 + IHDR 25 + private chunks (12 + data each) + IDAT framing 12 + IEND 12 + zlib header/checksum 6.

@@ -1,4 +1,5 @@
 // Rows of the LFW benchmark's results (bench/results/lfw*.json) picked out as rate curves.
+import type { RatePoint } from './metrics.ts';
 import type { Row } from './lfw.ts';
 
 /** A codec's rows, by setting. */
@@ -14,3 +15,10 @@ export function withEffort1(model: string, all: Row[], before: Row[] = byCodec(`
   const rest = before.filter((r) => !measured.some((m) => m.setting === r.setting));
   return measured.length ? [...measured, ...rest].sort((a, b) => a.setting - b.setting) : [];
 }
+
+/** Rows as rate points of one measure; rows without it (the PSNR of an uncompressed row) are left out. */
+export const ratePoints = (rows: Row[], key: 'accuracy' | 'psnr'): RatePoint[] =>
+  rows.flatMap((r) => (r[key] === null ? [] : [{ bpp: r.bpp, quality: r[key] }]));
+
+/** A Bjontegaard rate (bdRate's fraction) as a signed percentage; "-" where the curves do not overlap. */
+export const formatBd = (v: number | null) => (v === null ? '-' : `${v > 0 ? '+' : ''}${(100 * v).toFixed(1)}%`);

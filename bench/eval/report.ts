@@ -2,6 +2,7 @@
 // and hand-written SVG plots (one curve per codec).
 import { bdRate, monotoneCurve, pchip } from './metrics.ts';
 import type { Row } from './lfw.ts';
+import { formatBd, ratePoints } from './curves.ts';
 
 /** Rows named <codec>/c1 were measured with the version-1 container (before model v4). */
 export const CODEC_ORDER = ['none', 'jpeg', 'jpeg2000', 'webp', 'avif', 'jxl', 'facecodec', 'facecodec-v3', 'facecodec-v3r', 'facecodec-v2', 'facecodec-v1', 'facecodec-v3/c1', 'facecodec-v3r/c1', 'facecodec-v2/c1', 'facecodec-v1/c1'];
@@ -21,8 +22,7 @@ export function mergeRows(old: Row[], fresh: Row[]): Row[] {
 }
 
 const pct = (v: number) => (100 * v).toFixed(2);
-const curve = (rows: Row[], codec: string, q: (r: Row) => number | null) =>
-  rows.filter((r) => r.codec === codec && q(r) !== null).map((r) => ({ bpp: r.bpp, quality: q(r)! }));
+const curve = (rows: Row[], codec: string, key: 'accuracy' | 'psnr') => ratePoints(rows.filter((r) => r.codec === codec), key);
 
 export function markdown(rows: Row[]): string {
   const lines = [
@@ -34,19 +34,18 @@ export function markdown(rows: Row[]): string {
   const codecs = [...new Set(rows.map((r) => r.codec))].filter((c) => c !== 'none');
   const anchors = ['jpeg2000', 'jpeg', 'webp', 'avif', 'jxl'].filter((a) => codecs.includes(a));
   const psnrAnchors = anchors.slice(0, 2);
-  const fmt = (v: number | null) => (v === null ? '-' : `${v > 0 ? '+' : ''}${(100 * v).toFixed(1)}%`);
   if (anchors.length && codecs.length > 1) {
     lines.push('', 'Bjontegaard-style average bitrate difference at equal verification accuracy (and at equal PSNR), negative = fewer bits than the anchor; "-" where the curves do not overlap:', '');
     lines.push(`| codec | ${anchors.map((a) => `vs ${a} (accuracy)`).join(' | ')} | ${psnrAnchors.map((a) => `vs ${a} (PSNR)`).join(' | ')} |`);
     lines.push(`|---|${anchors.map(() => '---|').join('')}${psnrAnchors.map(() => '---|').join('')}`);
     for (const c of codecs) {
-      const acc = anchors.map((a) => fmt(a === c ? null : bdRate(curve(rows, a, (r) => r.accuracy), curve(rows, c, (r) => r.accuracy))));
-      const ps = psnrAnchors.map((a) => fmt(a === c ? null : bdRate(curve(rows, a, (r) => r.psnr), curve(rows, c, (r) => r.psnr))));
+      const acc = anchors.map((a) => formatBd(a === c ? null : bdRate(curve(rows, a, 'accuracy'), curve(rows, c, 'accuracy'))));
+      const ps = psnrAnchors.map((a) => formatBd(a === c ? null : bdRate(curve(rows, a, 'psnr'), curve(rows, c, 'psnr'))));
       lines.push(`| ${c} | ${acc.join(' | ')} | ${ps.join(' | ')} |`);
     }
   }
   const [joint, recon] = ABLATION;
-  const j2k = monotoneCurve(curve(rows, 'jpeg2000', (r) => r.accuracy)).sort((a, b) => a.bpp - b.bpp);
+  const j2k = monotoneCurve(curve(rows, 'jpeg2000', 'accuracy')).sort((a, b) => a.bpp - b.bpp);
   const j2kAt = (bpp: number) => (j2k.length >= 2 && bpp >= j2k[0].bpp && bpp <= j2k[j2k.length - 1].bpp ? pchip(j2k.map((p) => Math.log10(p.bpp)), j2k.map((p) => p.quality))(Math.log10(bpp)) : null);
   const pairs = rows.filter((r) => r.codec === joint).map((r) => [r, rows.find((o) => o.codec === recon && o.setting === r.setting)] as const);
   if (pairs.length) {
@@ -56,8 +55,8 @@ export function markdown(rows: Row[]): string {
       const at = j2kAt(j.bpp);
       lines.push(`| ${j.setting} | ${r ? r.bpp.toFixed(3) : '-'} | ${r ? pct(r.accuracy) : '-'} | ${j.bpp.toFixed(3)} | ${pct(j.accuracy)} | ${at === null ? 'outside its range' : pct(at)} | ${at === null ? '-' : (100 * (j.accuracy - at)).toFixed(2)} |`);
     }
-    const bd = bdRate(curve(rows, recon, (r) => r.accuracy), curve(rows, joint, (r) => r.accuracy));
-    lines.push('', `Bjontegaard-style bitrate difference of ${joint} against ${recon} at equal accuracy: ${fmt(bd)}.`);
+    const bd = bdRate(curve(rows, recon, 'accuracy'), curve(rows, joint, 'accuracy'));
+    lines.push('', `Bjontegaard-style bitrate difference of ${joint} against ${recon} at equal accuracy: ${formatBd(bd)}.`);
   }
   return lines.join('\n') + '\n';
 }

@@ -292,6 +292,8 @@ function trainCommand(o: TrainOptions): string {
   if (o.lumaOnlyAbove !== undefined) parts.push(`--luma-only-above ${o.lumaOnlyAbove}`);
   if (o.recnetBlocks !== undefined && o.recnetBlocks !== RECNET_BLOCKS) parts.push(`--recnet-blocks ${o.recnetBlocks}`);
   if (o.celebaShare !== DEFAULT_CELEBA_SHARE) parts.push(`--celeba-share ${o.celebaShare}`);
+  const weightsDir = path.relative(process.cwd(), o.weightsDir);
+  if (weightsDir !== 'weights') parts.push(`--weights ${weightsDir}`);
   return parts.join(' ');
 }
 

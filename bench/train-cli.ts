@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CELEBA_SHARE, trainCodec } from '../host/train/train-codec.ts';
+import { RECONSTRUCTIONS, type Reconstruction } from '../host/train/joint-step.ts';
 import { CODE_LAYOUTS, type CodeLayout } from '../host/codec/layout.ts';
 import { DELTA_RANGE, RECNET_BLOCKS } from '../host/models/codec-graph.ts';
 import { availableBackends, type BackendName } from '../host/backends/index.ts';
@@ -31,6 +32,7 @@ const TRAIN_OPTIONS = {
   'freeze-now': { type: 'boolean', default: false },
   'recognizer-weight': { type: 'string', default: '0' },
   'rate-weight': { type: 'string', default: '0' },
+  reconstruction: { type: 'string', default: 'l1' },
   layout: { type: 'string', default: 'rgb' },
   'init-from': { type: 'string' },
   quantise: { type: 'string', default: 'noise' },
@@ -64,6 +66,8 @@ export async function trainCmd(argv: string[]): Promise<number> {
   if (patch % 4) throw new Error('--patch must be a multiple of 4');
   if (num('delta-max') > 255 || num('delta-max') <= DELTA_RANGE[1]) throw new Error(`--delta-max must be in (${DELTA_RANGE[1]}, 255]`);
   if (values['luma-only-above'] !== undefined && layout !== 'g420') throw new Error('--luma-only-above needs --layout g420');
+  const reconstruction = values.reconstruction as Reconstruction;
+  if (!RECONSTRUCTIONS.includes(reconstruction)) throw new Error(`--reconstruction must be one of ${RECONSTRUCTIONS.join(', ')}`);
   const pairs = values.pairs as string;
   const quantise = values.quantise as 'noise' | 'round';
   if (quantise !== 'noise' && quantise !== 'round') throw new Error('--quantise must be noise or round');
@@ -96,6 +100,7 @@ export async function trainCmd(argv: string[]): Promise<number> {
     freezeNow: values['freeze-now'] as boolean,
     recognizerWeight: weight('recognizer-weight'),
     rateWeight: weight('rate-weight'),
+    reconstruction,
     layout,
     quantise,
     freezeRecnet: values['freeze-recnet'] as boolean,

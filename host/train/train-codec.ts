@@ -15,7 +15,7 @@ import { DEFAULT_RECOGNIZER_URL } from '../models/recognizer.ts';
 import { Executor } from '../executor/executor.ts';
 import { lineChart } from './plot.ts';
 import { Tape } from './tape.ts';
-import { jointStep, type JointNets, type StepResult } from './joint-step.ts';
+import { jointStep, L2_SCALE, type JointNets, type Reconstruction, type StepResult } from './joint-step.ts';
 import type { CodeLayout } from '../codec/layout.ts';
 
 export interface TrainOptions {
@@ -44,6 +44,8 @@ export interface TrainOptions {
    * a differentiable stand-in for the bits PNG's Sub filter + deflate spend (0: no rate term).
    */
   rateWeight?: number;
+  /** The reconstruction term: 'l1' (default) or 'l2' (L2_SCALE x mean squared error, host/train/joint-step.ts). */
+  reconstruction?: Reconstruction;
   /** How the code is stored (host/codec/layout.ts); quantisation is simulated for this layout. */
   layout?: CodeLayout;
   /**
@@ -255,7 +257,7 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
     const whole = lambda > 0 && !celebaStep ? chipBatch(rng, chips, n) : undefined;
     const x = whole ? whole.x152 : sampleBatch(rng, chips, celeba.images, n, size, celebaStep ? 1 : 0);
     const deltas = Array.from({ length: n }, () => Math.exp(Math.log(o.delta[0]) + rng.next() * Math.log(o.delta[1] / o.delta[0])));
-    const r = await jointStep(nets, { x, n, size, whole, deltas, rand: () => rng.next() }, { lambda, mu, layout, quantise: o.quantise ?? 'noise', lumaOnlyAbove: o.lumaOnlyAbove });
+    const r = await jointStep(nets, { x, n, size, whole, deltas, rand: () => rng.next() }, { lambda, mu, layout, quantise: o.quantise ?? 'noise', lumaOnlyAbove: o.lumaOnlyAbove, reconstruction: o.reconstruction });
     const lr = learningRate(st.step, o.steps, o.lr);
     st.adam.step(st.paramList.map(([m, name]) => (m === st.compModel ? r.comp.get(name) : r.rec.get(name))), lr);
     weightsChanged();
@@ -286,6 +288,7 @@ function trainCommand(o: TrainOptions): string {
   if (init) parts.push(`--init-from ${init}`);
   if (o.recognizerWeight) parts.push(`--recognizer-weight ${o.recognizerWeight}`);
   if (o.rateWeight) parts.push(`--rate-weight ${o.rateWeight}`);
+  if (o.reconstruction && o.reconstruction !== 'l1') parts.push(`--reconstruction ${o.reconstruction}`);
   if (o.quantise === 'round') parts.push('--quantise round');
   if (o.freezeRecnet) parts.push('--freeze-recnet');
   if (Math.max(...o.delta) !== DELTA_RANGE[0]) parts.push(`--delta-max ${Math.max(...o.delta)}`);
@@ -304,7 +307,7 @@ function freeze(o: TrainOptions, st: TrainState, lfwCount: number, celebaCount: 
   const meta = (model: string) => ({
     model,
     ...contractMetadata(codecContract(layout, o.delta, o.lumaOnlyAbove)),
-    training: JSON.stringify({ layout, recnet_blocks: o.recnetBlocks ?? RECNET_BLOCKS, celeba_share: o.celebaShare, steps: o.steps, batch: o.batch, patch: o.patch, lr: o.lr, delta: o.delta, recognizer_weight: o.recognizerWeight ?? 0, rate_weight: o.rateWeight ?? 0, quantise: o.quantise ?? 'noise', freeze_recnet: !!o.freezeRecnet, init: o.init ?? null, seconds: Math.round(last?.seconds ?? 0), final_l1: last?.loss, final_psnr: last?.psnr, final_identity: last?.identity }),
+    training: JSON.stringify({ layout, recnet_blocks: o.recnetBlocks ?? RECNET_BLOCKS, celeba_share: o.celebaShare, steps: o.steps, batch: o.batch, patch: o.patch, lr: o.lr, delta: o.delta, recognizer_weight: o.recognizerWeight ?? 0, rate_weight: o.rateWeight ?? 0, reconstruction: o.reconstruction ?? 'l1', quantise: o.quantise ?? 'noise', freeze_recnet: !!o.freezeRecnet, init: o.init ?? null, seconds: Math.round(last?.seconds ?? 0), final_l1: last?.loss, final_psnr: last?.psnr, final_identity: last?.identity }),
     license: 'trained by the facecodec project on LFW images no test pair references and CelebA (non-commercial research use)',
   });
   const paramsOf = (m: Model, spec: NetSpec): TensorToSave[] => spec.params.map((p) => ({ name: p.name, shape: p.shape, f32: m.weights.get(p.name)!.data }));
@@ -324,7 +327,7 @@ Trained by \`npm run train -- codec\` (host/train/train-codec.ts) on this projec
 - Data: ${lfwCount} aligned LFW chips from lfw-pairs/train-identity-disjoint.txt and train-unreferenced.txt (no image that a View 2 test pair references; the latter list includes other images of people who appear in test pairs, used without identity labels)${celebaCount ? `, ${celebaCount} CelebA images (${CELEBA_PATCH}x${CELEBA_PATCH} crops, reconstruction only, ${Math.round(o.celebaShare * 100)}% of steps)` : ''}. Manifest: codec-${o.name}-train-manifest.txt.
 - ${o.recognizerWeight ? `Whole chips (150x150, edge-padded to ${CHIP_PADDED} at the bottom and right, as the encoder pads them)` : `Crops ${o.patch}x${o.patch} from chips with random shifts`} and horizontal flips; batch ${o.batch}; ${o.steps} steps (${totalSamples} samples).
 - RecNet: ${o.recnetBlocks ?? RECNET_BLOCKS} residual blocks${o.init && growsFrom(o.init.recnet, rec) ? ` (the blocks ${path.basename(o.init.recnet)} lacks grown with their last conv at zero, so training starts from exactly its output)` : ''}.
-- Loss: L1 reconstruction${o.recognizerWeight ? ` + ${o.recognizerWeight} x squared distance between the frozen recognizer's embeddings of the restored and the original chip (embeddings of the originals computed once and cached; whole chips, not crops)` : ''}${o.rateWeight ? ` + ${o.rateWeight} x a rate proxy (mean log2(1 + |horizontal difference|) of the noisy code in quantisation steps, the residual PNG's Sub filter codes)` : ''}${o.init ? `, starting from ${path.basename(o.init.compnet)} and ${path.basename(o.init.recnet)}` : ''}. Quantisation in the loop ${o.quantise === 'round' ? 'as the encoder does it (the code rounded in' : 'as additive uniform noise on'} what the ${layout} code layout stores${layout === 'g420' ? ' (channel 1 at full resolution, the other two as 2x2-averaged differences to it, host/codec/layout.ts)' : ''}${o.quantise === 'round' ? ', the gradient straight through the rounding)' : ''}, step delta log-uniform in [${o.delta[0]}, ${o.delta[1]}], given to RecNet as its rate condition${o.lumaOnlyAbove !== undefined ? `; at steps above ${o.lumaOnlyAbove} the code stores its luma plane only (c0 = c2 = c1), as the encoder does there` : ''}.
+- Loss: ${o.reconstruction === 'l2' ? `L2 reconstruction (${L2_SCALE} x mean squared error on the 0..1 scale, host/train/joint-step.ts)` : 'L1 reconstruction'}${o.recognizerWeight ? ` + ${o.recognizerWeight} x squared distance between the frozen recognizer's embeddings of the restored and the original chip (embeddings of the originals computed once and cached; whole chips, not crops)` : ''}${o.rateWeight ? ` + ${o.rateWeight} x a rate proxy (mean log2(1 + |horizontal difference|) of the noisy code in quantisation steps, the residual PNG's Sub filter codes)` : ''}${o.init ? `, starting from ${path.basename(o.init.compnet)} and ${path.basename(o.init.recnet)}` : ''}. Quantisation in the loop ${o.quantise === 'round' ? 'as the encoder does it (the code rounded in' : 'as additive uniform noise on'} what the ${layout} code layout stores${layout === 'g420' ? ' (channel 1 at full resolution, the other two as 2x2-averaged differences to it, host/codec/layout.ts)' : ''}${o.quantise === 'round' ? ', the gradient straight through the rounding)' : ''}, step delta log-uniform in [${o.delta[0]}, ${o.delta[1]}], given to RecNet as its rate condition${o.lumaOnlyAbove !== undefined ? `; at steps above ${o.lumaOnlyAbove} the code stores its luma plane only (c0 = c2 = c1), as the encoder does there` : ''}.
 ${o.freezeRecnet ? `- Only CompNet (the encoder) is trained; RecNet keeps ${o.init ? path.basename(o.init.recnet) : 'its initial weights'} unchanged.\n` : ''}- Adam, peak learning rate ${o.lr}, 100 warm-up steps then cosine decay.
 - Command: \`${trainCommand(o)}\`
 - Wall time: ${((last?.seconds ?? 0) / 60).toFixed(1)} min on the 2-core machine, ${(totalSamples / (last?.seconds || 1)).toFixed(1)} samples/s.

@@ -1,4 +1,4 @@
-// Joint training of CompNet and RecNet for reconstruction (L1), with quantisation noise in the loop:
+// Joint training of CompNet and RecNet for reconstruction (L1, or L2 with --reconstruction l2), with quantisation noise in the loop:
 // code + U(-delta/2, delta/2), delta drawn log-uniformly per sample and given to RecNet as its rate
 // condition, so one pair of networks serves every operating point. Checkpoints (atomic) every few
 // steps and resumes from the last one; ends by freezing both networks into weights/.

@@ -1,11 +1,14 @@
 // An anchor codec's accuracy interpolated (PCHIP in log bpp over its monotone envelope, as the
 // Bjontegaard table) at each row of another codec, from a results file; and with --at, both curves
 // interpolated at given rates. A codec written a+b is a's rows with b's at the settings a lacks (the
-// product's curve while effort 1 is not yet run at every quality).
+// product's curve while effort 1 is not yet run at every quality). Ends with the codec's Bjontegaard
+// rate against the anchor at equal accuracy and at equal PSNR (as bench/eval/report.ts computes it),
+// for comparing two models that the results file's table does not put side by side.
 //   npx tsx bench/lfw-anchor-at.ts [bench/results/lfw-faceres.json] [facecodec-v3] [jpeg2000] [--at 0.2,0.4]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { monotoneCurve, pchip } from './eval/metrics.ts';
+import { bdRate, monotoneCurve, pchip } from './eval/metrics.ts';
+import { formatBd, ratePoints } from './eval/curves.ts';
 import type { Row } from './eval/lfw.ts';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { at: { type: 'string' } } });
@@ -34,3 +37,5 @@ for (const bpp of values.at ? values.at.split(',').map(Number) : []) {
   const gap = v !== null && none ? ` (${(100 * (none.accuracy - v)).toFixed(2)} below uncompressed ${(100 * none.accuracy).toFixed(2)}%)` : '';
   console.log(`at ${bpp} bpp: ${codec} ${pct(v)}${gap}; ${anchor} ${pct(anchorAt(bpp))}`);
 }
+const bd = (key: 'accuracy' | 'psnr') => formatBd(bdRate(ratePoints(rowsOf(anchor), key), ratePoints(rows, key)));
+console.log(`Bjontegaard rate of ${codec} against ${anchor}: ${bd('accuracy')} at equal accuracy, ${bd('psnr')} at equal PSNR`);

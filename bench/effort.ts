@@ -2,15 +2,18 @@
 // (quality, effort, objective weights) the mean file bytes, recognizer distance between original and
 // restored chip, L1 and encode ms per chip, next to effort 0 at a few qualities for the trade-off
 // that raising the quality alone gives.
-//   npx tsx bench/effort.ts [--images 16] [--grid '[[1,0.5,1,1],...]' (identity, rate, quality, effort)]
-//       [--out bench/results/codec-effort.md]
+//   npx tsx bench/effort.ts [--images 16] [--grid '[[1,0.5,1,1],...]' (identity, rate, quality, effort
+//       [, 1 for the squared-error reconstruction term])] [--candidate DIR/NAME (an unregistered model,
+//       DIR/compnet-NAME + DIR/recnet-NAME, instead of --model)] [--out bench/results/codec-effort.md]
 import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCodec, MODELS, DEFAULT_MODEL_ID } from '../host/codec/codec.ts';
 import { EFFORT_WEIGHTS } from '../host/codec/effort.ts';
 import { loadLandmarks } from '../host/models/landmarks.ts';
 import { LfwBench } from './eval/lfw.ts';
 import { loadEvalRecognizer } from './eval/recognizers.ts';
+import { psnr } from './eval/quality.ts';
 import { parsePairs, pairImages } from './eval/pairs.ts';
 
 const { values } = parseArgs({
@@ -21,6 +24,7 @@ const { values } = parseArgs({
     data: { type: 'string', default: '../shared/data/lfw-deepfunneled' },
     pairs: { type: 'string', default: 'bench/view1/pairs-heldout.txt' },
     cache: { type: 'string', default: '.cache/lfw' },
+    candidate: { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -32,28 +36,33 @@ await bench.prepareChips(files);
 const chips = files.map((f) => bench.chip(f)!);
 const targets = await rec.embedBatch(chips);
 const modelId = Number(Object.entries(MODELS).find(([, v]) => v === values.model)?.[0]);
+const candidate = (part: string) => path.join(path.dirname(values.candidate!), `${part}-${path.basename(values.candidate!)}.safetensors`);
+const weights = values.candidate ? { modelId: 0, compnet: candidate('compnet'), recnet: candidate('recnet') } : { modelId };
 const lines = [
-  `# Encode effort (model ${values.model}; ${chips.length} LFW View 1 held-out chips from ${values.pairs})`,
+  `# Encode effort (model ${values.candidate ?? values.model}; ${chips.length} LFW View 1 held-out chips from ${values.pairs})`,
   '',
-  '| identity weight | rate weight | quality | effort | bytes | recognizer distance | L1 (0..1) | encode ms per chip |',
-  '|---|---|---|---|---|---|---|---|',
+  '| identity weight | rate weight | reconstruction | quality | effort | bytes | recognizer distance | L1 (0..1) | PSNR (dB, mean) | encode ms per chip |',
+  '|---|---|---|---|---|---|---|---|---|---|',
 ];
-for (const [identity, rate, quality, effort] of JSON.parse(values.grid!) as number[][]) {
-  Object.assign(EFFORT_WEIGHTS, { identity, rate });
-  const codec = await loadCodec({ backend: 'wasm', modelId });
+for (const [identity, rate, quality, effort, l2] of JSON.parse(values.grid!) as number[][]) {
+  const reconstruction = l2 ? 'l2' : 'l1';
+  Object.assign(EFFORT_WEIGHTS, { identity, rate, reconstruction });
+  const codec = await loadCodec({ backend: 'wasm', ...weights });
   const t0 = performance.now();
   const pngs: Uint8Array[] = [];
   for (let i = 0; i < chips.length; i += 8) pngs.push(...(await codec.encodeBatch(chips.slice(i, i + 8), { quality, effort })));
   const ms = (performance.now() - t0) / chips.length;
   const restored = await codec.decodeBatch(pngs);
   const embedded = await rec.embedBatch(restored);
-  let dist = 0, l1 = 0, bytes = 0;
+  let dist = 0, l1 = 0, bytes = 0, db = 0;
   restored.forEach((img, k) => {
     dist += rec.distance(targets[k], embedded[k]) / chips.length;
+    db += psnr(img, chips[k]) / chips.length;
     bytes += pngs[k].length / chips.length;
     for (let i = 0; i < img.data.length; i++) l1 += Math.abs(img.data[i] - chips[k].data[i]) / img.data.length / 255 / chips.length;
   });
-  lines.push(`| ${effort ? identity : '-'} | ${effort ? rate : '-'} | ${quality} | ${effort} | ${bytes.toFixed(1)} | ${dist.toFixed(4)} | ${l1.toFixed(4)} | ${ms.toFixed(0)} |`);
+  const [i, r, rc] = effort ? [identity, rate, reconstruction] : ['-', '-', '-'];
+  lines.push(`| ${i} | ${r} | ${rc} | ${quality} | ${effort} | ${bytes.toFixed(1)} | ${dist.toFixed(4)} | ${l1.toFixed(4)} | ${db.toFixed(2)} | ${ms.toFixed(0)} |`);
   console.log(lines[lines.length - 1]);
   codec.dispose();
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Image } from '../../host/image/image.ts';
 import { fnv1a, FORMAT_VERSION, DEFAULT_MODEL_ID, MODELS, MODEL_REGISTRY, EFFORT_ITERATIONS } from '../../host/codec/codec.ts';
-import { EFFORT_WEIGHTS } from '../../host/codec/effort.ts';
+import { EFFORT_WEIGHTS, type EffortWeights } from '../../host/codec/effort.ts';
 import { CHROMA_GRID } from '../../host/codec/chroma.ts';
 import { contractOf, deltaFor, lumaOnlyAt } from '../../host/codec/contract.ts';
 import { loadModel } from '../../host/format/model.ts';
@@ -177,17 +177,21 @@ const none: Codec = {
   },
 };
 
+/** Effort's objective in a pack's name and a codec id: i<identity>r<rate>, then l2 for the squared-error term. */
+const objectiveTag = (w: EffortWeights) => `i${w.identity}r${w.rate}${w.reconstruction === 'l2' ? 'l2' : ''}`;
+
 /**
  * facecodec itself (weights/compnet-<name> + recnet-<name> on the wasm backend); setting = quality
  * 1..100. At encode effort > 0 (codec id `<id>@e<effort>`) the files are also kept in a committed
  * pack (bench/results/encoded/), since they cost seconds each: a rerun, here or on another machine,
  * reads them back instead of encoding again.
  */
-function facecodecCodec(id: string, modelId: number, name: string, dir?: string, effort = 0): Codec {
+function facecodecCodec(id: string, modelId: number, name: string, dir?: string, effort = 0, objective?: EffortWeights): Codec {
+  const ew = objective ?? EFFORT_WEIGHTS;
   let codec: Promise<import('../../host/codec/codec.ts').Codec> | undefined;
   const weights = (k: string) => (dir ? pathToFileURL(path.resolve(dir, `${k}-${name}.safetensors`)) : new URL(`../../weights/${k}-${name}.safetensors`, import.meta.url));
   // Registered models load by id; candidates (facecodec@<name>) by file, with model id 0.
-  const load = () => (codec ??= import('../../host/codec/codec.ts').then((m) => m.loadCodec(modelId ? { modelId } : { modelId: 0, compnet: weights('compnet'), recnet: weights('recnet') })));
+  const load = () => (codec ??= import('../../host/codec/codec.ts').then((m) => m.loadCodec({ ...(modelId ? { modelId } : { modelId: 0, compnet: weights('compnet'), recnet: weights('recnet') }), effortWeights: objective })));
   let cacheId: string | undefined;
   const packs = new Map<number, EncodedPack>();
   const getCacheId = () => {
@@ -200,7 +204,7 @@ function facecodecCodec(id: string, modelId: number, name: string, dir?: string,
       const lumaOnly = lumaOnlyAt(contract, deltaFor(contract, 1));
       cacheId = `facecodec-c${FORMAT_VERSION}${lumaOnly ? `g${CHROMA_GRID}` : ''}-${fnv1a(comp, file('recnet')).toString(16).padStart(8, '0')}`;
       // Effort's own settings too: another iteration count or objective makes other files.
-      if (effort) cacheId += `-e${EFFORT_ITERATIONS[effort]}i${EFFORT_WEIGHTS.identity}r${EFFORT_WEIGHTS.rate}`;
+      if (effort) cacheId += `-e${EFFORT_ITERATIONS[effort]}${objectiveTag(ew)}`;
     }
     return cacheId;
   };
@@ -238,7 +242,7 @@ function facecodecCodec(id: string, modelId: number, name: string, dir?: string,
     return out as Uint8Array[];
   };
   return {
-    id: effort ? `${id}@e${effort}` : id,
+    id: effort ? `${id}@e${effort}${objective ? `:${objectiveTag(objective)}` : ''}` : id,
     setting: `quality 1..100 (quantisation step 128..2 of the compact code)${effort ? `, encode effort ${effort}` : ''}`,
     defaults: [1, 15, 50, 90],
     get cacheId() {
@@ -289,13 +293,15 @@ export const CODECS: Record<string, Codec> = {
 
 export function getCodec(id: string): Codec {
   // <facecodec codec>@e<effort>: that model at encode effort > 0 (files kept in bench/results/encoded/).
-  const withEffort = /^(facecodec(?:-[\w.]+)?)@e(\d+)$/.exec(id);
+  // <facecodec codec>@e<effort>:i<identity>r<rate>[l2]: with that effort objective instead of EFFORT_WEIGHTS.
+  const withEffort = /^(facecodec(?:-[\w.]+)?)@e(\d+)(?::i([\d.]+)r([\d.]+)(l2)?)?$/.exec(id);
   if (withEffort && !CODECS[id]) {
     const effort = Number(withEffort[2]);
+    const objective = withEffort[3] === undefined ? undefined : { identity: Number(withEffort[3]), rate: Number(withEffort[4]), reconstruction: withEffort[5] ? ('l2' as const) : ('l1' as const) };
     const model = withEffort[1] === 'facecodec' ? MODEL_REGISTRY.find((m) => m.id === DEFAULT_MODEL_ID) : MODEL_REGISTRY.find((m) => `facecodec-${m.name}` === withEffort[1]);
     if (!model) throw new Error(`unknown codec "${withEffort[1]}"`);
     if (!(effort >= 1 && effort < EFFORT_ITERATIONS.length)) throw new Error(`effort must be 1..${EFFORT_ITERATIONS.length - 1} in "${id}"`);
-    CODECS[id] = facecodecCodec(withEffort[1], model.id, model.name, undefined, effort);
+    CODECS[id] = facecodecCodec(withEffort[1], model.id, model.name, undefined, effort, objective);
   }
   // facecodec@<dir>/<name>: an unregistered model, <dir>/compnet-<name> + recnet-<name> (tuning runs).
   const candidate = /^facecodec@(.+)$/.exec(id);

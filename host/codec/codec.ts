@@ -21,14 +21,14 @@ import { bitDepthFor, codeToPlanes, isLumaOnly, planesToCode, planeStartRows, ty
 import { contractOf, deltaFor, lumaOnlyAt, residualTierAt, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
 import { encodeResidual, RESIDUAL_CHUNK } from './residual.ts';
 import { MODELS, DEFAULT_MODEL_ID } from './models.ts';
-import { CodeRefiner, EFFORT_ITERATIONS } from './effort.ts';
+import { CodeRefiner, EFFORT_ITERATIONS, checkEffortWeights, type EffortWeights } from './effort.ts';
 import { DEFAULT_RECOGNIZER_URL } from '../models/recognizer.ts';
 
 export { MODELS, MODEL_REGISTRY, DEFAULT_MODEL_ID } from './models.ts';
 export { contractOf, deltaFor, lumaOnlyAt, residualTierAt, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
 export { RESIDUAL_CHUNK, type ResidualInfo } from './residual.ts';
 export const DEFAULT_QUALITY = 50;
-export { EFFORT_ITERATIONS } from './effort.ts';
+export { EFFORT_ITERATIONS, EFFORT_WEIGHTS, type EffortWeights } from './effort.ts';
 
 /** Quantisation step for a quality 1..100 under a contract (default: that of models v1 to v3r). */
 export const deltaForQuality = (quality: number, contract: Pick<CodecContract, 'deltaRange'> = LEGACY_CONTRACT) => deltaFor(contract, quality);
@@ -63,6 +63,8 @@ export interface CodecOptions {
   maxPixels?: number;
   /** The recognizer's weights for encode effort > 0 (default: the bundled dlib model). */
   recognizer?: ModelSource;
+  /** The objective of encode effort > 0 (default EFFORT_WEIGHTS, effort.ts). */
+  effortWeights?: EffortWeights;
   /** Longest file decode reads (default 64 MiB). */
   maxFileBytes?: number;
   /** Most PNG chunks decode reads (default 4096). */
@@ -94,7 +96,7 @@ export interface CodecParts {
   /** Limits decode applies unless a call gives its own. */
   limits: DecodeLimits;
   /** For encode effort > 0: RecNet's model and the recognizer's weights (loaded when first needed). */
-  effortParts?: { rec: Model; recognizer?: ModelSource };
+  effortParts?: { rec: Model; recognizer?: ModelSource; weights?: EffortWeights };
 }
 
 export class Codec {
@@ -117,8 +119,8 @@ export class Codec {
 
   private getRefiner(): Promise<CodeRefiner> {
     if (!this.effortParts) throw new CodecError('this codec was built without its RecNet model: encode effort must be 0');
-    const { rec, recognizer } = this.effortParts;
-    return (this.refiner ??= readSource(recognizer ?? DEFAULT_RECOGNIZER_URL).then((bytes) => new CodeRefiner(rec, loadModel(bytes), this.comp.backend, this.contract)));
+    const { rec, recognizer, weights } = this.effortParts;
+    return (this.refiner ??= readSource(recognizer ?? DEFAULT_RECOGNIZER_URL).then((bytes) => new CodeRefiner(rec, loadModel(bytes), this.comp.backend, this.contract, weights)));
   }
 
   get layout(): CodeLayout {
@@ -279,6 +281,7 @@ export function defaultModelUrl(kind: 'compnet' | 'recnet', modelId = DEFAULT_MO
 
 export async function loadCodec(opts: CodecOptions = {}): Promise<Codec> {
   const modelId = opts.modelId ?? DEFAULT_MODEL_ID;
+  if (opts.effortWeights) checkEffortWeights(opts.effortWeights);
   const [cb, rb] = await Promise.all([readSource(opts.compnet ?? defaultModelUrl('compnet', modelId)), readSource(opts.recnet ?? defaultModelUrl('recnet', modelId))]);
   const comp: Model = loadModel(cb), rec: Model = loadModel(rb);
   const contract = contractOf(comp.metadata);
@@ -296,7 +299,7 @@ export async function loadCodec(opts: CodecOptions = {}): Promise<Codec> {
     maxPixels: opts.maxPixels ?? DEFAULT_MAX_PIXELS,
     contract,
     limits,
-    effortParts: { rec, recognizer: opts.recognizer },
+    effortParts: { rec, recognizer: opts.recognizer, weights: opts.effortWeights },
   });
 }
 

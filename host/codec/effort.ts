@@ -16,6 +16,8 @@ import type { Model } from '../format/model.ts';
 import { Executor } from '../executor/executor.ts';
 import { Tape } from '../train/tape.ts';
 import { Adam } from '../train/adam.ts';
+import { L2_SCALE, RECONSTRUCTIONS, type Reconstruction } from '../train/joint-step.ts';
+import { CodecError } from './errors.ts';
 import { decodedCode, rateOfPlanes, roundedCode, type Plane } from '../train/code-noise.ts';
 import { lumaOnlyAt, type CodecContract } from './contract.ts';
 
@@ -26,6 +28,8 @@ export interface EffortWeights {
   /** identity: ||embed(restored) - embed(original)||^2; rate: code-noise.ts's rate proxy (bits per sample). */
   identity: number;
   rate: number;
+  /** The reconstruction term: mean |d| (default) or 16 x mean d^2 (the trainer's --reconstruction l2), d = (restored - original) / 255. */
+  reconstruction?: Reconstruction;
 }
 /**
  * Chosen on LFW View 1 held-out chips (bench/view1/pairs-heldout.txt, never View 2) with model v3 at
@@ -34,6 +38,13 @@ export interface EffortWeights {
  * 5-6% more bytes (quality 15 at effort 0 needs 38% more bytes for 0.321); (1, 0.5) used the fewest.
  */
 export const EFFORT_WEIGHTS: EffortWeights = { identity: 1, rate: 0.5 };
+/** The weights themselves, or a CodecError saying what is wrong with them. */
+export function checkEffortWeights(w: EffortWeights): EffortWeights {
+  const ok = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x >= 0;
+  if (!ok(w.identity) || !ok(w.rate)) throw new CodecError(`effort weights: identity and rate must be finite numbers >= 0, got ${JSON.stringify(w)}`);
+  if (w.reconstruction !== undefined && !RECONSTRUCTIONS.includes(w.reconstruction)) throw new CodecError(`effort weights: reconstruction must be ${RECONSTRUCTIONS.join(' or ')}, got ${JSON.stringify(w.reconstruction)}`);
+  return w;
+}
 /** Adam's step as a fraction of the quantisation step (0.25 made every iterate worse than CompNet's code; 0.05 and 0.01 improved it, 0.05 fastest). */
 const STEP_FRACTION = 0.05;
 const CHIP = 150;
@@ -103,13 +114,13 @@ export class CodeRefiner {
     const out = ra.values.get('image')!;
     const PH = h * this.contract.factor, PW = w * this.contract.factor;
     const loss = new Float64Array(n), g = new Float32Array(out.length);
-    const count = r.width * r.height * 3;
+    const count = r.width * r.height * 3, l2 = this.weights.reconstruction === 'l2';
     for (let k = 0; k < n; k++)
       for (let y = 0; y < r.height; y++)
         for (let x = 0; x < r.width * 3; x++) {
           const i = (k * PH + y) * PW * 3 + x, d = (out[i] - r.images[i]) / 255;
-          loss[k] += Math.abs(d) / count;
-          g[i] = Math.sign(d) / count / 255;
+          loss[k] += (l2 ? L2_SCALE * d * d : Math.abs(d)) / count;
+          g[i] = (l2 ? 2 * L2_SCALE * d : Math.sign(d)) / count / 255;
         }
     if (targets) await this.identityTerm(out, r, targets, loss, g);
     const gCode = (await this.recTape.backward(ra, new Map([['image', g]]), new Set(['code']))).inputs.get('code')!;

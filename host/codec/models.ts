@@ -15,6 +15,7 @@ export const MODEL_REGISTRY: ModelEntry[] = [
   { id: 4, name: 'v3r', about: "v1 fine-tuned for reconstruction in the g420 layout (v3's ablation twin)" },
   { id: 5, name: 'v4', about: 'v3 fine-tuned through the frozen recognizer on the rounded code over steps 2..180, luma plane only above 102 (the bottom of the range)' },
   { id: 6, name: 'v5', about: 'v4 with RecNet grown from 2 to 6 residual blocks (1.22 GFLOP), trained 14,000 steps (56,000 samples, a quarter of the steps CelebA reconstruction) through the frozen recognizer' },
+  { id: 7, name: 'v6', about: 'v5 trained 17,000 more steps (68,000 samples) through the frozen recognizer at identity weight 1 (candidates v6r then v7r)' },
 ];
 
 /** Model id -> name. */

@@ -29,6 +29,12 @@ test('refinement lowers the objective of a 150x150 chip with the shipped model (
   assert.ok(r.after[0] < r.before[0], `objective ${r.before[0]} -> ${r.after[0]}`);
   assert.is(r.code.length, code.data.length);
   refiner.dispose();
+  // The squared-error reconstruction term: another objective of the same code, lowered too.
+  const l2 = new CodeRefiner(rec, loadModel(new Uint8Array(readFileSync(DEFAULT_RECOGNIZER_URL))), backend, contract, { identity: 0.3, rate: 0.1, reconstruction: 'l2' });
+  const r2 = await l2.refine({ code: code.data, images: x, width: 150, height: 150, n: 1, h: 38, w: 38, delta: 40, iterations: 3 });
+  assert.ok(r2.after[0] < r2.before[0], `l2 objective ${r2.before[0]} -> ${r2.after[0]}`);
+  assert.ok(Math.abs(r2.before[0] - r.before[0]) > 1e-4, `l2 ${r2.before[0]} vs l1 ${r.before[0]}`);
+  l2.dispose();
 });
 
 test('encode with effort decodes; a bad effort is a CodecError', async () => {
@@ -41,6 +47,15 @@ test('encode with effort decodes; a bad effort is a CodecError', async () => {
     (e) => assert.instance(e, CodecError),
   );
   codec.dispose();
+  // Another objective through the API: a file that decodes; bad weights are refused up front.
+  const l2 = await loadCodec({ ...untrainedModels(4, 'g420'), backend: 'wasm', effortWeights: { identity: 0.3, rate: 0.1, reconstruction: 'l2' } });
+  assert.is((await l2.decode(await l2.encode(small, { quality: 30, effort: 1 }))).width, 40);
+  l2.dispose();
+  for (const bad of [{ identity: -1, rate: 0 }, { identity: 1, rate: NaN }, { identity: 1, rate: 0, reconstruction: 'l3' }])
+    await loadCodec({ ...untrainedModels(4, 'g420'), backend: 'wasm', effortWeights: bad as never }).then(
+      () => assert.unreachable(`accepted ${JSON.stringify(bad)}`),
+      (e) => assert.instance(e, CodecError),
+    );
 });
 
 test.run();

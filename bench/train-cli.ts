@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CELEBA_SHARE, trainCodec } from '../host/train/train-codec.ts';
-import { RECONSTRUCTIONS, type Reconstruction } from '../host/train/joint-step.ts';
+import { RECONSTRUCTIONS, type Reconstruction } from '../host/train/reconstruction.ts';
 import { CODE_LAYOUTS, type CodeLayout } from '../host/codec/layout.ts';
 import { DELTA_RANGE, RECNET_BLOCKS } from '../host/models/codec-graph.ts';
 import { availableBackends, type BackendName } from '../host/backends/index.ts';

@@ -16,7 +16,7 @@ import type { Model } from '../format/model.ts';
 import { Executor } from '../executor/executor.ts';
 import { Tape } from '../train/tape.ts';
 import { Adam } from '../train/adam.ts';
-import { L2_SCALE, RECONSTRUCTIONS, type Reconstruction } from '../train/joint-step.ts';
+import { RECONSTRUCTIONS, reconstructionGrad, reconstructionLoss, type Reconstruction } from '../train/reconstruction.ts';
 import { CodecError } from './errors.ts';
 import { decodedCode, rateOfPlanes, roundedCode, type Plane } from '../train/code-noise.ts';
 import { lumaOnlyAt, type CodecContract } from './contract.ts';
@@ -114,13 +114,13 @@ export class CodeRefiner {
     const out = ra.values.get('image')!;
     const PH = h * this.contract.factor, PW = w * this.contract.factor;
     const loss = new Float64Array(n), g = new Float32Array(out.length);
-    const count = r.width * r.height * 3, l2 = this.weights.reconstruction === 'l2';
+    const count = r.width * r.height * 3, kind = this.weights.reconstruction ?? 'l1';
     for (let k = 0; k < n; k++)
       for (let y = 0; y < r.height; y++)
         for (let x = 0; x < r.width * 3; x++) {
           const i = (k * PH + y) * PW * 3 + x, d = (out[i] - r.images[i]) / 255;
-          loss[k] += (l2 ? L2_SCALE * d * d : Math.abs(d)) / count;
-          g[i] = (l2 ? 2 * L2_SCALE * d : Math.sign(d)) / count / 255;
+          loss[k] += reconstructionLoss(kind, d, count);
+          g[i] = reconstructionGrad(kind, d, count);
         }
     if (targets) await this.identityTerm(out, r, targets, loss, g);
     const gCode = (await this.recTape.backward(ra, new Map([['image', g]]), new Set(['code']))).inputs.get('code')!;

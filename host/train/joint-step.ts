@@ -8,6 +8,7 @@ import { lumaOnlyAt, LEGACY_CONTRACT } from '../codec/contract.ts';
 import { RATE_SCALE, CODEC_FACTOR } from '../models/codec-graph.ts';
 import { noisyCode, rateOfPlanes, roundedCode } from './code-noise.ts';
 import { CHIP, CHIP_PADDED } from './data.ts';
+import { reconstructionGrad, type Reconstruction } from './reconstruction.ts';
 
 /** What the step needs of a tape (host/train/tape.ts). */
 export interface TapeLike {
@@ -56,20 +57,6 @@ export interface StepOptions {
   /** The reconstruction term (default L1; see reconstructionGrad). */
   reconstruction?: Reconstruction;
 }
-
-export type Reconstruction = 'l1' | 'l2';
-export const RECONSTRUCTIONS: Reconstruction[] = ['l1', 'l2'];
-
-/**
- * L2's weight: the term is L2_SCALE * mean squared error on the 0..1 scale, so that its gradient
- * equals L1's (sign / count) where |error| = 1 / (2 * L2_SCALE) = 1/32, about the mean absolute error
- * of the trained models (final training L1 0.03 to 0.037): the identity weight keeps its meaning.
- */
-export const L2_SCALE = 16;
-
-/** d(term)/d(out[i]) for the error d = (out[i] - x[i]) / 255 of one of count values. */
-export const reconstructionGrad = (kind: Reconstruction, d: number, count: number): number =>
-  (kind === 'l2' ? 2 * L2_SCALE * d : Math.sign(d)) / count / 255;
 
 export async function jointStep(nets: JointNets, b: StepBatch, o: StepOptions): Promise<StepResult> {
   const { n, size, x } = b;

@@ -15,7 +15,8 @@ import { DEFAULT_RECOGNIZER_URL } from '../models/recognizer.ts';
 import { Executor } from '../executor/executor.ts';
 import { lineChart } from './plot.ts';
 import { Tape } from './tape.ts';
-import { jointStep, L2_SCALE, type JointNets, type Reconstruction, type StepResult } from './joint-step.ts';
+import { jointStep, type JointNets, type StepResult } from './joint-step.ts';
+import { L2_SCALE, type Reconstruction } from './reconstruction.ts';
 import type { CodeLayout } from '../codec/layout.ts';
 
 export interface TrainOptions {
@@ -44,7 +45,7 @@ export interface TrainOptions {
    * a differentiable stand-in for the bits PNG's Sub filter + deflate spend (0: no rate term).
    */
   rateWeight?: number;
-  /** The reconstruction term: 'l1' (default) or 'l2' (L2_SCALE x mean squared error, host/train/joint-step.ts). */
+  /** The reconstruction term: 'l1' (default) or 'l2' (L2_SCALE x mean squared error, host/train/reconstruction.ts). */
   reconstruction?: Reconstruction;
   /** How the code is stored (host/codec/layout.ts); quantisation is simulated for this layout. */
   layout?: CodeLayout;
@@ -327,7 +328,7 @@ Trained by \`npm run train -- codec\` (host/train/train-codec.ts) on this projec
 - Data: ${lfwCount} aligned LFW chips from lfw-pairs/train-identity-disjoint.txt and train-unreferenced.txt (no image that a View 2 test pair references; the latter list includes other images of people who appear in test pairs, used without identity labels)${celebaCount ? `, ${celebaCount} CelebA images (${CELEBA_PATCH}x${CELEBA_PATCH} crops, reconstruction only, ${Math.round(o.celebaShare * 100)}% of steps)` : ''}. Manifest: codec-${o.name}-train-manifest.txt.
 - ${o.recognizerWeight ? `Whole chips (150x150, edge-padded to ${CHIP_PADDED} at the bottom and right, as the encoder pads them)` : `Crops ${o.patch}x${o.patch} from chips with random shifts`} and horizontal flips; batch ${o.batch}; ${o.steps} steps (${totalSamples} samples).
 - RecNet: ${o.recnetBlocks ?? RECNET_BLOCKS} residual blocks${o.init && growsFrom(o.init.recnet, rec) ? ` (the blocks ${path.basename(o.init.recnet)} lacks grown with their last conv at zero, so training starts from exactly its output)` : ''}.
-- Loss: ${o.reconstruction === 'l2' ? `L2 reconstruction (${L2_SCALE} x mean squared error on the 0..1 scale, host/train/joint-step.ts)` : 'L1 reconstruction'}${o.recognizerWeight ? ` + ${o.recognizerWeight} x squared distance between the frozen recognizer's embeddings of the restored and the original chip (embeddings of the originals computed once and cached; whole chips, not crops)` : ''}${o.rateWeight ? ` + ${o.rateWeight} x a rate proxy (mean log2(1 + |horizontal difference|) of the noisy code in quantisation steps, the residual PNG's Sub filter codes)` : ''}${o.init ? `, starting from ${path.basename(o.init.compnet)} and ${path.basename(o.init.recnet)}` : ''}. Quantisation in the loop ${o.quantise === 'round' ? 'as the encoder does it (the code rounded in' : 'as additive uniform noise on'} what the ${layout} code layout stores${layout === 'g420' ? ' (channel 1 at full resolution, the other two as 2x2-averaged differences to it, host/codec/layout.ts)' : ''}${o.quantise === 'round' ? ', the gradient straight through the rounding)' : ''}, step delta log-uniform in [${o.delta[0]}, ${o.delta[1]}], given to RecNet as its rate condition${o.lumaOnlyAbove !== undefined ? `; at steps above ${o.lumaOnlyAbove} the code stores its luma plane only (c0 = c2 = c1), as the encoder does there` : ''}.
+- Loss: ${o.reconstruction === 'l2' ? `L2 reconstruction (${L2_SCALE} x mean squared error on the 0..1 scale, host/train/reconstruction.ts)` : 'L1 reconstruction'}${o.recognizerWeight ? ` + ${o.recognizerWeight} x squared distance between the frozen recognizer's embeddings of the restored and the original chip (embeddings of the originals computed once and cached; whole chips, not crops)` : ''}${o.rateWeight ? ` + ${o.rateWeight} x a rate proxy (mean log2(1 + |horizontal difference|) of the noisy code in quantisation steps, the residual PNG's Sub filter codes)` : ''}${o.init ? `, starting from ${path.basename(o.init.compnet)} and ${path.basename(o.init.recnet)}` : ''}. Quantisation in the loop ${o.quantise === 'round' ? 'as the encoder does it (the code rounded in' : 'as additive uniform noise on'} what the ${layout} code layout stores${layout === 'g420' ? ' (channel 1 at full resolution, the other two as 2x2-averaged differences to it, host/codec/layout.ts)' : ''}${o.quantise === 'round' ? ', the gradient straight through the rounding)' : ''}, step delta log-uniform in [${o.delta[0]}, ${o.delta[1]}], given to RecNet as its rate condition${o.lumaOnlyAbove !== undefined ? `; at steps above ${o.lumaOnlyAbove} the code stores its luma plane only (c0 = c2 = c1), as the encoder does there` : ''}.
 ${o.freezeRecnet ? `- Only CompNet (the encoder) is trained; RecNet keeps ${o.init ? path.basename(o.init.recnet) : 'its initial weights'} unchanged.\n` : ''}- Adam, peak learning rate ${o.lr}, 100 warm-up steps then cosine decay.
 - Command: \`${trainCommand(o)}\`
 - Wall time: ${((last?.seconds ?? 0) / 60).toFixed(1)} min on the 2-core machine, ${(totalSamples / (last?.seconds || 1)).toFixed(1)} samples/s.

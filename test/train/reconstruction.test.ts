@@ -1,9 +1,9 @@
-// The training's reconstruction terms (host/train/joint-step.ts): reconstructionGrad is the derivative
+// The training's reconstruction terms (host/train/reconstruction.ts): reconstructionGrad is the derivative
 // of the term it names (central differences on the term's value over random outputs), and L2 is
 // scaled to meet L1's gradient at |error| = 1 / (2 * L2_SCALE).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { L2_SCALE, RECONSTRUCTIONS, reconstructionGrad, type Reconstruction } from '../../host/train/joint-step.ts';
+import { L2_SCALE, RECONSTRUCTIONS, reconstructionGrad, reconstructionLoss, type Reconstruction } from '../../host/train/reconstruction.ts';
 
 const term = (kind: Reconstruction, out: number[], x: number[]) =>
   out.reduce((s, o, i) => {
@@ -26,6 +26,14 @@ test('each term gradient matches central differences', () => {
       const g = reconstructionGrad(kind, (out[i] - x[i]) / 255, out.length);
       assert.ok(Math.abs(fd - g) <= 1e-4 * Math.abs(g), `${kind} at ${i}: ${g} vs ${fd}`);
     }
+  }
+});
+
+test('reconstructionLoss is the term, summed value by value', () => {
+  const x = [10, 200, 37, 128], out = [12.5, 190, 37.25, 140];
+  for (const kind of RECONSTRUCTIONS) {
+    const sum = out.reduce((s, o, i) => s + reconstructionLoss(kind, (o - x[i]) / 255, out.length), 0);
+    assert.ok(Math.abs(sum - term(kind, out, x)) < 1e-15, `${kind}: ${sum} vs ${term(kind, out, x)}`);
   }
 });
 

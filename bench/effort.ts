@@ -9,7 +9,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCodec, MODELS, DEFAULT_MODEL_ID } from '../host/codec/codec.ts';
-import { EFFORT_WEIGHTS } from '../host/codec/effort.ts';
 import { loadLandmarks } from '../host/models/landmarks.ts';
 import { LfwBench } from './eval/lfw.ts';
 import { loadEvalRecognizer } from './eval/recognizers.ts';
@@ -46,8 +45,7 @@ const lines = [
 ];
 for (const [identity, rate, quality, effort, l2] of JSON.parse(values.grid!) as number[][]) {
   const reconstruction = l2 ? 'l2' : 'l1';
-  Object.assign(EFFORT_WEIGHTS, { identity, rate, reconstruction });
-  const codec = await loadCodec({ backend: 'wasm', ...weights });
+  const codec = await loadCodec({ backend: 'wasm', ...weights, effortWeights: { identity, rate, reconstruction } });
   const t0 = performance.now();
   const pngs: Uint8Array[] = [];
   for (let i = 0; i < chips.length; i += 8) pngs.push(...(await codec.encodeBatch(chips.slice(i, i + 8), { quality, effort })));

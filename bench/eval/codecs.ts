@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Image } from '../../host/image/image.ts';
 import { fnv1a, FORMAT_VERSION, DEFAULT_MODEL_ID, MODELS, MODEL_REGISTRY, EFFORT_ITERATIONS } from '../../host/codec/codec.ts';
-import { EFFORT_WEIGHTS, type EffortWeights } from '../../host/codec/effort.ts';
+import { effortWeightsFor, type EffortWeights } from '../../host/codec/effort.ts';
 import { CHROMA_GRID } from '../../host/codec/chroma.ts';
 import { contractOf, deltaFor, lumaOnlyAt } from '../../host/codec/contract.ts';
 import { loadModel } from '../../host/format/model.ts';
@@ -187,7 +187,7 @@ const objectiveTag = (w: EffortWeights) => `i${w.identity}r${w.rate}${w.reconstr
  * reads them back instead of encoding again.
  */
 function facecodecCodec(id: string, modelId: number, name: string, dir?: string, effort = 0, objective?: EffortWeights): Codec {
-  const ew = objective ?? EFFORT_WEIGHTS;
+  const ew = objective ?? effortWeightsFor(modelId);
   let codec: Promise<import('../../host/codec/codec.ts').Codec> | undefined;
   const weights = (k: string) => (dir ? pathToFileURL(path.resolve(dir, `${k}-${name}.safetensors`)) : new URL(`../../weights/${k}-${name}.safetensors`, import.meta.url));
   // Registered models load by id; candidates (facecodec@<name>) by file, with model id 0.
@@ -293,7 +293,7 @@ export const CODECS: Record<string, Codec> = {
 
 export function getCodec(id: string): Codec {
   // <facecodec codec>@e<effort>: that model at encode effort > 0 (files kept in bench/results/encoded/).
-  // <facecodec codec>@e<effort>:i<identity>r<rate>[l2]: with that effort objective instead of EFFORT_WEIGHTS.
+  // <facecodec codec>@e<effort>:i<identity>r<rate>[l2]: with that effort objective instead of the model's own (effortWeightsFor).
   const withEffort = /^(facecodec(?:-[\w.]+)?)@e(\d+)(?::i([\d.]+)r([\d.]+)(l2)?)?$/.exec(id);
   if (withEffort && !CODECS[id]) {
     const effort = Number(withEffort[2]);

@@ -21,14 +21,14 @@ import { bitDepthFor, codeToPlanes, isLumaOnly, planesToCode, planeStartRows, ty
 import { contractOf, deltaFor, lumaOnlyAt, residualTierAt, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
 import { encodeResidual, RESIDUAL_CHUNK } from './residual.ts';
 import { MODELS, DEFAULT_MODEL_ID } from './models.ts';
-import { CodeRefiner, EFFORT_ITERATIONS, checkEffortWeights, type EffortWeights } from './effort.ts';
+import { CodeRefiner, EFFORT_ITERATIONS, checkEffortWeights, effortWeightsFor, type EffortWeights } from './effort.ts';
 import { DEFAULT_RECOGNIZER_URL } from '../models/recognizer.ts';
 
 export { MODELS, MODEL_REGISTRY, DEFAULT_MODEL_ID } from './models.ts';
 export { contractOf, deltaFor, lumaOnlyAt, residualTierAt, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
 export { RESIDUAL_CHUNK, type ResidualInfo } from './residual.ts';
 export const DEFAULT_QUALITY = 50;
-export { EFFORT_ITERATIONS, EFFORT_WEIGHTS, type EffortWeights } from './effort.ts';
+export { EFFORT_ITERATIONS, EFFORT_WEIGHTS, effortWeightsFor, type EffortWeights } from './effort.ts';
 
 /** Quantisation step for a quality 1..100 under a contract (default: that of models v1 to v3r). */
 export const deltaForQuality = (quality: number, contract: Pick<CodecContract, 'deltaRange'> = LEGACY_CONTRACT) => deltaFor(contract, quality);
@@ -63,7 +63,7 @@ export interface CodecOptions {
   maxPixels?: number;
   /** The recognizer's weights for encode effort > 0 (default: the bundled dlib model). */
   recognizer?: ModelSource;
-  /** The objective of encode effort > 0 (default EFFORT_WEIGHTS, effort.ts). */
+  /** The objective of encode effort > 0 (default: the model's own, effort.ts effortWeightsFor). */
   effortWeights?: EffortWeights;
   /** Longest file decode reads (default 64 MiB). */
   maxFileBytes?: number;
@@ -299,7 +299,7 @@ export async function loadCodec(opts: CodecOptions = {}): Promise<Codec> {
     maxPixels: opts.maxPixels ?? DEFAULT_MAX_PIXELS,
     contract,
     limits,
-    effortParts: { rec, recognizer: opts.recognizer, weights: opts.effortWeights },
+    effortParts: { rec, recognizer: opts.recognizer, weights: opts.effortWeights ?? effortWeightsFor(modelId) },
   });
 }
 

@@ -20,10 +20,11 @@ import { RECONSTRUCTIONS, reconstructionGrad, reconstructionLoss, type Reconstru
 import { CodecError } from './errors.ts';
 import { decodedCode, rateOfPlanes, roundedCode, type Plane } from '../train/code-noise.ts';
 import { lumaOnlyAt, type CodecContract } from './contract.ts';
+import { MODEL_REGISTRY } from './models.ts';
 
 /** Iterations per effort level (0: CompNet's code as it is). */
 export const EFFORT_ITERATIONS = [0, 4, 10, 25];
-/** Weights of the objective's terms besides the L1 reconstruction (effort's own, not training's). */
+/** Weights of the objective's terms (effort's own, not training's). */
 export interface EffortWeights {
   /** identity: ||embed(restored) - embed(original)||^2; rate: code-noise.ts's rate proxy (bits per sample). */
   identity: number;
@@ -38,6 +39,10 @@ export interface EffortWeights {
  * 5-6% more bytes (quality 15 at effort 0 needs 38% more bytes for 0.321); (1, 0.5) used the fewest.
  */
 export const EFFORT_WEIGHTS: EffortWeights = { identity: 1, rate: 0.5 };
+/** The objective effort uses with a model: its registry entry's (models.ts), else EFFORT_WEIGHTS. */
+export function effortWeightsFor(modelId: number): EffortWeights {
+  return MODEL_REGISTRY.find((m) => m.id === modelId)?.effort ?? EFFORT_WEIGHTS;
+}
 /** The weights themselves, or a CodecError saying what is wrong with them. */
 export function checkEffortWeights(w: EffortWeights): EffortWeights {
   const ok = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x >= 0;

@@ -1,11 +1,17 @@
 // The one registry of shipped codec models. A file stores its model's id; the weights are
 // weights/compnet-<name>.safetensors and weights/recnet-<name>.safetensors. Id 0 marks files made by
 // an unregistered model (a candidate under evaluation). Everything else a model promises (code
-// layout, factor, quality-to-step map, RecNet's rate input) is in its files (contract.ts).
+// layout, factor, quality-to-step map, RecNet's rate input) is in its files (contract.ts). An entry
+// may also name the objective encode effort uses with it (chosen on View 1 for that model); the
+// decoder never needs it.
+import type { EffortWeights } from './effort.ts';
+
 export interface ModelEntry {
   id: number;
   name: string;
   about: string;
+  /** Encode effort's objective for this model (default effort.ts's EFFORT_WEIGHTS). */
+  effort?: EffortWeights;
 }
 
 export const MODEL_REGISTRY: ModelEntry[] = [
@@ -15,7 +21,14 @@ export const MODEL_REGISTRY: ModelEntry[] = [
   { id: 4, name: 'v3r', about: "v1 fine-tuned for reconstruction in the g420 layout (v3's ablation twin)" },
   { id: 5, name: 'v4', about: 'v3 fine-tuned through the frozen recognizer on the rounded code over steps 2..180, luma plane only above 102 (the bottom of the range)' },
   { id: 6, name: 'v5', about: 'v4 with RecNet grown from 2 to 6 residual blocks (1.22 GFLOP), trained 14,000 steps (56,000 samples, a quarter of the steps CelebA reconstruction) through the frozen recognizer' },
-  { id: 7, name: 'v6', about: 'v5 trained 17,000 more steps (68,000 samples) through the frozen recognizer at identity weight 1 (candidates v6r then v7r)' },
+  {
+    id: 7,
+    name: 'v6',
+    about: 'v5 trained 17,000 more steps (68,000 samples) through the frozen recognizer at identity weight 1 (candidates v6r then v7r)',
+    // bench/results/codec-effort-v6.md (View 1 held-out chips): against (1, 0.5, L1), the same identity
+    // gain at quality 1 and +0.75 dB at 21, +0.36 at 36, for 2-4% more bytes.
+    effort: { identity: 1, rate: 0.1, reconstruction: 'l2' },
+  },
 ];
 
 /** Model id -> name. */

@@ -4,7 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { loadCodec, CodecError, contractOf } from '../../host/codec/codec.ts';
-import { CodeRefiner } from '../../host/codec/effort.ts';
+import { CodeRefiner, EFFORT_WEIGHTS, effortWeightsFor } from '../../host/codec/effort.ts';
+import { MODEL_REGISTRY } from '../../host/codec/models.ts';
 import { loadModel } from '../../host/format/model.ts';
 import { createBackend } from '../../host/backends/index.ts';
 import { Executor } from '../../host/executor/executor.ts';
@@ -56,6 +57,26 @@ test('encode with effort decodes; a bad effort is a CodecError', async () => {
       () => assert.unreachable(`accepted ${JSON.stringify(bad)}`),
       (e) => assert.instance(e, CodecError),
     );
+});
+
+test("a model's own effort objective is what loadCodec uses unless effortWeights says otherwise", async () => {
+  const own = MODEL_REGISTRY.find((m) => m.effort);
+  assert.ok(own, 'a registered model names its own objective');
+  assert.equal(effortWeightsFor(own!.id), own!.effort);
+  assert.is(effortWeightsFor(MODEL_REGISTRY.find((m) => !m.effort)!.id), EFFORT_WEIGHTS);
+  assert.is(effortWeightsFor(0), EFFORT_WEIGHTS); // an unregistered candidate
+  // A 40x24 crop (no recognizer term; quality 30) so that three encodes stay quick: the model's
+  // default objective writes the file that naming it writes, and another objective another file.
+  const small = { data: chip.data.slice(0, 40 * 24 * chip.channels), width: 40, height: 24, channels: chip.channels };
+  const encodeWith = async (effortWeights?: typeof EFFORT_WEIGHTS) => {
+    const c = await loadCodec({ backend: 'wasm', modelId: own!.id, ...(effortWeights ? { effortWeights } : {}) });
+    const png = await c.encode(small, { quality: 30, effort: 1 });
+    c.dispose();
+    return Buffer.from(png).toString('hex');
+  };
+  const byDefault = await encodeWith(), named = await encodeWith(own!.effort), other = await encodeWith({ identity: 1, rate: 3 });
+  assert.is(byDefault, named);
+  assert.is.not(byDefault, other);
 });
 
 test.run();

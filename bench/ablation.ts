@@ -38,6 +38,9 @@ const withBytes = (all: Row[], key: 'depth_choice_fflate' | 'shipped') =>
     return b ? [{ ...r, bpp: (b[key] * 8) / CHIP_PIXELS }] : [];
   });
 
+/** v6 at effort 0 was scored on View 2 as the candidate it was registered from (the same tensors). */
+const V6_AT_EFFORT_0 = 'facecodec@weights/candidates/v7r';
+
 const STEPS: Step[] = [
   { name: 'v3 as released (container v1, fflate level 9)', rows: byCodec('facecodec-v3/c1'), note: 'measured (LFW benchmark)' },
   {
@@ -74,6 +77,13 @@ const STEPS: Step[] = [
     against: 5,
   },
   effort1Step('v5', '+ encode effort 1 on v5', byCodec('facecodec-v5')),
+  {
+    name: '+ model v6 (v5 trained on, 68,000 more samples at identity weight 1), effort 0',
+    rows: byCodec(V6_AT_EFFORT_0),
+    note: `measured rows of ${V6_AT_EFFORT_0} (the candidate v7r, v6's tensors before it was registered); compared with v5 at effort 0`,
+    against: 7,
+  },
+  effort1Step('v6', "+ encode effort 1 on v6 (its own objective: identity 1, rate 0.1, L2)", byCodec(V6_AT_EFFORT_0)),
 ];
 
 function table(file: string, label: string): string[] {

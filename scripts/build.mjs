@@ -1,5 +1,5 @@
 // npm run build: what the package ships, built from host/.
-//   lib/          tsc (tsconfig.build.json): ESM .js + .d.ts + declaration and source maps of the library
+//   lib/          tsc (tsconfig.build.json): ESM .js + .d.ts of the library
 //                 (host/node.ts, host/index.ts) and the CLI (host/cli/main.ts); bin/facecodec.js runs it.
 //   dist/browser/ esbuild: one minified ESM file, the browser-safe library (host/index.ts).
 // Both sit one folder below the package root, as host/ does, so host/format/assets.ts's ../../ finds
@@ -18,7 +18,7 @@ if (!only || only === 'lib') {
   rmSync(path.join(root, 'lib'), { recursive: true, force: true });
   execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
   // tsc rewrites "./x.ts" to "./x.js" in the .js files but leaves the .d.ts files' imports as written;
-  // rewrite those too (same length, so the declaration maps stay exact).
+  // rewrite those too.
   for (const f of readdirSync(path.join(root, 'lib'), { recursive: true, encoding: 'utf8' })) {
     if (!f.endsWith('.d.ts')) continue;
     const file = path.join(root, 'lib', f);

@@ -7,7 +7,7 @@ const FILES = [
   'kiosk.html', 'kiosk.js', 'kiosk-store.js',
   '../dist/browser/facecodec.js',
   ...['simd', 'simd-st', 'relaxed', 'relaxed-st'].map((b) => `../kernels/dist/kernels-${b}.wasm`),
-  ...['face-detector-blazeface', 'landmarks-68', 'recognizer-dlib-r29', 'compnet-v5', 'recnet-v5'].map((m) => `../weights/${m}.safetensors`),
+  ...['face-detector-blazeface', 'landmarks-68', 'recognizer-dlib-r29', 'compnet-v6', 'recnet-v6'].map((m) => `../weights/${m}.safetensors`),
 ];
 
 self.addEventListener('install', (event) => {

@@ -9,7 +9,7 @@
 //  - the F16 pair's own encode: how many files are byte-identical to the F32 pair's.
 // Refuses a value beyond F16's range (65504) and a pair that already declares a hash.
 // Run: npx tsx weights/store-f16.ts v1 v2 v3 v3r v4
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { f16ToF32, f32ToF16, parseSafetensors, writeSafetensors, type RawTensor } from '../host/format/safetensors.ts';
 import { fnv1a, loadCodec, MODELS, WEIGHTS_HASH_KEY, type Codec } from '../host/codec/codec.ts';
 import { WasmBackend } from '../host/backends/wasm/index.ts';
@@ -85,9 +85,18 @@ const dir = new URL('../samples/', import.meta.url);
 const chips = readdirSync(dir).filter((f) => f.endsWith('.png')).sort().map((f) => decodeImage(readFileSync(new URL(f, dir))));
 const rows: string[] = [];
 for (const name of names) rows.push(...(await storeModel(name, backend, chips)));
+// The table keeps the rows of models re-stored by earlier runs (one run per release that left the default).
+const out = new URL('../bench/results/f16-fidelity.md', import.meta.url);
+const before = existsSync(out) ? readFileSync(out, 'utf8').split('\n') : [];
+const runs = [...before.filter((l) => /^- `npx tsx weights\/store-f16\.ts /.test(l)), `- \`npx tsx weights/store-f16.ts ${names.join(' ')}\` (${new Date().toISOString().slice(0, 10)})`];
+const order = (row: string) => Object.values(MODELS).indexOf(row.split('|')[1].trim());
+const kept = before.filter((l) => /^\| v/.test(l) && !names.includes(l.split('|')[1].trim()));
+const table = [...kept, ...rows].sort((a, b) => order(a) - order(b));
 const md = `# Codec models re-stored in F16
 
-\`npx tsx weights/store-f16.ts ${names.join(' ')}\` (${new Date().toISOString().slice(0, 10)}), on the ${chips.length} bundled samples, wasm backend (plain SIMD).
+On the ${chips.length} bundled samples, wasm backend (plain SIMD), by these runs:
+${runs.join('\n')}
+
 These models stay in the package only so that the files they wrote keep decoding; F16 halves them.
 "F32 -> both": files written by the F32 pair, decoded by the F32 and by the F16 pair (|pixel difference|
 of the two decodes, 0..255; PSNR of each against the original chip). "own files": the F16 pair's
@@ -95,7 +104,7 @@ encode, byte-identical to the F32 pair's.
 
 | model | quality | max diff | mean diff | PSNR F32 dB | PSNR F16 dB | own files identical |
 |---|---|---|---|---|---|---|
-${rows.join('\n')}
+${table.join('\n')}
 `;
-writeFileSync(new URL('../bench/results/f16-fidelity.md', import.meta.url), md);
+writeFileSync(out, md);
 console.log(md);

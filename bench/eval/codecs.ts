@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Image } from '../../host/image/image.ts';
-import { fnv1a, FORMAT_VERSION, DEFAULT_MODEL_ID, MODELS, MODEL_REGISTRY, EFFORT_ITERATIONS } from '../../host/codec/codec.ts';
+import { pairHash, FORMAT_VERSION, DEFAULT_MODEL_ID, MODELS, MODEL_REGISTRY, EFFORT_ITERATIONS } from '../../host/codec/codec.ts';
 import { effortWeightsFor, type EffortWeights } from '../../host/codec/effort.ts';
 import { CHROMA_GRID } from '../../host/codec/chroma.ts';
 import { contractOf, deltaFor, lumaOnlyAt } from '../../host/codec/contract.ts';
@@ -199,10 +199,13 @@ function facecodecCodec(id: string, modelId: number, name: string, dir?: string,
       const file = (k: string) => new Uint8Array(readFileSync(weights(k)));
       // The container version is part of the key: a new container changes the bytes, not the pixels.
       // So is the chroma grid of luma-only files, for a model that writes them (it changes both).
-      const comp = file('compnet');
-      const contract = contractOf(loadModel(comp).metadata);
+      // The weights by the hash files carry (codec.ts pairHash): a pair re-stored in F16
+      // (weights/store-f16.ts) declares its release's, so its packs and scores stay found (its
+      // decodes are within 1 level of the release's, bench/results/f16-fidelity.md).
+      const comp = file('compnet'), rec = file('recnet'), compModel = loadModel(comp);
+      const contract = contractOf(compModel.metadata);
       const lumaOnly = lumaOnlyAt(contract, deltaFor(contract, 1));
-      cacheId = `facecodec-c${FORMAT_VERSION}${lumaOnly ? `g${CHROMA_GRID}` : ''}-${fnv1a(comp, file('recnet')).toString(16).padStart(8, '0')}`;
+      cacheId = `facecodec-c${FORMAT_VERSION}${lumaOnly ? `g${CHROMA_GRID}` : ''}-${pairHash(compModel, loadModel(rec), comp, rec).toString(16).padStart(8, '0')}`;
       // Effort's own settings too: another iteration count or objective makes other files.
       if (effort) cacheId += `-e${EFFORT_ITERATIONS[effort]}${objectiveTag(ew)}`;
     }

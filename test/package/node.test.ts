@@ -17,12 +17,13 @@ async function cli(args: string[], cwd?: string) {
 test('the package holds compiled code, declarations and assets, and no dev code', async () => {
   const { app } = await installed();
   const pkg = path.join(app, 'node_modules/facecodec');
-  for (const f of ['lib/node.js', 'lib/node.d.ts', 'lib/node.d.ts.map', 'lib/index.d.ts', 'lib/cli/main.js', 'dist/browser/facecodec.js', 'kernels/dist/kernels-simd.wasm', 'weights/recognizer-dlib-r29.safetensors']) {
+  for (const f of ['lib/node.js', 'lib/node.d.ts', 'lib/index.d.ts', 'lib/cli/main.js', 'dist/browser/facecodec.js', 'kernels/dist/kernels-simd.wasm', 'weights/recognizer-dlib-r29.safetensors']) {
     assert.ok(existsSync(path.join(pkg, f)), f);
   }
   assert.not.ok(existsSync(path.join(pkg, 'bench')), 'bench/ is not shipped');
+  assert.not.ok(existsSync(path.join(pkg, 'host')) || existsSync(path.join(pkg, 'lib/node.d.ts.map')) || existsSync(path.join(pkg, 'lib/node.js.map')), 'no TypeScript sources and no maps (the 15 MB budget)');
   // Encode effort needs the tape, Adam and the layout's quantisation steps (lib/train/), not the trainer.
-  assert.not.ok(existsSync(path.join(pkg, 'host/train')) || existsSync(path.join(pkg, 'host/eval')) || existsSync(path.join(pkg, 'lib/train/train-codec.js')) || existsSync(path.join(pkg, 'lib/train/data.js')), 'no trainer or evaluation code');
+  assert.not.ok(existsSync(path.join(pkg, 'lib/train/train-codec.js')) || existsSync(path.join(pkg, 'lib/train/data.js')), 'no trainer or evaluation code');
   assert.ok(existsSync(path.join(pkg, 'lib/batch/thread-main.js')), "the batch pool's thread entry");
   for (const dev of ['tsx', 'esbuild', 'typescript']) assert.not.ok(existsSync(path.join(app, 'node_modules', dev)), `${dev} is not installed`);
   const dts = readFileSync(path.join(pkg, 'lib/codec/codec.d.ts'), 'utf8');

@@ -5,6 +5,8 @@
 // "luma only" PSNR is close to its PSNR loses its fidelity in luma. Then the PSNR after an oracle removes
 // the error's mean over each cell of a G x G grid (G = 3, 5; per RGB channel): the most that side
 // information on the error's low frequencies (G*G*3 values per chip, before their own bytes) could buy.
+// For facecodec's g420 files also the chroma planes' share of the image data: the stored image
+// deflated (png.ts writePng, no header) with and without the two chroma planes below the luma plane.
 // Evaluation only: no model is chosen here.
 //   npx tsx bench/error-split.ts [--images 100] [--codec facecodec|jpeg2000|webp|...]
 //       [--settings 21,36,54] [--candidate DIR/NAME] [--out bench/results/error-split.md (appends)]
@@ -18,6 +20,9 @@ import { LfwBench } from './eval/lfw.ts';
 import { loadEvalRecognizer } from './eval/recognizers.ts';
 import { parsePairs, pairImages } from './eval/pairs.ts';
 import { getCodec } from './eval/codecs.ts';
+import { readPng, writePng, DEFAULT_READ_LIMITS } from '../host/codec/png.ts';
+import { readContainer } from '../host/codec/container.ts';
+import { FLAG_G420, isLumaOnly } from '../host/codec/layout.ts';
 
 const { values } = parseArgs({
   options: {
@@ -73,6 +78,18 @@ function cellOracle(orig: Image, dec: Image, g: number): number {
   return db(se, a.length);
 }
 
+/** The chroma planes' share of a g420 file's deflated image data (undefined for other files). */
+function chromaShare(file: Uint8Array, factor: number): number | undefined {
+  const { header } = readContainer(file, {}, factor);
+  if (!(header.flags & FLAG_G420) || isLumaOnly(header.flags)) return undefined;
+  const { image } = readPng(file, { ...DEFAULT_READ_LIMITS, maxSamples: 1 << 24 });
+  const lumaRows = Math.ceil(header.height / factor);
+  const bytes = (height: number) => writePng([...new Set([image.depth, 8])].map((depth) => ({ ...image, depth, height, samples: image.samples.subarray(0, height * image.width) })), []).length - EMPTY_PNG;
+  return 1 - bytes(lumaRows) / bytes(image.height);
+}
+/** Signature, IHDR, IDAT's framing, zlib's header and checksum, IEND: what writePng adds to the deflate stream. */
+const EMPTY_PNG = 8 + 25 + 12 + 6 + 12;
+
 const files = pairImages(parsePairs(readFileSync(values.pairs!, 'utf8')).pairs).slice(0, Number(values.images));
 const bench = new LfwBench(values.data!, values.cache!, await loadLandmarks(), await loadEvalRecognizer('dlib'));
 await bench.prepareChips(files);
@@ -90,8 +107,10 @@ for (const s of settings) {
   const decoded = fc ? await fc.decodeBatch(files) : await Promise.all(files.map((f) => other!.decode(f)));
   const mean = [0, 0, 0, 0, 0];
   decoded.forEach((d, k) => [...errorSplit(chips[k], d), cellOracle(chips[k], d, 3), cellOracle(chips[k], d, 5)].forEach((v, j) => (mean[j] += v / chips.length)));
+  const shares = fc ? files.map((f) => chromaShare(f, fc.contract.factor)).filter((v) => v !== undefined) : [];
+  const share = shares.length ? `${((100 * shares.reduce((a, v) => a + v, 0)) / shares.length).toFixed(1)}%` : '-';
   const bpp = (files.reduce((a, f) => a + f.length, 0) * 8) / chips.length / (chips[0].width * chips[0].height);
-  lines.push(`| ${name} | ${s} | ${bpp.toFixed(3)} | ${mean.map((v) => v.toFixed(2)).join(' | ')} |`);
+  lines.push(`| ${name} | ${s} | ${bpp.toFixed(3)} | ${mean.map((v) => v.toFixed(2)).join(' | ')} | ${share} |`);
   console.log(lines[lines.length - 1]);
 }
 fc?.dispose();

@@ -5,10 +5,10 @@
 // the file's bit depth (no private chunk), and with no header at all (the floor). A byte count of the container, not a tuning run: no model
 // or setting is chosen on these files.
 //   npx tsx bench/header-in-image.ts [--files 200] [--pack-dir bench/results/encoded/facecodec-c2g3-4319df58-e4i1r0.1l2]
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readPng, writePng, DEFAULT_READ_LIMITS, type GrayImage } from '../host/codec/png.ts';
 import { HEADER_CHUNK } from '../host/codec/header.ts';
+import { EncodedPack } from './eval/pack.ts';
 
 const { values } = parseArgs({
   options: {
@@ -16,18 +16,6 @@ const { values } = parseArgs({
     'pack-dir': { type: 'string', default: 'bench/results/encoded/facecodec-c2g3-4319df58-e4i1r0.1l2' },
   },
 });
-
-/** The files of an encoded pack (bench/eval/pack.ts layout), in order. */
-function packFiles(file: string): Uint8Array[] {
-  const buf = new Uint8Array(readFileSync(file)), v = new DataView(buf.buffer);
-  const out: Uint8Array[] = [];
-  for (let p = 5; p + 16 <= buf.length; ) {
-    const len = v.getUint32(p + 12, true);
-    out.push(buf.slice(p + 16, p + 16 + len));
-    p += 16 + len;
-  }
-  return out;
-}
 
 /** The image with the header's bits (most significant first, depth bits per sample) as rows on top. */
 function withHeaderRows(img: GrayImage, header: Uint8Array, depth: number): GrayImage {
@@ -42,7 +30,7 @@ function withHeaderRows(img: GrayImage, header: Uint8Array, depth: number): Gray
 console.log('| quality | files | bytes as shipped | rewritten with the fcHd chunk | header as image rows, no chunk | no header at all (floor) |');
 console.log('|---|---|---|---|---|---|');
 for (const q of [1, 13, 21, 36, 54, 90]) {
-  const files = packFiles(`${values['pack-dir']}/q${q}.pack`).slice(0, Number(values.files));
+  const files = new EncodedPack(`${values['pack-dir']}/q${q}.pack`).all().slice(0, Number(values.files));
   const sum = [0, 0, 0, 0];
   for (const f of files) {
     const { image, chunks } = readPng(f, { ...DEFAULT_READ_LIMITS, maxSamples: 1 << 20 });

@@ -37,6 +37,11 @@ export class EncodedPack {
     return this.files.size;
   }
 
+  /** Every file in the pack, in the order they were written. */
+  all(): Uint8Array[] {
+    return [...this.files.values()];
+  }
+
   get(setting: number, chip: Image): Uint8Array | undefined {
     return this.files.get(`${settingKey(setting)}:${hex(chipKey(chip))}`);
   }

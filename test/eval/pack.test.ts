@@ -25,6 +25,7 @@ test('pack: files come back after reopening, keyed by setting and by the chip pi
   assert.is(q.get(50, chip(0)), undefined);
   assert.is(q.get(1, chip(2)), undefined);
   assert.is(q.get(1, { ...chip(0), width: 3, height: 4 }), undefined); // same pixels, other shape
+  assert.equal(q.all().map((b) => [...b]), [[1, 2, 3], [4], []]); // every file, in the order written
 });
 
 test('pack: a record cut short is dropped and truncated, and appending goes on after it', () => {

@@ -20,7 +20,8 @@ import { LfwBench } from './eval/lfw.ts';
 import { loadEvalRecognizer } from './eval/recognizers.ts';
 import { parsePairs, pairImages } from './eval/pairs.ts';
 import { getCodec } from './eval/codecs.ts';
-import { readPng, writePng, DEFAULT_READ_LIMITS } from '../host/codec/png.ts';
+import { writePng } from '../host/codec/png.ts';
+import { KB, KR, luma } from '../host/codec/chroma.ts';
 import { readContainer } from '../host/codec/container.ts';
 import { FLAG_G420, isLumaOnly } from '../host/codec/layout.ts';
 
@@ -37,9 +38,12 @@ const { values } = parseArgs({
   },
 });
 
-const toYcc = (r: number, g: number, b: number) => [0.299 * r + 0.587 * g + 0.114 * b, 0.564 * (b - (0.299 * r + 0.587 * g + 0.114 * b)), 0.713 * (r - (0.299 * r + 0.587 * g + 0.114 * b))];
+const toYcc = (r: number, g: number, b: number) => {
+  const y = luma(r, g, b);
+  return [y, KB * (b - y), KR * (r - y)];
+};
 const toRgb = (y: number, cb: number, cr: number) => {
-  const r = y + cr / 0.713, b = y + cb / 0.564;
+  const r = y + cr / KR, b = y + cb / KB;
   return [r, (y - 0.299 * r - 0.114 * b) / 0.587, b];
 };
 const db = (se: number, n: number) => 10 * Math.log10((255 * 255 * n) / se);
@@ -80,12 +84,10 @@ function cellOracle(orig: Image, dec: Image, g: number): number {
 
 /** The chroma planes' share of a g420 file's deflated image data (undefined for other files). */
 function chromaShare(file: Uint8Array, factor: number): number | undefined {
-  const { header } = readContainer(file, {}, factor);
+  const { header, image, h } = readContainer(file, {}, factor);
   if (!(header.flags & FLAG_G420) || isLumaOnly(header.flags)) return undefined;
-  const { image } = readPng(file, { ...DEFAULT_READ_LIMITS, maxSamples: 1 << 24 });
-  const lumaRows = Math.ceil(header.height / factor);
   const bytes = (height: number) => writePng([...new Set([image.depth, 8])].map((depth) => ({ ...image, depth, height, samples: image.samples.subarray(0, height * image.width) })), []).length - EMPTY_PNG;
-  return 1 - bytes(lumaRows) / bytes(image.height);
+  return 1 - bytes(h) / bytes(image.height);
 }
 /** Signature, IHDR, IDAT's framing, zlib's header and checksum, IEND: what writePng adds to the deflate stream. */
 const EMPTY_PNG = 8 + 25 + 12 + 6 + 12;

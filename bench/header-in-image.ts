@@ -1,9 +1,9 @@
 // Would the fcHd chunk's 12 bytes of framing be saved by moving its data into the image itself? For
 // each committed effort-1 file of the default model (bench/results/encoded/, LFW View 2, whole files
 // as shipped), the file rewritten by writePng three ways from the same samples and the same depth
-// choices: as shipped (the fcHd chunk), and with the header bytes as extra rows on top of the image at
-// the file's bit depth (no private chunk), and with no header at all (the floor). A byte count of the container, not a tuning run: no model
-// or setting is chosen on these files.
+// choices: as shipped (the fcHd chunk), with the header bytes as extra rows on top of the image at the
+// file's bit depth (no private chunk), and with no header at all (the floor). A byte count of the
+// container, not a tuning run: no model or setting is chosen on these files.
 //   npx tsx bench/header-in-image.ts [--files 200] [--pack-dir bench/results/encoded/facecodec-c2g3-4319df58-e4i1r0.1l2]
 import { parseArgs } from 'node:util';
 import { readPng, writePng, DEFAULT_READ_LIMITS, type GrayImage } from '../host/codec/png.ts';

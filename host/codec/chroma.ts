@@ -17,7 +17,8 @@ export const CHROMA_BYTES = CHROMA_GRID * CHROMA_GRID;
 /** Chroma per stored level. */
 export const CHROMA_STEP = 6;
 
-const KB = 0.564, KR = 0.713;
+/** BT.601's chroma scales: Cb = KB (B - Y), Cr = KR (R - Y). */
+export const KB = 0.564, KR = 0.713;
 /** BT.601 luma of one RGB pixel. */
 export const luma = (r: number, g: number, b: number) => 0.299 * r + 0.587 * g + 0.114 * b;
 

@@ -40,6 +40,8 @@ const TRAIN_OPTIONS = {
   'delta-max': { type: 'string', default: String(DELTA_RANGE[0]) },
   'luma-only-above': { type: 'string' },
   'recnet-blocks': { type: 'string', default: String(RECNET_BLOCKS) },
+  'compnet-blocks': { type: 'string', default: '0' },
+  'compnet-rate': { type: 'boolean', default: false },
   'celeba-share': { type: 'string', default: String(DEFAULT_CELEBA_SHARE) },
 } as const;
 
@@ -87,6 +89,7 @@ export async function trainCmd(argv: string[]): Promise<number> {
     patch,
     celebaShare: share,
     recnetBlocks: num('recnet-blocks'),
+    compnet: { blocks: Number(values['compnet-blocks']), conditioned: values['compnet-rate'] as boolean },
     lr: num('lr'),
     delta: [DELTA_RANGE[1], num('delta-max')],
     lumaOnlyAbove: values['luma-only-above'] === undefined ? undefined : num('luma-only-above'),

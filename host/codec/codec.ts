@@ -23,6 +23,7 @@ import { encodeResidual, RESIDUAL_CHUNK } from './residual.ts';
 import { MODELS, DEFAULT_MODEL_ID } from './models.ts';
 import { CodeRefiner, EFFORT_ITERATIONS, checkEffortWeights, effortWeightsFor, type EffortWeights } from './effort.ts';
 import { DEFAULT_RECOGNIZER_URL } from '../models/recognizer.ts';
+import { RATE_INPUT, takesRate } from '../models/codec-graph.ts';
 
 export { MODELS, MODEL_REGISTRY, DEFAULT_MODEL_ID } from './models.ts';
 export { contractOf, deltaFor, lumaOnlyAt, residualTierAt, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
@@ -109,10 +110,13 @@ export class Codec {
   private comp: Executor;
   private rec: Executor;
   private effortParts?: CodecParts['effortParts'];
+  /** Whether CompNet takes the rate input (a conditioned CompNet, codec-graph.ts), as RecNet does. */
+  private compTakesRate: boolean;
 
   constructor(parts: CodecParts) {
     ({ modelId: this.modelId, weightsHash: this.weightsHash, quality: this.quality, maxPixels: this.maxPixels, contract: this.contract, limits: this.limits } = parts);
     ({ comp: this.comp, rec: this.rec, effortParts: this.effortParts } = parts);
+    this.compTakesRate = takesRate(this.comp.model.graph);
   }
 
   private refiner?: Promise<CodeRefiner>;
@@ -157,7 +161,8 @@ export class Codec {
     const PH = h * factor, PW = w * factor;
     const batch = new Float32Array(images.length * PH * PW * 3);
     images.forEach((img, k) => padEdge(toRgbFloat(img), W, H, PW, PH, batch, k * PH * PW * 3));
-    const { code: raw } = await this.comp.run({ image: { shape: [images.length, PH, PW, 3], data: batch } });
+    const rate = { shape: [images.length, h, w, 1], data: new Float32Array(images.length * h * w).fill(delta * this.contract.rateScale) };
+    const { code: raw } = await this.comp.run({ image: { shape: [images.length, PH, PW, 3], data: batch }, ...(this.compTakesRate ? { [RATE_INPUT]: rate } : {}) });
     const iterations = EFFORT_ITERATIONS[effort];
     const code = iterations ? (await (await this.getRefiner()).refine({ code: raw.data, images: batch, width: W, height: H, n: images.length, h, w, delta, iterations })).code : raw.data;
     const n = h * w;
@@ -197,7 +202,7 @@ export class Codec {
       code.set(c, k * hw * 3);
       plane.fill(deltas[k] * this.contract.rateScale, k * hw, (k + 1) * hw);
     });
-    const { image } = await this.rec.run({ code: { shape: [n, h, w, 3], data: code }, delta: { shape: [n, h, w, 1], data: plane } });
+    const { image } = await this.rec.run({ code: { shape: [n, h, w, 3], data: code }, [RATE_INPUT]: { shape: [n, h, w, 1], data: plane } });
     return image.data;
   }
 

@@ -21,6 +21,7 @@ import { CodecError } from './errors.ts';
 import { decodedCode, rateOfPlanes, roundedCode, type Plane } from '../train/code-noise.ts';
 import { lumaOnlyAt, type CodecContract } from './contract.ts';
 import { MODEL_REGISTRY } from './models.ts';
+import { RATE_INPUT } from '../models/codec-graph.ts';
 
 /** Iterations per effort level (0: CompNet's code as it is). */
 export const EFFORT_ITERATIONS = [0, 4, 10, 25];
@@ -115,7 +116,7 @@ export class CodeRefiner {
     const rounded = layout === 'g420' && (h % 2 || w % 2) ? undefined : roundedCode(layout, code, n, h, w, deltas, luma);
     const plane = new Float32Array(n * h * w).fill(r.delta * this.contract.rateScale);
     const input = rounded ? rounded.input : decodedCode(layout, code, n, h, w, deltas, luma);
-    const ra = await this.recTape.forward({ code: { shape: [n, h, w, 3], data: input }, delta: { shape: [n, h, w, 1], data: plane } });
+    const ra = await this.recTape.forward({ code: { shape: [n, h, w, 3], data: input }, [RATE_INPUT]: { shape: [n, h, w, 1], data: plane } });
     const out = ra.values.get('image')!;
     const PH = h * this.contract.factor, PW = w * this.contract.factor;
     const loss = new Float64Array(n), g = new Float32Array(out.length);

@@ -2,9 +2,13 @@
 //
 // CompNet  image [N,H,W,3] 0..255 -> code [N,H/4,W/4,3] 0..255 (then quantised to integers by the host)
 //   thumbnail = avgpool 4x4 of the image; code = clamp(thumbnail + 64*tanh(f(image)), 0, 255),
-//   f = conv3x3/2 24 -> conv3x3 24 -> conv3x3/2 48 -> conv3x3 48 -> conv3x3 3 (leaky ReLU between).
+//   f = conv3x3/2 24 -> conv3x3 24 -> conv3x3/2 48 -> conv3x3 48 -> [rate condition] -> [B residual
+//   blocks of 48] -> conv3x3 3 (leaky ReLU between).
 //   Starting from a plain thumbnail keeps the compact image looking like the face, and the PNG small.
-//   ~0.16 GFLOP for a 152x152 chip.
+//   ~0.16 GFLOP for a 152x152 chip with B = 0 (v1 to v6), + 0.12 GFLOP per block.
+//   Optionally (CompnetOptions) the encoder also takes RecNet's rate input, delta [N,H/4,W/4,1], added
+//   through a 1x1 conv (`cond`) to the 1/4-resolution features, so that the code can depend on the
+//   step it will be quantised with; without it one code serves every quality.
 //
 // RecNet   code [N,h,w,3] 0..255 (dequantised), delta [N,h,w,1] (quantisation step x RATE_SCALE, the rate
 //   condition) -> image [N,4h,4w,3] 0..255
@@ -72,7 +76,22 @@ export interface NetSpec {
   consts: TensorToSave[];
 }
 
-export function compnetSpec(): NetSpec {
+/** CompNet's shape beyond v1 to v6's (which are CompnetOptions {}). */
+export interface CompnetOptions {
+  /** Residual blocks of 48 channels at 1/4 resolution before the last conv (default 0). */
+  blocks?: number;
+  /** Whether the encoder takes the rate input 'delta' (the quantisation step x RATE_SCALE), as RecNet does. */
+  conditioned?: boolean;
+}
+
+/** The input a conditioned CompNet (and every RecNet) takes: [N, h, w, 1], the quantisation step x RATE_SCALE. */
+export const RATE_INPUT = 'delta';
+/** Whether a network's graph takes the rate input (every RecNet; a conditioned CompNet). */
+export const takesRate = (graph: Graph) => graph.inputs.some((i) => i.name === RATE_INPUT);
+
+export function compnetSpec(o: CompnetOptions = {}): NetSpec {
+  const blocks = o.blocks ?? 0;
+  if (!Number.isInteger(blocks) || blocks < 0 || blocks > 8) throw new Error(`CompNet takes 0..8 residual blocks, got ${blocks}`);
   const b = builder();
   const s = b.constVec('norm/scale', [1 / 127.5, 1 / 127.5, 1 / 127.5]);
   const t = b.constVec('norm/shift', [-1, -1, -1]);
@@ -81,11 +100,15 @@ export function compnetSpec(): NetSpec {
   x = b.conv(x, 'c2', 3, 24, 24);
   x = b.conv(x, 'c3', 3, 24, 48, 2);
   x = b.conv(x, 'c4', 3, 48, 48);
+  if (o.conditioned) x = b.emit('add', [x, b.conv(RATE_INPUT, 'cond', 1, 1, 48, 1, false)]);
+  for (let k = 1; k <= blocks; k++) x = residualBlock(b, x, k);
   x = b.conv(x, 'c5', 3, 48, 3, 1, false, 0.1);
   const detail = b.emit('affine', [b.emit('tanh', [x]), b.constVec('detail/scale', [64, 64, 64]), b.constVec('detail/shift', [0, 0, 0])]);
   const thumb = b.emit('avgpool', ['image'], { kernel: CODEC_FACTOR, stride: CODEC_FACTOR, padding: 'valid' });
   b.emit('clamp', [b.emit('add', [thumb, detail])], { min: 0, max: 255 }, 'code');
-  return { graph: { version: 1, inputs: [{ name: 'image', shape: ['N', 'H', 'W', 3] }], outputs: ['code'], nodes: b.nodes }, params: b.params, consts: b.consts };
+  const inputs: Graph['inputs'] = [{ name: 'image', shape: ['N', 'H', 'W', 3] }];
+  if (o.conditioned) inputs.push({ name: RATE_INPUT, shape: ['N', 'h', 'w', 1] });
+  return { graph: { version: 1, inputs, outputs: ['code'], nodes: b.nodes }, params: b.params, consts: b.consts };
 }
 
 /** RecNet's residual blocks in v1 to v4; more grow the decoder (paramsFromFile in host/train/train-codec.ts). */
@@ -93,21 +116,26 @@ export const RECNET_BLOCKS = 2;
 
 /** A residual block's convs: `b<k>/c1`, then `b<k>/c2`, whose output is added to the block's input. */
 const blockConv = (k: number, conv: 1 | 2) => `b${k}/c${conv}`;
-/** The parameters of a block's last conv: a block grown into a trained RecNet starts with them at zero (it adds nothing). */
-export const isBlockOutput = (param: string) => /^b\d+\/c2\/[wb]$/.test(param);
+/**
+ * Parameters that start at zero when grown into a trained network (host/train/train-codec.ts
+ * paramsFromFile): a residual block's last conv (the block adds nothing) and CompNet's rate
+ * condition (the code does not depend on the step), so the grown network computes what the old one did.
+ */
+export const startsAtZero = (param: string) => /^b\d+\/c2\/[wb]$/.test(param) || /^cond\/[wb]$/.test(param);
+
+function residualBlock(b: ReturnType<typeof builder>, x: string, k: number): string {
+  const a = b.conv(x, blockConv(k, 1), 3, 48, 48);
+  return b.emit('add', [x, b.conv(a, blockConv(k, 2), 3, 48, 48, 1, false, 0.5)]);
+}
 
 export function recnetSpec(blocks = RECNET_BLOCKS): NetSpec {
   if (!Number.isInteger(blocks) || blocks < 1 || blocks > 12) throw new Error(`RecNet needs 1..12 residual blocks, got ${blocks}`);
   const b = builder();
   const s = b.constVec('norm/scale', [1 / 127.5, 1 / 127.5, 1 / 127.5]);
   const t = b.constVec('norm/shift', [-1, -1, -1]);
-  let x = b.emit('concat', [b.emit('affine', ['code', s, t]), 'delta']);
+  let x = b.emit('concat', [b.emit('affine', ['code', s, t]), RATE_INPUT]);
   x = b.conv(x, 'r1', 3, 4, 48);
-  for (let k = 1; k <= blocks; k++) {
-    const a = b.conv(x, blockConv(k, 1), 3, 48, 48);
-    const c = b.conv(a, blockConv(k, 2), 3, 48, 48, 1, false, 0.5);
-    x = b.emit('add', [x, c]);
-  }
+  for (let k = 1; k <= blocks; k++) x = residualBlock(b, x, k);
   x = b.emit('leaky_relu', [b.emit('depth_to_space', [b.conv(x, 'u1', 3, 48, 128, 1, false)], { block: 2 })], { alpha: LEAK });
   x = b.conv(x, 'r2', 3, 32, 32);
   x = b.emit('leaky_relu', [b.emit('depth_to_space', [b.conv(x, 'u2', 3, 32, 64, 1, false)], { block: 2 })], { alpha: LEAK });
@@ -116,7 +144,7 @@ export function recnetSpec(blocks = RECNET_BLOCKS): NetSpec {
   const up = b.emit('resize_bilinear', ['code'], { scale: CODEC_FACTOR });
   b.emit('add', [up, detail], undefined, 'image');
   return {
-    graph: { version: 1, inputs: [{ name: 'code', shape: ['N', 'h', 'w', 3] }, { name: 'delta', shape: ['N', 'h', 'w', 1] }], outputs: ['image'], nodes: b.nodes },
+    graph: { version: 1, inputs: [{ name: 'code', shape: ['N', 'h', 'w', 3] }, { name: RATE_INPUT, shape: ['N', 'h', 'w', 1] }], outputs: ['image'], nodes: b.nodes },
     params: b.params,
     consts: b.consts,
   };

@@ -5,7 +5,7 @@ import type { Executor } from '../executor/executor.ts';
 import type { Shape } from '../ops/op.ts';
 import type { CodeLayout } from '../codec/layout.ts';
 import { lumaOnlyAt, LEGACY_CONTRACT } from '../codec/contract.ts';
-import { RATE_SCALE, CODEC_FACTOR } from '../models/codec-graph.ts';
+import { RATE_INPUT, RATE_SCALE, CODEC_FACTOR } from '../models/codec-graph.ts';
 import { noisyCode, rateOfPlanes, roundedCode } from './code-noise.ts';
 import { CHIP, CHIP_PADDED } from './data.ts';
 import { reconstructionGrad, type Reconstruction } from './reconstruction.ts';
@@ -18,6 +18,8 @@ export interface TapeLike {
 
 export interface JointNets {
   comp: TapeLike;
+  /** Whether CompNet takes the rate input too (codec-graph.ts CompnetOptions.conditioned). */
+  compTakesRate?: boolean;
   rec: TapeLike;
   /** The frozen recognizer: a tape for the restored chip, an executor for the originals' embeddings. */
   id?: { tape: TapeLike; exec: Executor; targets: Map<string, Float32Array> };
@@ -61,13 +63,14 @@ export interface StepOptions {
 export async function jointStep(nets: JointNets, b: StepBatch, o: StepOptions): Promise<StepResult> {
   const { n, size, x } = b;
   const h = size / CODEC_FACTOR;
-  const ca = await nets.comp.forward({ image: { shape: [n, size, size, 3], data: x } });
+  const plane = new Float32Array(n * h * h);
+  for (let i = 0; i < plane.length; i++) plane[i] = b.deltas[Math.floor(i / (h * h))] * RATE_SCALE;
+  const rateInput = { shape: [n, h, h, 1], data: plane };
+  const ca = await nets.comp.forward({ image: { shape: [n, size, size, 3], data: x }, ...(nets.compTakesRate ? { [RATE_INPUT]: rateInput } : {}) });
   const code = ca.values.get('code')!;
   const luma = b.deltas.map((d) => lumaOnlyAt({ lumaOnlyAbove: o.lumaOnlyAbove ?? LEGACY_CONTRACT.lumaOnlyAbove }, d));
   const noisy = o.quantise === 'round' ? roundedCode(o.layout, code, n, h, h, b.deltas, luma) : noisyCode(o.layout, code, n, h, h, b.deltas, b.rand, luma);
-  const plane = new Float32Array(n * h * h);
-  for (let i = 0; i < plane.length; i++) plane[i] = b.deltas[Math.floor(i / (h * h))] * RATE_SCALE;
-  const ra = await nets.rec.forward({ code: { shape: [n, h, h, 3], data: noisy.input }, delta: { shape: [n, h, h, 1], data: plane } });
+  const ra = await nets.rec.forward({ code: { shape: [n, h, h, 3], data: noisy.input }, [RATE_INPUT]: rateInput });
   const out = ra.values.get('image')!;
 
   // The reconstruction term on the 0..1 scale (L1 and squared error are logged whichever it is).

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createBackend, type BackendName } from '../backends/index.ts';
 import { loadModel, saveModel, type Model, type TensorToSave } from '../format/model.ts';
 import { parseSafetensors, writeSafetensors, type RawTensor } from '../format/safetensors.ts';
-import { codecContract, DELTA_RANGE, compnetSpec, initParams, isBlockOutput, RECNET_BLOCKS, recnetSpec, type NetSpec } from '../models/codec-graph.ts';
+import { codecContract, DELTA_RANGE, compnetSpec, initParams, startsAtZero, RECNET_BLOCKS, recnetSpec, takesRate, type CompnetOptions, type NetSpec } from '../models/codec-graph.ts';
 import { contractMetadata } from '../codec/contract.ts';
 import { Adam, learningRate } from './adam.ts';
 import { CELEBA_PATCH, celebaImages, CHIP_PADDED, chipBatch, lfwChips, Rng, sampleBatch, type DataPaths } from './data.ts';
@@ -65,6 +65,8 @@ export interface TrainOptions {
    * grown: their last conv starts at zero, so the grown RecNet restores exactly what the init one did.
    */
   recnetBlocks?: number;
+  /** CompNet's residual blocks and rate condition (default none: v1 to v6's CompNet); grown from init like RecNet's blocks. */
+  compnet?: CompnetOptions;
   /** Output name: weights/compnet-<name>.safetensors etc. */
   name: string;
   weightsDir: string;
@@ -108,8 +110,8 @@ interface TrainState {
 
 /**
  * The init file's parameters for spec. A parameter the file lacks (a grown residual block) takes its
- * fresh initialisation, except a block's last conv (isBlockOutput), which starts at zero: the block then
- * adds nothing until it has trained. A parameter the spec lacks, or of another shape, is an error.
+ * fresh initialisation, except a block's last conv and CompNet's rate condition (startsAtZero), which
+ * start at zero: the grown network computes what the file's did until they have trained. A parameter the spec lacks, or of another shape, is an error.
  */
 export function paramsFromFile(file: string, spec: NetSpec, seed: number): TensorToSave[] {
   const m = loadModel(new Uint8Array(readFileSync(file)));
@@ -119,7 +121,7 @@ export function paramsFromFile(file: string, spec: NetSpec, seed: number): Tenso
   const fresh = initParams(spec, seed);
   return spec.params.map((p, k) => {
     const t = m.weights.get(p.name);
-    if (!t) return isBlockOutput(p.name) ? { ...fresh[k], f32: new Float32Array(p.shape.reduce((a, b) => a * b, 1)) } : fresh[k];
+    if (!t) return startsAtZero(p.name) ? { ...fresh[k], f32: new Float32Array(p.shape.reduce((a, b) => a * b, 1)) } : fresh[k];
     if (t.shape.join() !== p.shape.join()) throw new Error(`${path.basename(file)}: ${p.name} is [${t.shape}], the network wants [${p.shape}]`);
     return { name: p.name, shape: p.shape, f32: t.data.slice() };
   });
@@ -132,7 +134,7 @@ function growsFrom(file: string, spec: NetSpec): boolean {
 }
 
 function initialState(o: TrainOptions): TrainState {
-  const comp = compnetSpec(), rec = recnetSpec(o.recnetBlocks);
+  const comp = compnetSpec(o.compnet), rec = recnetSpec(o.recnetBlocks);
   const compModel = build(comp, o.init ? paramsFromFile(o.init.compnet, comp, o.seed) : initParams(comp, o.seed));
   const recModel = build(rec, o.init ? paramsFromFile(o.init.recnet, rec, o.seed + 1) : initParams(rec, o.seed + 1));
   const recTrained = o.freezeRecnet ? [] : rec.params;
@@ -179,7 +181,7 @@ async function openNets(o: TrainOptions, st: TrainState, lambda: number): Promis
   const recognizer = lambda > 0 ? loadModel(new Uint8Array(readFileSync(DEFAULT_RECOGNIZER_URL))) : undefined;
   const idTape = recognizer && new Tape(recognizer, backend, new Set(), new Set(['image']));
   const idExec = recognizer && new Executor(recognizer, backend);
-  const nets: JointNets = { comp, rec, id: idTape && idExec ? { tape: idTape, exec: idExec, targets: new Map() } : undefined };
+  const nets: JointNets = { comp, compTakesRate: takesRate(st.comp.graph), rec, id: idTape && idExec ? { tape: idTape, exec: idExec, targets: new Map() } : undefined };
   const dispose = () => {
     comp.dispose();
     rec.dispose();
@@ -295,6 +297,8 @@ function trainCommand(o: TrainOptions): string {
   if (Math.max(...o.delta) !== DELTA_RANGE[0]) parts.push(`--delta-max ${Math.max(...o.delta)}`);
   if (o.lumaOnlyAbove !== undefined) parts.push(`--luma-only-above ${o.lumaOnlyAbove}`);
   if (o.recnetBlocks !== undefined && o.recnetBlocks !== RECNET_BLOCKS) parts.push(`--recnet-blocks ${o.recnetBlocks}`);
+  if (o.compnet?.blocks) parts.push(`--compnet-blocks ${o.compnet.blocks}`);
+  if (o.compnet?.conditioned) parts.push('--compnet-rate');
   if (o.celebaShare !== DEFAULT_CELEBA_SHARE) parts.push(`--celeba-share ${o.celebaShare}`);
   const weightsDir = path.relative(process.cwd(), o.weightsDir);
   if (weightsDir !== 'weights') parts.push(`--weights ${weightsDir}`);
@@ -308,7 +312,7 @@ function freeze(o: TrainOptions, st: TrainState, lfwCount: number, celebaCount: 
   const meta = (model: string) => ({
     model,
     ...contractMetadata(codecContract(layout, o.delta, o.lumaOnlyAbove)),
-    training: JSON.stringify({ layout, recnet_blocks: o.recnetBlocks ?? RECNET_BLOCKS, celeba_share: o.celebaShare, steps: o.steps, batch: o.batch, patch: o.patch, lr: o.lr, delta: o.delta, recognizer_weight: o.recognizerWeight ?? 0, rate_weight: o.rateWeight ?? 0, reconstruction: o.reconstruction ?? 'l1', quantise: o.quantise ?? 'noise', freeze_recnet: !!o.freezeRecnet, init: o.init ?? null, seconds: Math.round(last?.seconds ?? 0), final_l1: last?.loss, final_psnr: last?.psnr, final_identity: last?.identity }),
+    training: JSON.stringify({ layout, recnet_blocks: o.recnetBlocks ?? RECNET_BLOCKS, compnet_blocks: o.compnet?.blocks ?? 0, compnet_rate: !!o.compnet?.conditioned, celeba_share: o.celebaShare, steps: o.steps, batch: o.batch, patch: o.patch, lr: o.lr, delta: o.delta, recognizer_weight: o.recognizerWeight ?? 0, rate_weight: o.rateWeight ?? 0, reconstruction: o.reconstruction ?? 'l1', quantise: o.quantise ?? 'noise', freeze_recnet: !!o.freezeRecnet, init: o.init ?? null, seconds: Math.round(last?.seconds ?? 0), final_l1: last?.loss, final_psnr: last?.psnr, final_identity: last?.identity }),
     license: 'trained by the facecodec project on LFW images no test pair references and CelebA (non-commercial research use)',
   });
   const paramsOf = (m: Model, spec: NetSpec): TensorToSave[] => spec.params.map((p) => ({ name: p.name, shape: p.shape, f32: m.weights.get(p.name)!.data }));
@@ -328,6 +332,7 @@ Trained by \`npm run train -- codec\` (host/train/train-codec.ts) on this projec
 - Data: ${lfwCount} aligned LFW chips from lfw-pairs/train-identity-disjoint.txt and train-unreferenced.txt (no image that a View 2 test pair references; the latter list includes other images of people who appear in test pairs, used without identity labels)${celebaCount ? `, ${celebaCount} CelebA images (${CELEBA_PATCH}x${CELEBA_PATCH} crops, reconstruction only, ${Math.round(o.celebaShare * 100)}% of steps)` : ''}. Manifest: codec-${o.name}-train-manifest.txt.
 - ${o.recognizerWeight ? `Whole chips (150x150, edge-padded to ${CHIP_PADDED} at the bottom and right, as the encoder pads them)` : `Crops ${o.patch}x${o.patch} from chips with random shifts`} and horizontal flips; batch ${o.batch}; ${o.steps} steps (${totalSamples} samples).
 - RecNet: ${o.recnetBlocks ?? RECNET_BLOCKS} residual blocks${o.init && growsFrom(o.init.recnet, rec) ? ` (the blocks ${path.basename(o.init.recnet)} lacks grown with their last conv at zero, so training starts from exactly its output)` : ''}.
+- CompNet: ${o.compnet?.blocks ?? 0} residual blocks${o.compnet?.conditioned ? ', the rate input (the quantisation step x RATE_SCALE, as RecNet takes it) added to its 1/4-resolution features through a 1x1 conv' : ''}${o.init && growsFrom(o.init.compnet, comp) ? ` (what ${path.basename(o.init.compnet)} lacks grown at zero where startsAtZero says, so training starts from exactly its code)` : ''}.
 - Loss: ${o.reconstruction === 'l2' ? `L2 reconstruction (${L2_SCALE} x mean squared error on the 0..1 scale, host/train/reconstruction.ts)` : 'L1 reconstruction'}${o.recognizerWeight ? ` + ${o.recognizerWeight} x squared distance between the frozen recognizer's embeddings of the restored and the original chip (embeddings of the originals computed once and cached; whole chips, not crops)` : ''}${o.rateWeight ? ` + ${o.rateWeight} x a rate proxy (mean log2(1 + |horizontal difference|) of the noisy code in quantisation steps, the residual PNG's Sub filter codes)` : ''}${o.init ? `, starting from ${path.basename(o.init.compnet)} and ${path.basename(o.init.recnet)}` : ''}. Quantisation in the loop ${o.quantise === 'round' ? 'as the encoder does it (the code rounded in' : 'as additive uniform noise on'} what the ${layout} code layout stores${layout === 'g420' ? ' (channel 1 at full resolution, the other two as 2x2-averaged differences to it, host/codec/layout.ts)' : ''}${o.quantise === 'round' ? ', the gradient straight through the rounding)' : ''}, step delta log-uniform in [${o.delta[0]}, ${o.delta[1]}], given to RecNet as its rate condition${o.lumaOnlyAbove !== undefined ? `; at steps above ${o.lumaOnlyAbove} the code stores its luma plane only (c0 = c2 = c1), as the encoder does there` : ''}.
 ${o.freezeRecnet ? `- Only CompNet (the encoder) is trained; RecNet keeps ${o.init ? path.basename(o.init.recnet) : 'its initial weights'} unchanged.\n` : ''}- Adam, peak learning rate ${o.lr}, 100 warm-up steps then cosine decay.
 - Command: \`${trainCommand(o)}\`

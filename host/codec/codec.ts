@@ -161,8 +161,9 @@ export class Codec {
     const PH = h * factor, PW = w * factor;
     const batch = new Float32Array(images.length * PH * PW * 3);
     images.forEach((img, k) => padEdge(toRgbFloat(img), W, H, PW, PH, batch, k * PH * PW * 3));
-    const rate = { shape: [images.length, h, w, 1], data: new Float32Array(images.length * h * w).fill(delta * this.contract.rateScale) };
-    const { code: raw } = await this.comp.run({ image: { shape: [images.length, PH, PW, 3], data: batch }, ...(this.compTakesRate ? { [RATE_INPUT]: rate } : {}) });
+    // A conditioned CompNet also takes the step, as RecNet does.
+    const rate = () => ({ [RATE_INPUT]: { shape: [images.length, h, w, 1], data: new Float32Array(images.length * h * w).fill(delta * this.contract.rateScale) } });
+    const { code: raw } = await this.comp.run({ image: { shape: [images.length, PH, PW, 3], data: batch }, ...(this.compTakesRate ? rate() : {}) });
     const iterations = EFFORT_ITERATIONS[effort];
     const code = iterations ? (await (await this.getRefiner()).refine({ code: raw.data, images: batch, width: W, height: H, n: images.length, h, w, delta, iterations })).code : raw.data;
     const n = h * w;

@@ -3,7 +3,8 @@
 // sample values) and p the residuals' distribution over all files at that quality (an order-0 coder
 // fitted to them: a lower bound near what deflate's Huffman codes pay). Each sample is ranked by the
 // detail of the original chip under it: the standard deviation of BT.601 luma over the 8x8 pixels
-// centred on its 4x4 cell. Reports, per quartile of detail, the share of the samples and of the bits.
+// centred on its 4x4 cell. Reports, per quartile of detail, the share of the samples and of the bits,
+// and how many residuals are zero (each of which still costs -log2 p(0) bits to an order-0 coder).
 // A code whose smooth quarters cost little has little to gain from spending fewer samples there.
 // On LFW View 1 held-out chips (the tuning set, never View 2); evaluation only.
 //   npx tsx bench/bit-map.ts [--images 200] [--qualities 13,21,54] [--candidate DIR/NAME] [--out FILE]
@@ -69,8 +70,8 @@ function lumaSamples(file: Uint8Array, chip: Image, factor: number): Sample[] {
   return out;
 }
 
-/** Per quartile of detail (smoothest first): [share of samples, share of bits, bits per sample]. */
-function quartiles(samples: Sample[]): Array<[number, number, number]> {
+/** Per quartile of detail (smoothest first): [share of samples, share of bits, bits per sample, share of zero residuals]. */
+function quartiles(samples: Sample[]): Array<[number, number, number, number]> {
   const counts = new Map<number, number>();
   for (const s of samples) counts.set(s.residual, (counts.get(s.residual) ?? 0) + 1);
   const bits = (s: Sample) => -Math.log2(counts.get(s.residual)! / samples.length);
@@ -79,7 +80,7 @@ function quartiles(samples: Sample[]): Array<[number, number, number]> {
   return Array.from({ length: QUARTILES }, (_, q) => {
     const part = sorted.slice(Math.floor((q * sorted.length) / QUARTILES), Math.floor(((q + 1) * sorted.length) / QUARTILES));
     const b = part.reduce((t, s) => t + bits(s), 0);
-    return [part.length / sorted.length, b / total, b / part.length];
+    return [part.length / sorted.length, b / total, b / part.length, part.filter((s) => s.residual === 0).length / part.length];
   });
 }
 
@@ -92,18 +93,19 @@ const codec = await loadCodec({ backend: 'wasm', ...(values.candidate ? { modelI
 const lines = [
   `# Luma bits by detail (model ${values.candidate ?? 'default'}; ${chips.length} LFW View 1 held-out chips; order-0 cost of Paeth residuals)`,
   '',
-  '| quality | detail quartile (smoothest first) | mean luma std (0..255) | share of samples | share of bits | bits per sample |',
-  '|---|---|---|---|---|---|',
+  '| quality | detail quartile (smoothest first) | mean luma std (0..255) | share of samples | share of bits | bits per sample | zero residuals | bits per zero |',
+  '|---|---|---|---|---|---|---|---|',
 ];
 for (const quality of values.qualities!.split(',').map(Number)) {
   const pngs: Uint8Array[] = [];
   for (let i = 0; i < chips.length; i += 8) pngs.push(...(await codec.encodeBatch(chips.slice(i, i + 8), { quality })));
   const samples = pngs.flatMap((f, k) => lumaSamples(f, chips[k], codec.contract.factor));
   const sorted = samples.map((s) => s.detail).sort((a, b) => a - b);
-  quartiles(samples).forEach(([share, bitShare, perSample], q) => {
+  const zeroBits = -Math.log2(samples.filter((s) => s.residual === 0).length / samples.length);
+  quartiles(samples).forEach(([share, bitShare, perSample, zeros], q) => {
     const part = sorted.slice(Math.floor((q * sorted.length) / QUARTILES), Math.floor(((q + 1) * sorted.length) / QUARTILES));
     const std = part.reduce((t, v) => t + v, 0) / part.length;
-    lines.push(`| ${quality} | ${q + 1} | ${std.toFixed(1)} | ${(100 * share).toFixed(0)}% | ${(100 * bitShare).toFixed(1)}% | ${perSample.toFixed(2)} |`);
+    lines.push(`| ${quality} | ${q + 1} | ${std.toFixed(1)} | ${(100 * share).toFixed(0)}% | ${(100 * bitShare).toFixed(1)}% | ${perSample.toFixed(2)} | ${(100 * zeros).toFixed(0)}% | ${zeroBits.toFixed(2)} |`);
     console.log(lines[lines.length - 1]);
   });
 }

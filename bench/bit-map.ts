@@ -8,27 +8,23 @@
 // A code whose smooth quarters cost little has little to gain from spending fewer samples there.
 // On LFW View 1 held-out chips (the tuning set, never View 2); evaluation only.
 //   npx tsx bench/bit-map.ts [--images 200] [--qualities 13,21,54] [--candidate DIR/NAME] [--out FILE]
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadCodec } from '../host/codec/codec.ts';
 import { readContainer } from '../host/codec/container.ts';
+import { paeth } from '../host/codec/png.ts';
 import { luma } from '../host/codec/chroma.ts';
 import { layoutOf } from '../host/codec/layout.ts';
-import { loadLandmarks } from '../host/models/landmarks.ts';
 import type { Image } from '../host/image/image.ts';
-import { LfwBench } from './eval/lfw.ts';
-import { loadEvalRecognizer } from './eval/recognizers.ts';
-import { parsePairs, pairImages } from './eval/pairs.ts';
+import { candidateModel } from './eval/codecs.ts';
+import { view1Chips, VIEW1_OPTIONS } from './eval/view1.ts';
 
 const { values } = parseArgs({
   options: {
     images: { type: 'string', default: '200' },
     qualities: { type: 'string', default: '13,21,54' },
     candidate: { type: 'string' },
-    data: { type: 'string', default: '../shared/data/lfw-deepfunneled' },
-    pairs: { type: 'string', default: 'bench/view1/pairs-heldout.txt' },
-    cache: { type: 'string', default: '.cache/lfw' },
+    ...VIEW1_OPTIONS,
     out: { type: 'string' },
   },
 });
@@ -39,11 +35,6 @@ interface Sample {
   residual: number;
   detail: number;
 }
-
-const paeth = (a: number, b: number, c: number) => {
-  const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
-  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-};
 
 /** Std of the chip's luma over the 8x8 window centred on code cell (x, y) (factor 4), clipped to the chip. */
 function detailAt(chip: Image, x: number, y: number, factor: number): number {
@@ -70,26 +61,33 @@ function lumaSamples(file: Uint8Array, chip: Image, factor: number): Sample[] {
   return out;
 }
 
-/** Per quartile of detail (smoothest first): [share of samples, share of bits, bits per sample, share of zero residuals]. */
-function quartiles(samples: Sample[]): Array<[number, number, number, number]> {
+/** One quartile of detail: the mean detail under it, its shares of the samples and of the bits, bits per sample, share of zero residuals. */
+interface Quartile {
+  detail: number;
+  share: number;
+  bitShare: number;
+  perSample: number;
+  zeros: number;
+}
+
+/** The quartiles of detail (smoothest first), and what one zero residual costs (-log2 of the zeros' share). */
+function quartiles(samples: Sample[]): { parts: Quartile[]; zeroBits: number } {
   const counts = new Map<number, number>();
   for (const s of samples) counts.set(s.residual, (counts.get(s.residual) ?? 0) + 1);
   const bits = (s: Sample) => -Math.log2(counts.get(s.residual)! / samples.length);
   const sorted = [...samples].sort((a, b) => a.detail - b.detail);
   const total = sorted.reduce((t, s) => t + bits(s), 0);
-  return Array.from({ length: QUARTILES }, (_, q) => {
+  const parts = Array.from({ length: QUARTILES }, (_, q) => {
     const part = sorted.slice(Math.floor((q * sorted.length) / QUARTILES), Math.floor(((q + 1) * sorted.length) / QUARTILES));
     const b = part.reduce((t, s) => t + bits(s), 0);
-    return [part.length / sorted.length, b / total, b / part.length, part.filter((s) => s.residual === 0).length / part.length];
+    const detail = part.reduce((t, s) => t + s.detail, 0) / part.length;
+    return { detail, share: part.length / sorted.length, bitShare: b / total, perSample: b / part.length, zeros: part.filter((s) => s.residual === 0).length / part.length };
   });
+  return { parts, zeroBits: -Math.log2((counts.get(0) ?? 0) / samples.length) };
 }
 
-const files = pairImages(parsePairs(readFileSync(values.pairs!, 'utf8')).pairs).slice(0, Number(values.images));
-const bench = new LfwBench(values.data!, values.cache!, await loadLandmarks(), await loadEvalRecognizer('dlib'));
-await bench.prepareChips(files);
-const chips = files.map((f) => bench.chip(f)!);
-const candidate = (part: string) => path.join(path.dirname(values.candidate!), `${part}-${path.basename(values.candidate!)}.safetensors`);
-const codec = await loadCodec({ backend: 'wasm', ...(values.candidate ? { modelId: 0, compnet: candidate('compnet'), recnet: candidate('recnet') } : {}) });
+const chips = await view1Chips(values, Number(values.images));
+const codec = await loadCodec({ backend: 'wasm', ...(values.candidate ? candidateModel(values.candidate) : {}) });
 const lines = [
   `# Luma bits by detail (model ${values.candidate ?? 'default'}; ${chips.length} LFW View 1 held-out chips; order-0 cost of Paeth residuals)`,
   '',
@@ -100,12 +98,9 @@ for (const quality of values.qualities!.split(',').map(Number)) {
   const pngs: Uint8Array[] = [];
   for (let i = 0; i < chips.length; i += 8) pngs.push(...(await codec.encodeBatch(chips.slice(i, i + 8), { quality })));
   const samples = pngs.flatMap((f, k) => lumaSamples(f, chips[k], codec.contract.factor));
-  const sorted = samples.map((s) => s.detail).sort((a, b) => a - b);
-  const zeroBits = -Math.log2(samples.filter((s) => s.residual === 0).length / samples.length);
-  quartiles(samples).forEach(([share, bitShare, perSample, zeros], q) => {
-    const part = sorted.slice(Math.floor((q * sorted.length) / QUARTILES), Math.floor(((q + 1) * sorted.length) / QUARTILES));
-    const std = part.reduce((t, v) => t + v, 0) / part.length;
-    lines.push(`| ${quality} | ${q + 1} | ${std.toFixed(1)} | ${(100 * share).toFixed(0)}% | ${(100 * bitShare).toFixed(1)}% | ${perSample.toFixed(2)} | ${(100 * zeros).toFixed(0)}% | ${zeroBits.toFixed(2)} |`);
+  const { parts, zeroBits } = quartiles(samples);
+  parts.forEach(({ detail, share, bitShare, perSample, zeros }, q) => {
+    lines.push(`| ${quality} | ${q + 1} | ${detail.toFixed(1)} | ${(100 * share).toFixed(0)}% | ${(100 * bitShare).toFixed(1)}% | ${perSample.toFixed(2)} | ${(100 * zeros).toFixed(0)}% | ${zeroBits.toFixed(2)} |`);
     console.log(lines[lines.length - 1]);
   });
 }

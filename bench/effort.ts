@@ -5,38 +5,30 @@
 //   npx tsx bench/effort.ts [--images 16] [--grid '[[1,0.5,1,1],...]' (identity, rate, quality, effort
 //       [, 1 for the squared-error reconstruction term])] [--candidate DIR/NAME (an unregistered model,
 //       DIR/compnet-NAME + DIR/recnet-NAME, instead of --model)] [--out bench/results/codec-effort.md]
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadCodec, MODELS, DEFAULT_MODEL_ID } from '../host/codec/codec.ts';
-import { loadLandmarks } from '../host/models/landmarks.ts';
-import { LfwBench } from './eval/lfw.ts';
 import { loadEvalRecognizer } from './eval/recognizers.ts';
 import { psnr } from './eval/quality.ts';
-import { parsePairs, pairImages } from './eval/pairs.ts';
+import { candidateModel } from './eval/codecs.ts';
+import { view1Chips, VIEW1_OPTIONS } from './eval/view1.ts';
 
 const { values } = parseArgs({
   options: {
     model: { type: 'string', default: MODELS[DEFAULT_MODEL_ID] },
     images: { type: 'string', default: '16' },
     grid: { type: 'string', default: '[[1,0.5,1,0],[1,0.5,5,0],[1,0.5,8,0],[1,0.5,15,0],[1,0.5,1,1],[3,0.5,1,1],[3,0.05,1,1],[1,0.5,15,1]]' },
-    data: { type: 'string', default: '../shared/data/lfw-deepfunneled' },
-    pairs: { type: 'string', default: 'bench/view1/pairs-heldout.txt' },
-    cache: { type: 'string', default: '.cache/lfw' },
+    ...VIEW1_OPTIONS,
     candidate: { type: 'string' },
     out: { type: 'string' },
   },
 });
 
-const files = pairImages(parsePairs(readFileSync(values.pairs!, 'utf8')).pairs).slice(0, Number(values.images));
 const rec = await loadEvalRecognizer('dlib'); // one recognizer for alignment bookkeeping and scoring
-const bench = new LfwBench(values.data!, values.cache!, await loadLandmarks(), rec);
-await bench.prepareChips(files);
-const chips = files.map((f) => bench.chip(f)!);
+const chips = await view1Chips(values, Number(values.images), rec);
 const targets = await rec.embedBatch(chips);
 const modelId = Number(Object.entries(MODELS).find(([, v]) => v === values.model)?.[0]);
-const candidate = (part: string) => path.join(path.dirname(values.candidate!), `${part}-${path.basename(values.candidate!)}.safetensors`);
-const weights = values.candidate ? { modelId: 0, compnet: candidate('compnet'), recnet: candidate('recnet') } : { modelId };
+const weights = values.candidate ? candidateModel(values.candidate) : { modelId };
 const lines = [
   `# Encode effort (model ${values.candidate ?? values.model}; ${chips.length} LFW View 1 held-out chips from ${values.pairs})`,
   '',

@@ -10,16 +10,12 @@
 // Evaluation only: no model is chosen here.
 //   npx tsx bench/error-split.ts [--images 100] [--codec facecodec|jpeg2000|webp|...]
 //       [--settings 21,36,54] [--candidate DIR/NAME] [--out bench/results/error-split.md (appends)]
-import { appendFileSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadCodec } from '../host/codec/codec.ts';
-import { loadLandmarks } from '../host/models/landmarks.ts';
 import type { Image } from '../host/image/image.ts';
-import { LfwBench } from './eval/lfw.ts';
-import { loadEvalRecognizer } from './eval/recognizers.ts';
-import { parsePairs, pairImages } from './eval/pairs.ts';
-import { getCodec } from './eval/codecs.ts';
+import { candidateModel, getCodec } from './eval/codecs.ts';
+import { view1Chips, VIEW1_OPTIONS } from './eval/view1.ts';
 import { writePng } from '../host/codec/png.ts';
 import { KB, KR, luma } from '../host/codec/chroma.ts';
 import { readContainer } from '../host/codec/container.ts';
@@ -31,9 +27,7 @@ const { values } = parseArgs({
     codec: { type: 'string', default: 'facecodec' },
     settings: { type: 'string', default: '21,36,54' },
     candidate: { type: 'string' },
-    data: { type: 'string', default: '../shared/data/lfw-deepfunneled' },
-    pairs: { type: 'string', default: 'bench/view1/pairs-heldout.txt' },
-    cache: { type: 'string', default: '.cache/lfw' },
+    ...VIEW1_OPTIONS,
     out: { type: 'string' },
   },
 });
@@ -92,13 +86,9 @@ function chromaShare(file: Uint8Array, factor: number): number | undefined {
 /** Signature, IHDR, IDAT's framing, zlib's header and checksum, IEND: what writePng adds to the deflate stream. */
 const EMPTY_PNG = 8 + 25 + 12 + 6 + 12;
 
-const files = pairImages(parsePairs(readFileSync(values.pairs!, 'utf8')).pairs).slice(0, Number(values.images));
-const bench = new LfwBench(values.data!, values.cache!, await loadLandmarks(), await loadEvalRecognizer('dlib'));
-await bench.prepareChips(files);
-const chips = files.map((f) => bench.chip(f)!);
+const chips = await view1Chips(values, Number(values.images));
 const settings = values.settings!.split(',').map(Number);
-const candidate = (part: string) => path.join(path.dirname(values.candidate!), `${part}-${path.basename(values.candidate!)}.safetensors`);
-const fc = values.codec === 'facecodec' ? await loadCodec({ backend: 'wasm', ...(values.candidate ? { modelId: 0, compnet: candidate('compnet'), recnet: candidate('recnet') } : {}) }) : undefined;
+const fc = values.codec === 'facecodec' ? await loadCodec({ backend: 'wasm', ...(values.candidate ? candidateModel(values.candidate) : {}) }) : undefined;
 const other = fc ? undefined : getCodec(values.codec!);
 const name = fc ? `facecodec${values.candidate ? `@${values.candidate}` : ''}` : values.codec!;
 const lines: string[] = [];

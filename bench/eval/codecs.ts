@@ -294,6 +294,12 @@ export const CODECS: Record<string, Codec> = {
   ...Object.fromEntries(MODEL_REGISTRY.map((m) => [`facecodec-${m.name}`, facecodecCodec(`facecodec-${m.name}`, m.id, m.name)])),
 };
 
+/** loadCodec's model options for an unregistered candidate DIR/NAME: DIR/compnet-NAME and DIR/recnet-NAME, model id 0. */
+export function candidateModel(spec: string): { modelId: 0; compnet: string; recnet: string } {
+  const file = (part: string) => path.join(path.dirname(spec), `${part}-${path.basename(spec)}.safetensors`);
+  return { modelId: 0, compnet: file('compnet'), recnet: file('recnet') };
+}
+
 export function getCodec(id: string): Codec {
   // <facecodec codec>@e<effort>: that model at encode effort > 0 (files kept in bench/results/encoded/).
   // <facecodec codec>@e<effort>:i<identity>r<rate>[l2]: with that effort objective instead of the model's own (effortWeightsFor).

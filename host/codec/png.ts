@@ -69,7 +69,8 @@ function packRows(img: GrayImage): { rows: Uint8Array[]; stride: number } {
   return { rows, stride };
 }
 
-const paeth = (a: number, b: number, c: number) => {
+/** PNG's Paeth predictor from the left (a), upper (b) and upper-left (c) samples. */
+export const paeth = (a: number, b: number, c: number) => {
   const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 };

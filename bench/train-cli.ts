@@ -1,7 +1,7 @@
 // npm run train -- codec (dev tool, bench/cli.ts): trains CompNet + RecNet (reconstruction), resuming from its checkpoint.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CELEBA_SHARE, trainCodec } from '../host/train/train-codec.ts';
+import { DEFAULT_CELEBA_SHARE, trainCodec, type TrainOptions } from '../host/train/train-codec.ts';
 import { RECONSTRUCTIONS, type Reconstruction } from '../host/train/reconstruction.ts';
 import { CODE_LAYOUTS, type CodeLayout } from '../host/codec/layout.ts';
 import { DELTA_RANGE, RECNET_BLOCKS } from '../host/models/codec-graph.ts';
@@ -39,11 +39,24 @@ const TRAIN_OPTIONS = {
   'freeze-recnet': { type: 'boolean', default: false },
   'delta-max': { type: 'string', default: String(DELTA_RANGE[0]) },
   'luma-only-above': { type: 'string' },
+  'pooled-up-to': { type: 'string' },
+  'pooled-steps': { type: 'string', default: '40,6' },
+  'pooled-share': { type: 'string', default: '0.5' },
   'recnet-blocks': { type: 'string', default: String(RECNET_BLOCKS) },
   'compnet-blocks': { type: 'string', default: '0' },
   'compnet-rate': { type: 'boolean', default: false },
   'celeba-share': { type: 'string', default: String(DEFAULT_CELEBA_SHARE) },
 } as const;
+
+/** The pooled tier's options (--pooled-up-to Q turns it on): qualities 1..Q, steps "a,b" (quality 1's, quality Q's), the share of steps. */
+function pooledTier(upTo: string | undefined, steps: string, share: string): TrainOptions['pooled'] {
+  if (upTo === undefined) return undefined;
+  const q = Number(upTo), s = steps.split(',').map(Number), p = Number(share);
+  if (!Number.isInteger(q) || q < 1 || q > 99) throw new Error('--pooled-up-to must be a quality 1..99');
+  if (s.length !== 2 || !s.every((v) => v >= 0.5 && v <= 255)) throw new Error('--pooled-steps must be two steps "a,b" in [0.5, 255]');
+  if (!(p > 0 && p < 1)) throw new Error('--pooled-share must be in (0, 1)');
+  return { upTo: q, steps: [s[0], s[1]], share: p };
+}
 
 export async function trainCmd(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -68,6 +81,8 @@ export async function trainCmd(argv: string[]): Promise<number> {
   if (patch % 4) throw new Error('--patch must be a multiple of 4');
   if (num('delta-max') > 255 || num('delta-max') <= DELTA_RANGE[1]) throw new Error(`--delta-max must be in (${DELTA_RANGE[1]}, 255]`);
   if (values['luma-only-above'] !== undefined && layout !== 'g420') throw new Error('--luma-only-above needs --layout g420');
+  const pooled = pooledTier(values['pooled-up-to'], values['pooled-steps'] as string, values['pooled-share'] as string);
+  if (pooled && layout !== 'g420') throw new Error('--pooled-up-to needs --layout g420');
   const reconstruction = values.reconstruction as Reconstruction;
   if (!RECONSTRUCTIONS.includes(reconstruction)) throw new Error(`--reconstruction must be one of ${RECONSTRUCTIONS.join(', ')}`);
   const pairs = values.pairs as string;
@@ -93,6 +108,7 @@ export async function trainCmd(argv: string[]): Promise<number> {
     lr: num('lr'),
     delta: [DELTA_RANGE[1], num('delta-max')],
     lumaOnlyAbove: values['luma-only-above'] === undefined ? undefined : num('luma-only-above'),
+    pooled,
     checkpointEvery: 50,
     maxSeconds: num('max-minutes') * 60,
     name: values.name as string,

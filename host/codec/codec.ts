@@ -17,8 +17,8 @@ import { assetUrl } from '../format/assets.ts';
 import { checkImage, padEdge, toRgbFloat, type Image } from '../image/image.ts';
 import { CodecError, DEFAULT_READ_LIMITS, withChunkAtEnd, writePng } from './png.ts';
 import { encodeHeader, hashMatches, HEADER_CHUNK, type Header } from './header.ts';
-import { bitDepthFor, codeToPlanes, isLumaOnly, planesToCode, planeStartRows, type CodeLayout, type Planes } from './layout.ts';
-import { contractOf, deltaFor, lumaOnlyAt, residualTierAt, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
+import { bitDepthFor, codeToPlanes, isLumaOnly, isPooled, planesToCode, planeStartRows, storedCodeSize, type CodeLayout, type Planes } from './layout.ts';
+import { contractOf, deltaFor, lumaOnlyAt, pooledAt, rateCondition, residualTierAt, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
 import { encodeResidual, RESIDUAL_CHUNK } from './residual.ts';
 import { MODELS, DEFAULT_MODEL_ID } from './models.ts';
 import { CodeRefiner, EFFORT_ITERATIONS, checkEffortWeights, effortWeightsFor, type EffortWeights } from './effort.ts';
@@ -26,7 +26,7 @@ import { DEFAULT_RECOGNIZER_URL } from '../models/recognizer.ts';
 import { RATE_INPUT, takesRate } from '../models/codec-graph.ts';
 
 export { MODELS, MODEL_REGISTRY, DEFAULT_MODEL_ID } from './models.ts';
-export { contractOf, deltaFor, lumaOnlyAt, residualTierAt, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
+export { contractOf, deltaFor, lumaOnlyAt, pooledAt, rateCondition, residualTierAt, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
 export { RESIDUAL_CHUNK, type ResidualInfo } from './residual.ts';
 export const DEFAULT_QUALITY = 50;
 export { EFFORT_ITERATIONS, EFFORT_WEIGHTS, effortWeightsFor, type EffortWeights } from './effort.ts';
@@ -148,6 +148,8 @@ export class Codec {
     const tier = residualTierAt(this.contract, quality);
     const codeQuality = tier?.codeQuality ?? quality;
     const delta = deltaFor(this.contract, codeQuality);
+    const pooled = pooledAt(this.contract, codeQuality);
+    const condition = rateCondition(this.contract, delta, pooled);
     const { factor } = this.contract;
     if (images.length === 0) return [];
     const { width: W, height: H } = images[0];
@@ -162,19 +164,19 @@ export class Codec {
     const batch = new Float32Array(images.length * PH * PW * 3);
     images.forEach((img, k) => padEdge(toRgbFloat(img), W, H, PW, PH, batch, k * PH * PW * 3));
     // A conditioned CompNet also takes the step, as RecNet does.
-    const rate = () => ({ [RATE_INPUT]: { shape: [images.length, h, w, 1], data: new Float32Array(images.length * h * w).fill(delta * this.contract.rateScale) } });
+    const rate = () => ({ [RATE_INPUT]: { shape: [images.length, h, w, 1], data: new Float32Array(images.length * h * w).fill(condition) } });
     const { code: raw } = await this.comp.run({ image: { shape: [images.length, PH, PW, 3], data: batch }, ...(this.compTakesRate ? rate() : {}) });
     const iterations = EFFORT_ITERATIONS[effort];
-    const code = iterations ? (await (await this.getRefiner()).refine({ code: raw.data, images: batch, width: W, height: H, n: images.length, h, w, delta, iterations })).code : raw.data;
+    const code = iterations ? (await (await this.getRefiner()).refine({ code: raw.data, images: batch, width: W, height: H, n: images.length, h, w, delta, pooled, iterations })).code : raw.data;
     const n = h * w;
     // A luma-only file also keeps the original's colour as a few chroma cells (chroma.ts), from the
     // image as CompNet saw it (the batch, row stride PW; its edge padding lies outside W x H).
-    const lumaOnly = lumaOnlyAt(this.contract, delta);
+    const lumaOnly = !pooled && lumaOnlyAt(this.contract, delta);
     const chroma = (k: number) => (lumaOnly ? chromaCells(batch.subarray(k * PH * PW * 3), W, H, PW) : undefined);
-    const chosen = images.map((_, k) => this.smallestPng(code.subarray(k * n * 3, (k + 1) * n * 3), h, w, delta, codeQuality, W, H, chroma(k)));
+    const chosen = images.map((_, k) => this.smallestPng(code.subarray(k * n * 3, (k + 1) * n * 3), h, w, { delta, pooled, quality: codeQuality }, W, H, chroma(k)));
     if (!tier) return chosen.map((c) => c.png);
     // The residual tier: what the decoder restores from this very code, on this codec's RecNet.
-    const restored = await this.restore(chosen.map((c) => planesToCode(c.planes.flags, c.planes, h, w, delta)), h, w, new Array(images.length).fill(delta));
+    const restored = await this.restore(chosen.map((c) => planesToCode(c.planes.flags, c.planes, h, w, delta)), h, w, new Array(images.length).fill(condition));
     return chosen.map((c, k) => {
       const data = encodeResidual({ original: toRgbFloat(images[k]), restored: restored.subarray(k * PH * PW * 3), width: W, height: H, stride: PW, steps: tier, quality });
       return withChunkAtEnd(c.png, { type: RESIDUAL_CHUNK, data });
@@ -182,26 +184,28 @@ export class Codec {
   }
 
   /** The smallest PNG of one image's code over the layout's plane variants and bit depths, and its planes. */
-  private smallestPng(code: Float32Array, h: number, w: number, delta: number, quality: number, width: number, height: number, chroma?: Uint8Array): { png: Uint8Array; planes: Planes } {
+  private smallestPng(code: Float32Array, h: number, w: number, at: { delta: number; pooled: boolean; quality: number }, width: number, height: number, chroma?: Uint8Array): { png: Uint8Array; planes: Planes } {
     let best: { png: Uint8Array; planes: Planes } | undefined;
-    const lumaOnly = lumaOnlyAt(this.contract, delta);
-    for (const planes of codeToPlanes(this.layout, code, h, w, delta, lumaOnly)) {
+    const { delta, pooled, quality } = at;
+    const lumaOnly = !pooled && lumaOnlyAt(this.contract, delta);
+    const stored = storedCodeSize(pooled, h, w);
+    for (const planes of codeToPlanes(this.layout, code, h, w, delta, lumaOnly, pooled)) {
       const header = encodeHeader({ flags: planes.flags, modelId: this.modelId, weightsHash: this.weightsHash, quality, width, height, chroma });
       const depths = [...new Set([bitDepthFor(planes.maxSample), 8])];
       const images = depths.map((depth) => ({ width: planes.width, height: planes.height, depth, samples: planes.samples }));
-      const png = writePng(images, [{ type: HEADER_CHUNK, data: header }], { splitRows: planeStartRows(this.layout, h, w, lumaOnly) });
+      const png = writePng(images, [{ type: HEADER_CHUNK, data: header }], { splitRows: planeStartRows(this.layout, stored.h, stored.w, lumaOnly) });
       if (!best || png.length < best.png.length) best = { png, planes };
     }
     return best!;
   }
 
-  /** RecNet's output [n, h*factor, w*factor, 3] for n dequantised codes [h, w, 3] and their steps. */
-  private async restore(codes: Float32Array[], h: number, w: number, deltas: number[]): Promise<Float32Array> {
+  /** RecNet's output [n, h*factor, w*factor, 3] for n dequantised codes [h, w, 3] and their rate conditions (rateCondition). */
+  private async restore(codes: Float32Array[], h: number, w: number, conditions: number[]): Promise<Float32Array> {
     const n = codes.length, hw = h * w;
     const code = new Float32Array(n * hw * 3), plane = new Float32Array(n * hw);
     codes.forEach((c, k) => {
       code.set(c, k * hw * 3);
-      plane.fill(deltas[k] * this.contract.rateScale, k * hw, (k + 1) * hw);
+      plane.fill(conditions[k], k * hw, (k + 1) * hw);
     });
     const { image } = await this.rec.run({ code: { shape: [n, h, w, 3], data: code }, [RATE_INPUT]: { shape: [n, h, w, 1], data: plane } });
     return image.data;
@@ -221,7 +225,7 @@ export class Codec {
       if (header.modelId !== this.modelId) throw new CodecError(`file was made by model ${MODELS[header.modelId] ?? `#${header.modelId}`} but this codec has ${MODELS[this.modelId]}`);
       if (!hashMatches(header, this.weightsHash)) throw new CodecError(`file was made with different weights (hash ${hex(header.weightsHash)}, loaded ${hex(this.weightsHash)})`);
       if (c.layout !== this.layout) throw new CodecError(`file uses the ${c.layout} code layout but the model was trained for ${this.layout}`);
-      if (isLumaOnly(header.flags) !== lumaOnlyAt(this.contract, deltaFor(this.contract, header.quality)))
+      if (isLumaOnly(header.flags) !== (!isPooled(header.flags) && lumaOnlyAt(this.contract, deltaFor(this.contract, header.quality))))
         throw new CodecError(`file stores ${isLumaOnly(header.flags) ? 'the luma plane only' : 'all planes'} at quality ${header.quality}, which this model does not`);
       return c;
     });
@@ -232,7 +236,8 @@ export class Codec {
       for (let s = 0; s < members.length; s += 8) {
         const idx = members.slice(s, s + 8);
         const { h, w } = parsed[idx[0]];
-        const image = await this.restore(idx.map((i) => parsed[i].code), h, w, idx.map((i) => deltaFor(this.contract, parsed[i].header.quality)));
+        const condition = (q: number) => rateCondition(this.contract, deltaFor(this.contract, q), pooledAt(this.contract, q));
+        const image = await this.restore(idx.map((i) => parsed[i].code), h, w, idx.map((i) => condition(parsed[i].header.quality)));
         const PW = w * this.contract.factor, PH = h * this.contract.factor;
         idx.forEach((i, k) => (out[i] = finish(image.subarray(k * PH * PW * 3, (k + 1) * PH * PW * 3), PW, parsed[i])));
       }

@@ -2,7 +2,7 @@
 // the compact code and, at the residual tier, the fcRs residual (residual.ts). `facecodec info` needs only this, so it loads no backend and no model.
 import { CodecError, readPng, type GrayImage } from './png.ts';
 import { decodeHeader, HEADER_CHUNK, type Header } from './header.ts';
-import { bitDepthFor, isLumaOnly, layoutOf, maxSample, planesToCode, planeSize, type CodeLayout } from './layout.ts';
+import { bitDepthFor, filePlaneSize, isPooled, layoutOf, maxSample, planesToCode, type CodeLayout } from './layout.ts';
 import { deltaFor, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
 import { decodeResidual, RESIDUAL_CHUNK, type ResidualInfo } from './residual.ts';
 
@@ -46,7 +46,7 @@ export function readContainer(bytes: Uint8Array, limits: DecodeLimits | number =
   if (header.width * header.height > maxPixels) throw new CodecError(`declared size ${header.width}x${header.height} is over the limit of ${maxPixels} pixels`);
   const h = Math.ceil(header.height / factor), w = Math.ceil(header.width / factor);
   const layout = layoutOf(header.flags);
-  const size = planeSize(layout, h, w, isLumaOnly(header.flags));
+  const size = filePlaneSize(header.flags, h, w);
   if (image.width !== size.width || image.height !== size.height) throw new CodecError(`PNG is ${image.width}x${image.height} but the header's ${header.width}x${header.height} needs ${size.width}x${size.height}`);
   const rs = chunks.filter((c) => c.type === RESIDUAL_CHUNK);
   if (rs.length > 1) throw new CodecError(`corrupt facecodec PNG: ${rs.length} ${RESIDUAL_CHUNK} chunks`);
@@ -58,10 +58,12 @@ export function readContainer(bytes: Uint8Array, limits: DecodeLimits | number =
 export function parseContainer(
   bytes: Uint8Array,
   limits: DecodeLimits | number = {},
-  contract: Pick<CodecContract, 'factor' | 'deltaRange'> = LEGACY_CONTRACT,
+  contract: Pick<CodecContract, 'factor' | 'deltaRange'> & Partial<Pick<CodecContract, 'pooled'>> = LEGACY_CONTRACT,
 ): Container {
   const c = readContainer(bytes, limits, contract.factor);
   const { header, image, h, w } = c;
+  const pooled = header.quality <= (contract.pooled?.upTo ?? 0);
+  if (isPooled(header.flags) !== pooled) throw new CodecError(`file stores ${pooled ? 'an unpooled' : 'a pooled'} code at quality ${header.quality}, which this model does not`);
   const delta = deltaFor(contract, header.quality);
   if (image.depth !== bitDepthFor(maxSample(header.flags, delta)) && image.depth !== 8) throw new CodecError(`bit depth ${image.depth} does not match quality ${header.quality}`);
   try {

@@ -28,6 +28,18 @@ export interface CodecContract {
    * 256 (never) for models trained without it.
    */
   lumaOnlyAbove: number;
+  /**
+   * The pooled tier (layout.ts, header flag "pooled"; g420 only): qualities 1 to upTo store the code
+   * pooled 2x2, at steps log-spaced from steps[0] (quality 1) to steps[1] (quality upTo) instead of
+   * deltaRange's; RecNet's rate input there is minus the step times rateScale (rateCondition), so the
+   * sign tells it the code was pooled. upTo 0 (no tier) for models trained without it.
+   */
+  pooled: PooledTier;
+}
+
+export interface PooledTier {
+  upTo: number;
+  steps: [number, number];
 }
 
 export interface ResidualTier {
@@ -38,6 +50,7 @@ export interface ResidualTier {
 }
 
 const NEVER_LUMA_ONLY = 256;
+const NO_POOLED_TIER: PooledTier = { upTo: 0, steps: [1, 1] };
 
 /** Models v1 to v3r (no "codec_contract" in their files). */
 export const LEGACY_CONTRACT: CodecContract = {
@@ -49,6 +62,7 @@ export const LEGACY_CONTRACT: CodecContract = {
   // is flat from 70 to 100, 33.6 dB on View 1) plus the residual (bench/residual.ts).
   residual: { from: 91, codeQuality: 70, lumaSteps: [24, 7], chromaRatio: 0.75 },
   lumaOnlyAbove: NEVER_LUMA_ONLY,
+  pooled: NO_POOLED_TIER,
 };
 
 export const CONTRACT_KEY = 'codec_contract';
@@ -75,13 +89,20 @@ function parseContract(raw: string): CodecContract {
     typeof c.rateScale === 'number' && c.rateScale > 0 && Number.isFinite(c.rateScale) &&
     (c.residual === undefined || validTier(c.residual)) &&
     (c.lumaOnlyAbove === undefined || (typeof c.lumaOnlyAbove === 'number' && c.lumaOnlyAbove >= 2 && c.lumaOnlyAbove <= NEVER_LUMA_ONLY)) &&
-    (c.lumaOnlyAbove === undefined || c.lumaOnlyAbove === NEVER_LUMA_ONLY || c.layout === 'g420');
+    (c.lumaOnlyAbove === undefined || c.lumaOnlyAbove === NEVER_LUMA_ONLY || c.layout === 'g420') &&
+    (c.pooled === undefined || (validPooled(c.pooled) && (c.pooled.upTo === 0 || c.layout === 'g420')));
   if (!ok) throw new CodecError(`model's ${CONTRACT_KEY} is malformed: ${raw.slice(0, 200)}`);
   const r = c.residual ?? LEGACY_CONTRACT.residual;
   const residual = { from: r.from, codeQuality: r.codeQuality, lumaSteps: [r.lumaSteps[0], r.lumaSteps[1]] as [number, number], chromaRatio: r.chromaRatio };
   const lumaOnlyAbove = c.lumaOnlyAbove ?? NEVER_LUMA_ONLY;
-  return { layout: c.layout, factor: c.factor, deltaRange: [c.deltaRange[0], c.deltaRange[1]], rateScale: c.rateScale, residual, lumaOnlyAbove };
+  const p = c.pooled ?? NO_POOLED_TIER;
+  const pooled: PooledTier = { upTo: p.upTo, steps: [p.steps[0], p.steps[1]] };
+  return { layout: c.layout, factor: c.factor, deltaRange: [c.deltaRange[0], c.deltaRange[1]], rateScale: c.rateScale, residual, lumaOnlyAbove, pooled };
 }
+
+const validPooled = (p: PooledTier): boolean =>
+  typeof p === 'object' && p !== null && Number.isInteger(p.upTo) && p.upTo >= 0 && p.upTo <= 99 &&
+  Array.isArray(p.steps) && p.steps.length === 2 && p.steps.every((s) => typeof s === 'number' && s >= 0.5 && s <= 255);
 
 const validTier = (r: ResidualTier): boolean =>
   typeof r === 'object' && r !== null && Number.isInteger(r.from) && r.from >= 1 && r.from <= 101 &&
@@ -104,12 +125,26 @@ export const lumaOnlyAt = (c: Pick<CodecContract, 'lumaOnlyAbove'>, delta: numbe
 /** The metadata entry the trainer writes into both model files. */
 export const contractMetadata = (c: CodecContract): Record<string, string> => ({ [CONTRACT_KEY]: JSON.stringify(c), code_layout: c.layout });
 
-/** Quantisation step for a quality 1..100: log-spaced from deltaRange[0] (quality 1) to deltaRange[1] (quality 100). */
-export function deltaFor(c: Pick<CodecContract, 'deltaRange'>, quality: number): number {
+/** Whether a quality's code is stored pooled (the contract's pooled tier). */
+export function pooledAt(c: Pick<CodecContract, 'pooled'>, quality: number): boolean {
   checkQuality(quality);
+  return quality <= c.pooled.upTo;
+}
+
+/**
+ * Quantisation step for a quality 1..100: log-spaced from deltaRange[0] (quality 1) to deltaRange[1]
+ * (quality 100); in the pooled tier, from its steps[0] (quality 1) to steps[1] (its last quality).
+ */
+export function deltaFor(c: Pick<CodecContract, 'deltaRange'> & Partial<Pick<CodecContract, 'pooled'>>, quality: number): number {
+  checkQuality(quality);
+  const p = c.pooled;
+  if (p && quality <= p.upTo) return p.upTo === 1 ? p.steps[0] : p.steps[0] * (p.steps[1] / p.steps[0]) ** ((quality - 1) / (p.upTo - 1));
   const [lo, hi] = c.deltaRange;
   return lo * (hi / lo) ** ((quality - 1) / 99);
 }
+
+/** RecNet's rate input (and a conditioned CompNet's) for a code at step delta: delta x rateScale, negative when the code is pooled. */
+export const rateCondition = (c: Pick<CodecContract, 'rateScale'>, delta: number, pooled: boolean): number => (pooled ? -1 : 1) * delta * c.rateScale;
 
 function checkQuality(quality: number): void {
   if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw new CodecError(`quality must be an integer 1..100, got ${quality}`);

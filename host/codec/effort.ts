@@ -18,8 +18,8 @@ import { Tape } from '../train/tape.ts';
 import { Adam } from '../train/adam.ts';
 import { RECONSTRUCTIONS, reconstructionGrad, reconstructionLoss, type Reconstruction } from '../train/reconstruction.ts';
 import { CodecError } from './errors.ts';
-import { decodedCode, rateOfPlanes, roundedCode, type Plane } from '../train/code-noise.ts';
-import { lumaOnlyAt, type CodecContract } from './contract.ts';
+import { rateOfPlanes, roundedCode, type Plane } from '../train/code-noise.ts';
+import { lumaOnlyAt, rateCondition, type CodecContract } from './contract.ts';
 import { MODEL_REGISTRY } from './models.ts';
 import { RATE_INPUT } from '../models/codec-graph.ts';
 
@@ -67,6 +67,8 @@ export interface RefineInput {
   h: number;
   w: number;
   delta: number;
+  /** Whether the code is stored pooled (the contract's pooled tier at this quality). */
+  pooled: boolean;
   iterations: number;
 }
 
@@ -110,13 +112,12 @@ export class CodeRefiner {
   /** The objective of each image and its gradient w.r.t. the (unquantised) code. */
   private async objective(code: Float32Array, r: RefineInput, targets?: Float32Array): Promise<{ loss: Float64Array; grad: Float32Array }> {
     const { n, h, w } = r;
-    // The code as the decoder restores it; with the layout's linear steps (code-noise.ts) where the
-    // layout has them (g420 needs even sizes): their backward pass, and the planes the rate is measured on.
-    const { layout } = this.contract, deltas = new Array(n).fill(r.delta), luma = new Array(n).fill(lumaOnlyAt(this.contract, r.delta));
-    const rounded = layout === 'g420' && (h % 2 || w % 2) ? undefined : roundedCode(layout, code, n, h, w, deltas, luma);
-    const plane = new Float32Array(n * h * w).fill(r.delta * this.contract.rateScale);
-    const input = rounded ? rounded.input : decodedCode(layout, code, n, h, w, deltas, luma);
-    const ra = await this.recTape.forward({ code: { shape: [n, h, w, 3], data: input }, [RATE_INPUT]: { shape: [n, h, w, 1], data: plane } });
+    // The code as the decoder restores it, with the layout's linear steps (code-noise.ts): their
+    // backward pass, and the planes the rate is measured on.
+    const { layout } = this.contract, deltas = new Array(n).fill(r.delta), luma = new Array(n).fill(!r.pooled && lumaOnlyAt(this.contract, r.delta));
+    const rounded = roundedCode(layout, code, n, h, w, deltas, luma, r.pooled);
+    const plane = new Float32Array(n * h * w).fill(rateCondition(this.contract, r.delta, r.pooled));
+    const ra = await this.recTape.forward({ code: { shape: [n, h, w, 3], data: rounded.input }, [RATE_INPUT]: { shape: [n, h, w, 1], data: plane } });
     const out = ra.values.get('image')!;
     const PH = h * this.contract.factor, PW = w * this.contract.factor;
     const loss = new Float64Array(n), g = new Float32Array(out.length);
@@ -130,7 +131,6 @@ export class CodeRefiner {
         }
     if (targets) await this.identityTerm(out, r, targets, loss, g);
     const gCode = (await this.recTape.backward(ra, new Map([['image', g]]), new Set(['code']))).inputs.get('code')!;
-    if (!rounded) return { loss, grad: gCode };
     // The rate term per image: its bits join that image's loss, its gradient that image's slice.
     const grads = rounded.planes.map((p) => new Float32Array(p.data.length));
     for (let k = 0; k < n; k++) {

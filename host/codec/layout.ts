@@ -12,6 +12,11 @@
 //   Luma only (header flag bit 2, with bit 1; the bottom of a model's quality range, where its
 //   contract's lumaOnlyAbove says): the c1 plane alone, W x h; the decoder takes c0 = c2 = c1 and
 //   RecNet, trained for it, restores the colour.
+//   Pooled (header flag bit 3, with bit 1; the bottom of the range of a model whose contract has a
+//   pooled tier): the code [h, w, 3] averaged over 2x2 blocks to [ceil(h/2), ceil(w/2), 3] (poolCode)
+//   and stored in the g420 layout at that size, so the luma samples sit at 1/8 of the image's
+//   resolution and the chroma differences at 1/16; decode lays the dequantised pooled code back out
+//   at [h, w] by bilinear interpolation (unpoolCode) for RecNet. A quarter of the samples, at a finer step.
 // The trainer simulates exactly these steps with uniform noise in place of rounding (host/train/code-noise.ts).
 import { CodecError } from './png.ts';
 
@@ -21,7 +26,66 @@ export const CODE_LAYOUTS: CodeLayout[] = ['rgb', 'g420'];
 export const FLAG_DECORRELATED = 1;
 export const FLAG_G420 = 2;
 export const FLAG_LUMA_ONLY = 4;
+export const FLAG_POOLED = 8;
 export const isLumaOnly = (flags: number) => (flags & FLAG_LUMA_ONLY) !== 0;
+export const isPooled = (flags: number) => (flags & FLAG_POOLED) !== 0;
+/** The size of the code a file stores for a code of h x w: h x w, or pooled ceil(h/2) x ceil(w/2). */
+export const storedCodeSize = (pooled: boolean, h: number, w: number) => (pooled ? { h: Math.ceil(h / 2), w: Math.ceil(w / 2) } : { h, w });
+
+/** The 2x2 block means of a code [h, w, 3] (partial blocks at an odd edge average what they have): [ceil(h/2), ceil(w/2), 3]. */
+export function poolCode(code: Float32Array, h: number, w: number): Float32Array {
+  const { h: ph, w: pw } = storedCodeSize(true, h, w);
+  const out = new Float32Array(ph * pw * 3);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const cnt = (Math.min(h, (y & ~1) + 2) - (y & ~1)) * (Math.min(w, (x & ~1) + 2) - (x & ~1));
+      for (let c = 0; c < 3; c++) out[((y >> 1) * pw + (x >> 1)) * 3 + c] += code[(y * w + x) * 3 + c] / cnt;
+    }
+  return out;
+}
+
+/** poolCode's adjoint: the gradient w.r.t. the code [h, w, 3] from that w.r.t. the pooled code. */
+export function poolCodeAdjoint(g: Float32Array, h: number, w: number): Float32Array {
+  const { w: pw } = storedCodeSize(true, h, w);
+  const out = new Float32Array(h * w * 3);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const cnt = (Math.min(h, (y & ~1) + 2) - (y & ~1)) * (Math.min(w, (x & ~1) + 2) - (x & ~1));
+      for (let c = 0; c < 3; c++) out[(y * w + x) * 3 + c] = g[((y >> 1) * pw + (x >> 1)) * 3 + c] / cnt;
+    }
+  return out;
+}
+
+/** Source row (or column) and weight of bilinear x2 upsampling with half-pixel centres, clamped at the edges. */
+function taps(i: number, n: number): [number, number, number] {
+  const f = Math.min(n - 1, Math.max(0, (i + 0.5) / 2 - 0.5));
+  const i0 = Math.floor(f);
+  return [i0, Math.min(n - 1, i0 + 1), f - i0];
+}
+
+/**
+ * A pooled code [ceil(h/2), ceil(w/2), 3] laid out at [h, w, 3] by bilinear interpolation; with
+ * `adjoint`, the transpose (the gradient w.r.t. the pooled code from that w.r.t. the result).
+ */
+export function unpoolCode(p: Float32Array, h: number, w: number, adjoint = false): Float32Array {
+  const { h: ph, w: pw } = storedCodeSize(true, h, w);
+  const out = new Float32Array(adjoint ? ph * pw * 3 : h * w * 3);
+  for (let y = 0; y < h; y++) {
+    const [y0, y1, ay] = taps(y, ph);
+    for (let x = 0; x < w; x++) {
+      const [x0, x1, ax] = taps(x, pw);
+      const src: Array<[number, number]> = [[y0 * pw + x0, (1 - ay) * (1 - ax)], [y0 * pw + x1, (1 - ay) * ax], [y1 * pw + x0, ay * (1 - ax)], [y1 * pw + x1, ay * ax]];
+      for (let c = 0; c < 3; c++) {
+        const o = (y * w + x) * 3 + c;
+        for (const [s, wt] of src) {
+          if (adjoint) out[s * 3 + c] += wt * p[o];
+          else out[o] += wt * p[s * 3 + c];
+        }
+      }
+    }
+  }
+  return out;
+}
 
 export const bitDepthFor = (maxValue: number) => (maxValue < 2 ? 1 : maxValue < 4 ? 2 : maxValue < 16 ? 4 : 8);
 
@@ -56,14 +120,28 @@ export function planeStartRows(layout: CodeLayout, h: number, w: number, lumaOnl
   return [...new Set(planeRects(layout, h, w, lumaOnly).map(([, y]) => y).filter((y) => y > 0))];
 }
 
+/** Image size of the PNG of a file with these header flags for a code of h x w (pooled or not). */
+export function filePlaneSize(flags: number, h: number, w: number): { width: number; height: number } {
+  const s = storedCodeSize(isPooled(flags), h, w);
+  return planeSize(layoutOf(flags), s.h, s.w, isLumaOnly(flags));
+}
+
 /** Image size of the PNG for a code of h x w. */
 export function planeSize(layout: CodeLayout, h: number, w: number, lumaOnly = false): { width: number; height: number } {
   const rects = planeRects(layout, h, w, lumaOnly);
   return { width: Math.max(...rects.map(([x, , rw]) => x + rw)), height: Math.max(...rects.map(([, y, , rh]) => y + rh)) };
 }
 
-/** Sample variants for one code [h, w, 3] (the encoder keeps whichever PNG is smallest); lumaOnly: g420's c1 plane alone. */
-export function codeToPlanes(layout: CodeLayout, code: Float32Array, h: number, w: number, delta: number, lumaOnly = false): Planes[] {
+/**
+ * Sample variants for one code [h, w, 3] (the encoder keeps whichever PNG is smallest); lumaOnly:
+ * g420's c1 plane alone; pooled: the code's 2x2 means in g420 (poolCode).
+ */
+export function codeToPlanes(layout: CodeLayout, code: Float32Array, h: number, w: number, delta: number, lumaOnly = false, pooled = false): Planes[] {
+  if (pooled) {
+    if (layout !== 'g420' || lumaOnly) throw new CodecError('a pooled code is stored in the g420 layout with all its planes');
+    const s = storedCodeSize(true, h, w);
+    return codeToPlanes('g420', poolCode(code, h, w), s.h, s.w, delta).map((p) => ({ ...p, flags: p.flags | FLAG_POOLED }));
+  }
   const M = Math.round(255 / delta);
   const n = h * w;
   if (layout === 'rgb') {
@@ -104,6 +182,10 @@ export function codeToPlanes(layout: CodeLayout, code: Float32Array, h: number, 
 
 /** The dequantised code [h, w, 3] from the PNG samples; checks every sample against the layout. */
 export function planesToCode(flags: number, img: { width: number; height: number; samples: Uint8Array }, h: number, w: number, delta: number): Float32Array {
+  if (isPooled(flags)) {
+    const s = storedCodeSize(true, h, w);
+    return unpoolCode(planesToCode(flags & ~FLAG_POOLED, img, s.h, s.w, delta), h, w);
+  }
   const M = Math.round(255 / delta);
   const layout = layoutOf(flags), luma = isLumaOnly(flags);
   const { width: W, height: H } = planeSize(layout, h, w, luma);

@@ -18,7 +18,7 @@
 //   A file carries its own graph, so a decoder reads any B.
 import type { Graph, GraphNode } from '../format/graph.ts';
 import type { TensorToSave } from '../format/model.ts';
-import { LEGACY_CONTRACT, type CodecContract } from '../codec/contract.ts';
+import { LEGACY_CONTRACT, type CodecContract, type PooledTier } from '../codec/contract.ts';
 import type { CodeLayout } from '../codec/layout.ts';
 
 export const CODEC_FACTOR = 4;
@@ -31,8 +31,8 @@ export const DELTA_RANGE: [number, number] = [128, 2];
  * The contract (host/codec/contract.ts) of networks built here and trained over steps deltaRange. The
  * residual tier is not trained: new models take the one the released models have.
  */
-export function codecContract(layout: CodeLayout, delta: [number, number], lumaOnlyAbove = LEGACY_CONTRACT.lumaOnlyAbove): CodecContract {
-  return { layout, factor: CODEC_FACTOR, deltaRange: [Math.max(...delta), Math.min(...delta)], rateScale: RATE_SCALE, residual: LEGACY_CONTRACT.residual, lumaOnlyAbove };
+export function codecContract(layout: CodeLayout, delta: [number, number], lumaOnlyAbove = LEGACY_CONTRACT.lumaOnlyAbove, pooled: PooledTier = LEGACY_CONTRACT.pooled): CodecContract {
+  return { layout, factor: CODEC_FACTOR, deltaRange: [Math.max(...delta), Math.min(...delta)], rateScale: RATE_SCALE, residual: LEGACY_CONTRACT.residual, lumaOnlyAbove, pooled };
 }
 const LEAK = 0.1;
 

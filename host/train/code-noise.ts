@@ -6,8 +6,12 @@
 // g420: stored G = c1 + noise (full resolution); D_k = avg2x2(c_k - G) + noise for k = 0, 2 (half
 //       resolution, against the noisy G as the encoder uses the decoded c1); RecNet sees
 //       (G + up(D_0), G, G + up(D_2)), up = 2x2 replication. Luma only (lumaOnly[b], the bottom of the
-//       range): D_0 = D_2 = 0 exactly, so RecNet sees (G, G, G) and c0, c2 get no gradient.
-import { codeToPlanes, planesToCode, type CodeLayout } from '../codec/layout.ts';
+//       range): D_0 = D_2 = 0 exactly, so RecNet sees (G, G, G) and c0, c2 get no gradient. At an odd
+//       size the edge blocks average the samples they have, as the encoder does.
+// pooled (the pooled tier, g420 only): the code's 2x2 means P = pool(code) go through g420 as above at
+//       their size, and RecNet sees unpool(stored P) at the code's size (layout.ts poolCode, unpoolCode);
+//       the rate term is measured on P's planes.
+import { codeToPlanes, planesToCode, poolCode, poolCodeAdjoint, storedCodeSize, unpoolCode, type CodeLayout } from '../codec/layout.ts';
 
 export interface Plane {
   /** [n, h, w, ch] */
@@ -26,7 +30,8 @@ export interface NoisyCode {
   backward(gInput: Float32Array, gPlanes?: Float32Array[]): Float32Array;
 }
 
-export function noisyCode(layout: CodeLayout, code: Float32Array, n: number, h: number, w: number, deltas: number[], rand: () => number, lumaOnly: boolean[] = []): NoisyCode {
+export function noisyCode(layout: CodeLayout, code: Float32Array, n: number, h: number, w: number, deltas: number[], rand: () => number, lumaOnly: boolean[] = [], pooled = false): NoisyCode {
+  if (pooled) return pooledCode(code, n, h, w, (c, ph, pw) => noisyCode('g420', c, n, ph, pw, deltas, rand));
   const hw = h * w;
   const noise = (b: number) => (rand() - 0.5) * deltas[b];
   if (layout === 'rgb') {
@@ -42,8 +47,9 @@ export function noisyCode(layout: CodeLayout, code: Float32Array, n: number, h: 
       },
     };
   }
-  if (h % 2 || w % 2) throw new Error(`g420 training needs an even code size, got ${h}x${w}`);
-  const hc = h / 2, wc = w / 2;
+  const hc = Math.ceil(h / 2), wc = Math.ceil(w / 2);
+  /** Samples in the 2x2 block of code position (y, x) (fewer at an odd edge). */
+  const cnt = (y: number, x: number) => (Math.min(h, (y & ~1) + 2) - (y & ~1)) * (Math.min(w, (x & ~1) + 2) - (x & ~1));
   const G = new Float32Array(n * hw), D = new Float32Array(n * hc * wc * 2);
   for (let b = 0; b < n; b++) for (let p = 0; p < hw; p++) G[b * hw + p] = code[(b * hw + p) * 3 + 1] + noise(b);
   const di = (b: number, y: number, x: number, k: number) => ((b * hc + y) * wc + x) * 2 + k;
@@ -53,8 +59,8 @@ export function noisyCode(layout: CodeLayout, code: Float32Array, n: number, h: 
       for (let x = 0; x < wc; x++)
         for (let k = 0; k < 2; k++) {
           let s = 0;
-          for (let dy = 0; dy < 2; dy++) for (let dx = 0; dx < 2; dx++) s += code[ci(b, 2 * y + dy, 2 * x + dx) * 3 + 2 * k] - G[ci(b, 2 * y + dy, 2 * x + dx)];
-          D[di(b, y, x, k)] = s / 4 + noise(b);
+          for (let yy = 2 * y; yy < Math.min(h, 2 * y + 2); yy++) for (let xx = 2 * x; xx < Math.min(w, 2 * x + 2); xx++) s += code[ci(b, yy, xx) * 3 + 2 * k] - G[ci(b, yy, xx)];
+          D[di(b, y, x, k)] = s / cnt(2 * y, 2 * x) + noise(b);
         }
   const input = new Float32Array(n * hw * 3);
   for (let b = 0; b < n; b++)
@@ -83,17 +89,40 @@ export function noisyCode(layout: CodeLayout, code: Float32Array, n: number, h: 
         for (let i = 0; i < gG.length; i++) gG[i] += gPlanes[0][i];
         for (let i = 0; i < gD.length; i++) gD[i] += gPlanes[1][i];
       }
-      // Through D_k = avg(c_k - G): c_k and G each get gD / 4 (G with a minus sign); G = c1 + noise.
+      // Through D_k = avg(c_k - G): c_k and G each get gD / cnt (G with a minus sign); G = c1 + noise.
       const g = new Float32Array(code.length);
       for (let b = 0; b < n; b++)
         for (let y = 0; y < h; y++)
           for (let x = 0; x < w; x++) {
             const p = ci(b, y, x), chroma = lumaOnly[b] ? 0 : 1; // luma only: the difference planes are constants
-            const d0 = (chroma * gD[di(b, y >> 1, x >> 1, 0)]) / 4, d1 = (chroma * gD[di(b, y >> 1, x >> 1, 1)]) / 4;
+            const d0 = (chroma * gD[di(b, y >> 1, x >> 1, 0)]) / cnt(y, x), d1 = (chroma * gD[di(b, y >> 1, x >> 1, 1)]) / cnt(y, x);
             g[p * 3] = d0;
             g[p * 3 + 2] = d1;
             g[p * 3 + 1] = gG[p] - d0 - d1;
           }
+      return g;
+    },
+  };
+}
+
+/** The pooled tier around a quantiser `inner` of pooled codes [n, ph, pw, 3]: pool, quantise, unpool, and back. */
+function pooledCode(code: Float32Array, n: number, h: number, w: number, inner: (pooled: Float32Array, ph: number, pw: number) => NoisyCode): NoisyCode {
+  const { h: ph, w: pw } = storedCodeSize(true, h, w);
+  const per = h * w * 3, pper = ph * pw * 3;
+  const P = new Float32Array(n * pper);
+  for (let b = 0; b < n; b++) P.set(poolCode(code.subarray(b * per, (b + 1) * per), h, w), b * pper);
+  const q = inner(P, ph, pw);
+  const input = new Float32Array(n * per);
+  for (let b = 0; b < n; b++) input.set(unpoolCode(q.input.subarray(b * pper, (b + 1) * pper), h, w), b * per);
+  return {
+    input,
+    planes: q.planes,
+    backward: (gInput, gPlanes) => {
+      const gP = new Float32Array(n * pper);
+      for (let b = 0; b < n; b++) gP.set(unpoolCode(gInput.subarray(b * per, (b + 1) * per), h, w, true), b * pper);
+      const gPooled = q.backward(gP, gPlanes);
+      const g = new Float32Array(n * per);
+      for (let b = 0; b < n; b++) g.set(poolCodeAdjoint(gPooled.subarray(b * pper, (b + 1) * pper), h, w), b * per);
       return g;
     },
   };
@@ -104,15 +133,15 @@ export function noisyCode(layout: CodeLayout, code: Float32Array, n: number, h: 
  * (rounded in the layout, host/codec/layout.ts), and the gradient passes straight through the rounding
  * (the layout's linear steps at zero noise); the planes for the rate term are those linear steps too.
  */
-export function roundedCode(layout: CodeLayout, code: Float32Array, n: number, h: number, w: number, deltas: number[], lumaOnly: boolean[] = []): NoisyCode {
-  return { ...noisyCode(layout, code, n, h, w, deltas, () => 0.5, lumaOnly), input: decodedCode(layout, code, n, h, w, deltas, lumaOnly) };
+export function roundedCode(layout: CodeLayout, code: Float32Array, n: number, h: number, w: number, deltas: number[], lumaOnly: boolean[] = [], pooled = false): NoisyCode {
+  return { ...noisyCode(layout, code, n, h, w, deltas, () => 0.5, lumaOnly, pooled), input: decodedCode(layout, code, n, h, w, deltas, lumaOnly, pooled) };
 }
 
 /** Codes [n, h, w, 3] as the decoder restores them: stored in the layout (rounded) and read back; any size. */
-export function decodedCode(layout: CodeLayout, code: Float32Array, n: number, h: number, w: number, deltas: number[], lumaOnly: boolean[] = []): Float32Array {
+export function decodedCode(layout: CodeLayout, code: Float32Array, n: number, h: number, w: number, deltas: number[], lumaOnly: boolean[] = [], pooled = false): Float32Array {
   const out = new Float32Array(code.length), per = h * w * 3;
   for (let b = 0; b < n; b++) {
-    const [planes] = codeToPlanes(layout, code.subarray(b * per, (b + 1) * per), h, w, deltas[b], lumaOnly[b]);
+    const [planes] = codeToPlanes(layout, code.subarray(b * per, (b + 1) * per), h, w, deltas[b], lumaOnly[b], pooled);
     out.set(planesToCode(planes.flags, planes, h, w, deltas[b]), b * per);
   }
   return out;

@@ -4,7 +4,7 @@
 import type { Executor } from '../executor/executor.ts';
 import type { Shape } from '../ops/op.ts';
 import type { CodeLayout } from '../codec/layout.ts';
-import { lumaOnlyAt, LEGACY_CONTRACT } from '../codec/contract.ts';
+import { lumaOnlyAt, rateCondition, LEGACY_CONTRACT } from '../codec/contract.ts';
 import { RATE_INPUT, RATE_SCALE, CODEC_FACTOR } from '../models/codec-graph.ts';
 import { noisyCode, rateOfPlanes, roundedCode } from './code-noise.ts';
 import { CHIP, CHIP_PADDED } from './data.ts';
@@ -33,6 +33,8 @@ export interface StepBatch {
   /** Whole 150x150 chips (identity term): the originals and their cache keys. */
   whole?: { x150: Float32Array; keys: string[] };
   deltas: number[];
+  /** Whether the batch's codes are stored pooled (the contract's pooled tier, g420 only). */
+  pooled?: boolean;
   /** Uniform [0, 1) draws for the quantisation noise. */
   rand: () => number;
 }
@@ -64,12 +66,13 @@ export async function jointStep(nets: JointNets, b: StepBatch, o: StepOptions): 
   const { n, size, x } = b;
   const h = size / CODEC_FACTOR;
   const plane = new Float32Array(n * h * h);
-  for (let i = 0; i < plane.length; i++) plane[i] = b.deltas[Math.floor(i / (h * h))] * RATE_SCALE;
+  const pooled = b.pooled ?? false;
+  for (let i = 0; i < plane.length; i++) plane[i] = rateCondition({ rateScale: RATE_SCALE }, b.deltas[Math.floor(i / (h * h))], pooled);
   const rateInput = { shape: [n, h, h, 1], data: plane };
   const ca = await nets.comp.forward({ image: { shape: [n, size, size, 3], data: x }, ...(nets.compTakesRate ? { [RATE_INPUT]: rateInput } : {}) });
   const code = ca.values.get('code')!;
-  const luma = b.deltas.map((d) => lumaOnlyAt({ lumaOnlyAbove: o.lumaOnlyAbove ?? LEGACY_CONTRACT.lumaOnlyAbove }, d));
-  const noisy = o.quantise === 'round' ? roundedCode(o.layout, code, n, h, h, b.deltas, luma) : noisyCode(o.layout, code, n, h, h, b.deltas, b.rand, luma);
+  const luma = b.deltas.map((d) => !pooled && lumaOnlyAt({ lumaOnlyAbove: o.lumaOnlyAbove ?? LEGACY_CONTRACT.lumaOnlyAbove }, d));
+  const noisy = o.quantise === 'round' ? roundedCode(o.layout, code, n, h, h, b.deltas, luma, pooled) : noisyCode(o.layout, code, n, h, h, b.deltas, b.rand, luma, pooled);
   const ra = await nets.rec.forward({ code: { shape: [n, h, h, 3], data: noisy.input }, [RATE_INPUT]: rateInput });
   const out = ra.values.get('image')!;
 

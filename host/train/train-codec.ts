@@ -8,7 +8,7 @@ import { createBackend, type BackendName } from '../backends/index.ts';
 import { loadModel, saveModel, type Model, type TensorToSave } from '../format/model.ts';
 import { parseSafetensors, writeSafetensors, type RawTensor } from '../format/safetensors.ts';
 import { codecContract, DELTA_RANGE, compnetSpec, initParams, startsAtZero, RECNET_BLOCKS, recnetSpec, takesRate, type CompnetOptions, type NetSpec } from '../models/codec-graph.ts';
-import { contractMetadata } from '../codec/contract.ts';
+import { contractMetadata, type PooledTier } from '../codec/contract.ts';
 import { Adam, learningRate } from './adam.ts';
 import { CELEBA_PATCH, celebaImages, CHIP_PADDED, chipBatch, lfwChips, Rng, sampleBatch, type DataPaths } from './data.ts';
 import { DEFAULT_RECOGNIZER_URL } from '../models/recognizer.ts';
@@ -56,6 +56,11 @@ export interface TrainOptions {
   quantise?: 'noise' | 'round';
   /** Steps above this store the luma plane only (g420; the contract's lumaOnlyAbove). Default: never. */
   lumaOnlyAbove?: number;
+  /**
+   * The pooled tier (host/codec/contract.ts PooledTier): the contract's qualities 1..upTo and steps,
+   * and the share of steps whose batch is stored pooled, at steps log-uniform in that range. g420 only.
+   */
+  pooled?: PooledTier & { share: number };
   /** Train CompNet only: RecNet (the decoder) keeps its initial weights, so old files decode the same. */
   freezeRecnet?: boolean;
   /** Start from these frozen networks instead of random initialisation. */
@@ -259,8 +264,10 @@ export async function trainCodec(o: TrainOptions): Promise<{ done: boolean; step
     const size = celebaStep ? CELEBA_PATCH : lambda > 0 ? CHIP_PADDED : o.patch;
     const whole = lambda > 0 && !celebaStep ? chipBatch(rng, chips, n) : undefined;
     const x = whole ? whole.x152 : sampleBatch(rng, chips, celeba.images, n, size, celebaStep ? 1 : 0);
-    const deltas = Array.from({ length: n }, () => Math.exp(Math.log(o.delta[0]) + rng.next() * Math.log(o.delta[1] / o.delta[0])));
-    const r = await jointStep(nets, { x, n, size, whole, deltas, rand: () => rng.next() }, { lambda, mu, layout, quantise: o.quantise ?? 'noise', lumaOnlyAbove: o.lumaOnlyAbove, reconstruction: o.reconstruction });
+    const pooled = o.pooled !== undefined && rng.next() < o.pooled.share;
+    const range = pooled ? o.pooled!.steps : o.delta;
+    const deltas = Array.from({ length: n }, () => Math.exp(Math.log(range[0]) + rng.next() * Math.log(range[1] / range[0])));
+    const r = await jointStep(nets, { x, n, size, whole, deltas, pooled, rand: () => rng.next() }, { lambda, mu, layout, quantise: o.quantise ?? 'noise', lumaOnlyAbove: o.lumaOnlyAbove, reconstruction: o.reconstruction });
     const lr = learningRate(st.step, o.steps, o.lr);
     st.adam.step(st.paramList.map(([m, name]) => (m === st.compModel ? r.comp.get(name) : r.rec.get(name))), lr);
     weightsChanged();
@@ -296,6 +303,7 @@ function trainCommand(o: TrainOptions): string {
   if (o.freezeRecnet) parts.push('--freeze-recnet');
   if (Math.max(...o.delta) !== DELTA_RANGE[0]) parts.push(`--delta-max ${Math.max(...o.delta)}`);
   if (o.lumaOnlyAbove !== undefined) parts.push(`--luma-only-above ${o.lumaOnlyAbove}`);
+  if (o.pooled) parts.push(`--pooled-up-to ${o.pooled.upTo} --pooled-steps ${o.pooled.steps.join(',')} --pooled-share ${o.pooled.share}`);
   if (o.recnetBlocks !== undefined && o.recnetBlocks !== RECNET_BLOCKS) parts.push(`--recnet-blocks ${o.recnetBlocks}`);
   if (o.compnet?.blocks) parts.push(`--compnet-blocks ${o.compnet.blocks}`);
   if (o.compnet?.conditioned) parts.push('--compnet-rate');
@@ -311,8 +319,8 @@ function freeze(o: TrainOptions, st: TrainState, lfwCount: number, celebaCount: 
   const last = log[log.length - 1];
   const meta = (model: string) => ({
     model,
-    ...contractMetadata(codecContract(layout, o.delta, o.lumaOnlyAbove)),
-    training: JSON.stringify({ layout, recnet_blocks: o.recnetBlocks ?? RECNET_BLOCKS, compnet_blocks: o.compnet?.blocks ?? 0, compnet_rate: !!o.compnet?.conditioned, celeba_share: o.celebaShare, steps: o.steps, batch: o.batch, patch: o.patch, lr: o.lr, delta: o.delta, recognizer_weight: o.recognizerWeight ?? 0, rate_weight: o.rateWeight ?? 0, reconstruction: o.reconstruction ?? 'l1', quantise: o.quantise ?? 'noise', freeze_recnet: !!o.freezeRecnet, init: o.init ?? null, seconds: Math.round(last?.seconds ?? 0), final_l1: last?.loss, final_psnr: last?.psnr, final_identity: last?.identity }),
+    ...contractMetadata(codecContract(layout, o.delta, o.lumaOnlyAbove, o.pooled && { upTo: o.pooled.upTo, steps: o.pooled.steps })),
+    training: JSON.stringify({ layout, recnet_blocks: o.recnetBlocks ?? RECNET_BLOCKS, compnet_blocks: o.compnet?.blocks ?? 0, compnet_rate: !!o.compnet?.conditioned, celeba_share: o.celebaShare, steps: o.steps, batch: o.batch, patch: o.patch, lr: o.lr, delta: o.delta, recognizer_weight: o.recognizerWeight ?? 0, rate_weight: o.rateWeight ?? 0, reconstruction: o.reconstruction ?? 'l1', quantise: o.quantise ?? 'noise', freeze_recnet: !!o.freezeRecnet, pooled: o.pooled ?? null, init: o.init ?? null, seconds: Math.round(last?.seconds ?? 0), final_l1: last?.loss, final_psnr: last?.psnr, final_identity: last?.identity }),
     license: 'trained by the facecodec project on LFW images no test pair references and CelebA (non-commercial research use)',
   });
   const paramsOf = (m: Model, spec: NetSpec): TensorToSave[] => spec.params.map((p) => ({ name: p.name, shape: p.shape, f32: m.weights.get(p.name)!.data }));
@@ -333,7 +341,7 @@ Trained by \`npm run train -- codec\` (host/train/train-codec.ts) on this projec
 - ${o.recognizerWeight ? `Whole chips (150x150, edge-padded to ${CHIP_PADDED} at the bottom and right, as the encoder pads them)` : `Crops ${o.patch}x${o.patch} from chips with random shifts`} and horizontal flips; batch ${o.batch}; ${o.steps} steps (${totalSamples} samples).
 - RecNet: ${o.recnetBlocks ?? RECNET_BLOCKS} residual blocks${o.init && growsFrom(o.init.recnet, rec) ? ` (the blocks ${path.basename(o.init.recnet)} lacks grown with their last conv at zero, so training starts from exactly its output)` : ''}.
 - CompNet: ${o.compnet?.blocks ?? 0} residual blocks${o.compnet?.conditioned ? ', the rate input (the quantisation step x RATE_SCALE, as RecNet takes it) added to its 1/4-resolution features through a 1x1 conv' : ''}${o.init && growsFrom(o.init.compnet, comp) ? ` (what ${path.basename(o.init.compnet)} lacks grown at zero where startsAtZero says, so training starts from exactly its code)` : ''}.
-- Loss: ${o.reconstruction === 'l2' ? `L2 reconstruction (${L2_SCALE} x mean squared error on the 0..1 scale, host/train/reconstruction.ts)` : 'L1 reconstruction'}${o.recognizerWeight ? ` + ${o.recognizerWeight} x squared distance between the frozen recognizer's embeddings of the restored and the original chip (embeddings of the originals computed once and cached; whole chips, not crops)` : ''}${o.rateWeight ? ` + ${o.rateWeight} x a rate proxy (mean log2(1 + |horizontal difference|) of the noisy code in quantisation steps, the residual PNG's Sub filter codes)` : ''}${o.init ? `, starting from ${path.basename(o.init.compnet)} and ${path.basename(o.init.recnet)}` : ''}. Quantisation in the loop ${o.quantise === 'round' ? 'as the encoder does it (the code rounded in' : 'as additive uniform noise on'} what the ${layout} code layout stores${layout === 'g420' ? ' (channel 1 at full resolution, the other two as 2x2-averaged differences to it, host/codec/layout.ts)' : ''}${o.quantise === 'round' ? ', the gradient straight through the rounding)' : ''}, step delta log-uniform in [${o.delta[0]}, ${o.delta[1]}], given to RecNet as its rate condition${o.lumaOnlyAbove !== undefined ? `; at steps above ${o.lumaOnlyAbove} the code stores its luma plane only (c0 = c2 = c1), as the encoder does there` : ''}.
+- Loss: ${o.reconstruction === 'l2' ? `L2 reconstruction (${L2_SCALE} x mean squared error on the 0..1 scale, host/train/reconstruction.ts)` : 'L1 reconstruction'}${o.recognizerWeight ? ` + ${o.recognizerWeight} x squared distance between the frozen recognizer's embeddings of the restored and the original chip (embeddings of the originals computed once and cached; whole chips, not crops)` : ''}${o.rateWeight ? ` + ${o.rateWeight} x a rate proxy (mean log2(1 + |horizontal difference|) of the noisy code in quantisation steps, the residual PNG's Sub filter codes)` : ''}${o.init ? `, starting from ${path.basename(o.init.compnet)} and ${path.basename(o.init.recnet)}` : ''}. Quantisation in the loop ${o.quantise === 'round' ? 'as the encoder does it (the code rounded in' : 'as additive uniform noise on'} what the ${layout} code layout stores${layout === 'g420' ? ' (channel 1 at full resolution, the other two as 2x2-averaged differences to it, host/codec/layout.ts)' : ''}${o.quantise === 'round' ? ', the gradient straight through the rounding)' : ''}, step delta log-uniform in [${o.delta[0]}, ${o.delta[1]}], given to RecNet as its rate condition${o.lumaOnlyAbove !== undefined ? `; at steps above ${o.lumaOnlyAbove} the code stores its luma plane only (c0 = c2 = c1), as the encoder does there` : ''}${o.pooled ? `; ${Math.round(100 * o.pooled.share)}% of steps store the code pooled 2x2 (the pooled tier of qualities 1 to ${o.pooled.upTo}, host/codec/layout.ts) at steps log-uniform in [${Math.min(...o.pooled.steps)}, ${Math.max(...o.pooled.steps)}], RecNet's rate condition negated there` : ''}.
 ${o.freezeRecnet ? `- Only CompNet (the encoder) is trained; RecNet keeps ${o.init ? path.basename(o.init.recnet) : 'its initial weights'} unchanged.\n` : ''}- Adam, peak learning rate ${o.lr}, 100 warm-up steps then cosine decay.
 - Command: \`${trainCommand(o)}\`
 - Wall time: ${((last?.seconds ?? 0) / 60).toFixed(1)} min on the 2-core machine, ${(totalSamples / (last?.seconds || 1)).toFixed(1)} samples/s.

@@ -26,13 +26,13 @@ test('refinement lowers the objective of a 150x150 chip with the shipped model (
   for (let y = 0; y < 152; y++) for (let xx = 0; xx < 152; xx++) x.set(src.subarray((Math.min(y, 149) * 150 + Math.min(xx, 149)) * 3, (Math.min(y, 149) * 150 + Math.min(xx, 149)) * 3 + 3), (y * 152 + xx) * 3);
   const { code } = await new Executor(comp, backend).run({ image: { shape: [1, 152, 152, 3], data: x } });
   const refiner = new CodeRefiner(rec, loadModel(new Uint8Array(readFileSync(DEFAULT_RECOGNIZER_URL))), backend, contract);
-  const r = await refiner.refine({ code: code.data, images: x, width: 150, height: 150, n: 1, h: 38, w: 38, delta: 40, iterations: 3 });
+  const r = await refiner.refine({ code: code.data, images: x, width: 150, height: 150, n: 1, h: 38, w: 38, delta: 40, pooled: false, iterations: 3 });
   assert.ok(r.after[0] < r.before[0], `objective ${r.before[0]} -> ${r.after[0]}`);
   assert.is(r.code.length, code.data.length);
   refiner.dispose();
   // The squared-error reconstruction term: another objective of the same code, lowered too.
   const l2 = new CodeRefiner(rec, loadModel(new Uint8Array(readFileSync(DEFAULT_RECOGNIZER_URL))), backend, contract, { identity: 0.3, rate: 0.1, reconstruction: 'l2' });
-  const r2 = await l2.refine({ code: code.data, images: x, width: 150, height: 150, n: 1, h: 38, w: 38, delta: 40, iterations: 3 });
+  const r2 = await l2.refine({ code: code.data, images: x, width: 150, height: 150, n: 1, h: 38, w: 38, delta: 40, pooled: false, iterations: 3 });
   assert.ok(r2.after[0] < r2.before[0], `l2 objective ${r2.before[0]} -> ${r2.after[0]}`);
   assert.ok(Math.abs(r2.before[0] - r.before[0]) > 1e-4, `l2 ${r2.before[0]} vs l1 ${r.before[0]}`);
   l2.dispose();

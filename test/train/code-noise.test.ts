@@ -1,5 +1,6 @@
 // Quantisation in the training loop (host/train/code-noise.ts): the simulated layouts agree with the
-// encoder's, and their backward passes (with the rate term) match finite differences.
+// encoder's, and their backward passes (with the rate term) match finite differences: each layout at an
+// even size, g420 at an odd one (its edge blocks average fewer samples), and the pooled tier.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { noisyCode, rateOfPlanes, rateTerm, roundedCode } from '../../host/train/code-noise.ts';
@@ -25,20 +26,27 @@ test('with zero noise, g420 in the loop gives what the encoder + decoder give on
   assert.equal([...sim.input], [...planesToCode(planes.flags, planes, h, w, delta)]);
 });
 
-for (const layout of ['rgb', 'g420'] as const)
-  test(`${layout}: rounded quantisation feeds RecNet exactly what the decoder restores, per image at its own step, with the straight-through backward`, () => {
-    const n = 2, h = 4, w = 6, deltas = [128, 5], per = h * w * 3;
+const CASES = [
+  { name: 'rgb', layout: 'rgb', h: 4, w: 6, pooled: false },
+  { name: 'g420', layout: 'g420', h: 4, w: 6, pooled: false },
+  { name: 'g420 at an odd size', layout: 'g420', h: 5, w: 7, pooled: false },
+  { name: 'g420 pooled (odd size)', layout: 'g420', h: 7, w: 9, pooled: true },
+] as const;
+
+for (const { name, layout, h, w, pooled } of CASES)
+  test(`${name}: rounded quantisation feeds RecNet exactly what the decoder restores, per image at its own step, with the straight-through backward`, () => {
+    const n = 2, deltas = [128, 5], per = h * w * 3;
     const rnd = lcg(7);
     const code = Float32Array.from({ length: n * per }, () => 255 * rnd());
-    const q = roundedCode(layout, code, n, h, w, deltas);
+    const q = roundedCode(layout, code, n, h, w, deltas, [], pooled);
     for (let b = 0; b < n; b++) {
-      const [planes] = codeToPlanes(layout, code.subarray(b * per, (b + 1) * per), h, w, deltas[b]);
+      const [planes] = codeToPlanes(layout, code.subarray(b * per, (b + 1) * per), h, w, deltas[b], false, pooled);
       assert.equal([...q.input.subarray(b * per, (b + 1) * per)], [...planesToCode(planes.flags, planes, h, w, deltas[b])]);
     }
     assert.ok(q.input.some((v, i) => v !== code[i]), 'the code is really rounded');
     // Straight through: the same linear backward pass as the zero-noise simulation.
     const g = Float32Array.from({ length: n * per }, () => rnd() - 0.5);
-    assert.equal([...q.backward(g)], [...noisyCode(layout, code, n, h, w, deltas, () => 0.5).backward(g)]);
+    assert.equal([...q.backward(g)], [...noisyCode(layout, code, n, h, w, deltas, () => 0.5, [], pooled).backward(g)]);
   });
 
 test('g420 luma only (per image): RecNet sees what the decoder restores, and c0, c2 get no gradient', () => {
@@ -57,22 +65,22 @@ test('g420 luma only (per image): RecNet sees what the decoder restores, and c0,
   assert.ok(g.subarray(per).some((v, i) => i % 3 === 0 && v !== 0), 'the other image keeps its chroma gradient');
 });
 
-for (const layout of ['rgb', 'g420'] as const)
-  test(`${layout}: backward through the simulated quantiser and the rate term matches finite differences`, () => {
-    const n = 2, h = 4, w = 6, deltas = [4, 16], mu = 0.3;
+for (const { name, layout, h, w, pooled } of CASES)
+  test(`${name}: backward through the simulated quantiser and the rate term matches finite differences`, () => {
+    const n = 2, deltas = [4, 16], mu = 0.3;
     const rnd = lcg(11);
     const code = Float32Array.from({ length: n * h * w * 3 }, () => 255 * rnd());
     const r = Float32Array.from({ length: code.length }, () => rnd() - 0.5);
     const loss = (c: Float32Array) => {
-      const q = noisyCode(layout, c, n, h, w, deltas, lcg(99));
+      const q = noisyCode(layout, c, n, h, w, deltas, lcg(99), [], pooled);
       let l = 0;
       for (let i = 0; i < r.length; i++) l += r[i] * q.input[i];
       return l + rateOfPlanes(q.planes, deltas, mu).bits * mu;
     };
-    const q = noisyCode(layout, code, n, h, w, deltas, lcg(99));
+    const q = noisyCode(layout, code, n, h, w, deltas, lcg(99), [], pooled);
     const g = q.backward(r, rateOfPlanes(q.planes, deltas, mu).grads);
     for (let i = 0; i < code.length; i += 5) {
-      const e = 1e-2, a = code.slice(), b = code.slice();
+      const e = 0.1, a = code.slice(), b = code.slice(); // large enough that Float32 rounding of the values stays small against it
       a[i] += e;
       b[i] -= e;
       const fd = (loss(a) - loss(b)) / (2 * e);

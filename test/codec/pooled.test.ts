@@ -1,0 +1,86 @@
+// The pooled tier (contract.ts PooledTier, layout.ts poolCode/unpoolCode): at qualities 1..upTo a file
+// stores the code's 2x2 means in g420 (header flag bit 3) at the tier's steps; decode lays them back out
+// bilinearly for RecNet, whose rate input is negated there. Models without the tier never write it.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { loadCodec, parseContainer, readContainer, deltaFor, pooledAt, rateCondition } from '../../host/codec/codec.ts';
+import { contractOf, CONTRACT_KEY, LEGACY_CONTRACT, type PooledTier } from '../../host/codec/contract.ts';
+import { codeToPlanes, planesToCode, poolCode, unpoolCode, filePlaneSize, FLAG_G420, FLAG_POOLED, FLAG_LUMA_ONLY } from '../../host/codec/layout.ts';
+import { decodeHeader, encodeHeader } from '../../host/codec/header.ts';
+import { decodeImage } from '../../host/image/codecs.ts';
+import { untrainedModels } from './helpers.ts';
+
+const sample = decodeImage(readFileSync(new URL('../../samples/Paul_Tagliabue_0001.png', import.meta.url)));
+const tier: PooledTier = { upTo: 10, steps: [32, 4] };
+
+test('contract: the tier maps qualities 1..upTo to its own steps (log-spaced), the rest as before; legacy has none; malformed tiers refused', () => {
+  assert.equal(contractOf({}).pooled, { upTo: 0, steps: [1, 1] });
+  const c = contractOf({ [CONTRACT_KEY]: JSON.stringify({ ...LEGACY_CONTRACT, layout: 'g420', pooled: tier }) });
+  assert.equal(c.pooled, tier);
+  assert.ok(Math.abs(deltaFor(c, 1) - 32) < 1e-9 && Math.abs(deltaFor(c, 10) - 4) < 1e-9 && Math.abs(deltaFor(c, 5.5 * 2 - 10) - 32 * (4 / 32) ** (0 / 9)) < 1e-9);
+  assert.ok(Math.abs(deltaFor(c, 11) - deltaFor(LEGACY_CONTRACT, 11)) < 1e-12, 'above the tier: the regular map');
+  assert.ok(pooledAt(c, 10) && !pooledAt(c, 11) && !pooledAt(LEGACY_CONTRACT, 1));
+  assert.is(rateCondition(c, 8, true), -0.5);
+  assert.is(rateCondition(c, 8, false), 0.5);
+  for (const bad of [{ ...tier, upTo: 100 }, { ...tier, upTo: 2.5 }, { ...tier, steps: [32, 0] }, { upTo: 3 }])
+    assert.throws(() => contractOf({ [CONTRACT_KEY]: JSON.stringify({ ...LEGACY_CONTRACT, layout: 'g420', pooled: bad }) }), /malformed/);
+  assert.throws(() => contractOf({ [CONTRACT_KEY]: JSON.stringify({ ...LEGACY_CONTRACT, layout: 'rgb', pooled: tier }) }), /malformed/, 'g420 only');
+});
+
+test('layout: a pooled code stores its 2x2 means in g420 at half the size and reads back as their bilinear layout, odd sizes included', () => {
+  let s = 7;
+  const r = () => (s = (s * 16807) % 2147483647) / 2147483647;
+  for (const [h, w] of [[38, 38], [7, 9], [1, 1], [5, 2]]) {
+    const code = Float32Array.from({ length: h * w * 3 }, () => 255 * r());
+    const [p] = codeToPlanes('g420', code, h, w, 6, false, true);
+    assert.is(p.flags, FLAG_G420 | FLAG_POOLED);
+    assert.equal({ width: p.width, height: p.height }, filePlaneSize(p.flags, h, w));
+    const [direct] = codeToPlanes('g420', poolCode(code, h, w), Math.ceil(h / 2), Math.ceil(w / 2), 6);
+    assert.equal([...p.samples], [...direct.samples], 'the pooled code, in g420');
+    const back = planesToCode(p.flags, p, h, w, 6);
+    assert.equal([...back], [...unpoolCode(planesToCode(FLAG_G420, direct, Math.ceil(h / 2), Math.ceil(w / 2), 6), h, w)]);
+  }
+  // A constant code pools and unpools to itself; pooling averages partial blocks at an odd edge.
+  assert.equal([...unpoolCode(poolCode(new Float32Array(7 * 5 * 3).fill(9), 7, 5), 7, 5)], new Array(7 * 5 * 3).fill(9));
+  assert.equal([...poolCode(Float32Array.from([1, 1, 1, 3, 3, 3, 8, 8, 8]), 1, 3)], [2, 2, 2, 8, 8, 8]);
+  assert.throws(() => codeToPlanes('rgb', new Float32Array(12), 2, 2, 6, false, true), /g420 layout with all its planes/);
+  assert.throws(() => codeToPlanes('g420', new Float32Array(12), 2, 2, 6, true, true), /g420 layout with all its planes/);
+});
+
+test('header: a pooled file resolves its original size from the PNG and the residues, for every size up to 80; pooled with luma-only is refused', () => {
+  for (let W = 1; W <= 80; W += 1)
+    for (const H of [1, 7, 8, 9, 31, 64, 80, W]) {
+      const h = Math.ceil(H / 4), w = Math.ceil(W / 4), flags = FLAG_G420 | FLAG_POOLED;
+      const png = filePlaneSize(flags, h, w);
+      const hd = decodeHeader(encodeHeader({ flags, modelId: 0, weightsHash: 0, quality: 1, width: W, height: H }), png, 4);
+      assert.equal([hd.width, hd.height, hd.flags], [W, H, flags], `${W}x${H}`);
+    }
+  assert.throws(() => decodeHeader(encodeHeader({ flags: FLAG_G420 | FLAG_POOLED | FLAG_LUMA_ONLY, modelId: 0, weightsHash: 0, quality: 1, width: 150, height: 150 }), { width: 20, height: 19 }, 4), /header flags/);
+  assert.throws(() => decodeHeader(encodeHeader({ flags: FLAG_POOLED, modelId: 0, weightsHash: 0, quality: 1, width: 150, height: 150 }), { width: 20, height: 19 }, 4), /header flags/);
+});
+
+test('codec: a model with the tier writes pooled files below it and regular ones above; each decodes; a model without it refuses a pooled file', async () => {
+  const withTier = await loadCodec({ ...untrainedModels(11, 'g420', { pooled: tier }), backend: 'wasm' });
+  const without = await loadCodec({ ...untrainedModels(11, 'g420'), backend: 'wasm' });
+  for (const quality of [1, 10, 11]) {
+    const file = await withTier.encode(sample, { quality });
+    const c = readContainer(file);
+    const pooled = quality <= tier.upTo;
+    assert.is(c.header.flags, pooled ? FLAG_G420 | FLAG_POOLED : FLAG_G420, `quality ${quality}`);
+    assert.equal([c.image.width, c.image.height], pooled ? [20, 29] : [38, 57]);
+    assert.is(parseContainer(file, {}, withTier.contract).code.length, 38 * 38 * 3);
+    const out = await withTier.decode(file);
+    assert.equal([out.width, out.height], [150, 150]);
+  }
+  const pooledFile = await withTier.encode(sample, { quality: 1 });
+  // Model id 0 on both: the container check against the contract comes before the weights hash.
+  await without.decode(pooledFile).then(
+    () => assert.unreachable('decoded'),
+    (e) => assert.match(e.message, /file stores a pooled code at quality 1, which this model does not/),
+  );
+  withTier.dispose();
+  without.dispose();
+});
+
+test.run();

@@ -54,7 +54,7 @@ function pooledTier(upTo: string | undefined, steps: string, share: string): Tra
   const q = Number(upTo), s = steps.split(',').map(Number), p = Number(share);
   if (!Number.isInteger(q) || q < 1 || q > 99) throw new Error('--pooled-up-to must be a quality 1..99');
   if (s.length !== 2 || !s.every((v) => v >= 0.5 && v <= 255)) throw new Error('--pooled-steps must be two steps "a,b" in [0.5, 255]');
-  if (!(p > 0 && p < 1)) throw new Error('--pooled-share must be in (0, 1)');
+  if (!(p > 0 && p <= 1)) throw new Error('--pooled-share must be in (0, 1]');
   return { upTo: q, steps: [s[0], s[1]], share: p };
 }
 

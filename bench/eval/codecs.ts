@@ -1,13 +1,14 @@
 // Image codecs for the rate-accuracy benchmark. Each maps an RGB chip and a numeric setting to a
 // whole file (headers included: bpp counts every byte) and decodes it back to RGB. The codec
 // libraries are devDependencies, loaded only when a codec is used.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Image } from '../../host/image/image.ts';
-import { pairHash, FORMAT_VERSION, DEFAULT_MODEL_ID, MODELS, MODEL_REGISTRY, EFFORT_ITERATIONS } from '../../host/codec/codec.ts';
+import { modelHash, FORMAT_VERSION, DEFAULT_MODEL_ID, MODELS, MODEL_REGISTRY, EFFORT_ITERATIONS } from '../../host/codec/codec.ts';
 import { effortWeightsFor, type EffortWeights } from '../../host/codec/effort.ts';
+import { pooledPairName } from '../../host/codec/models.ts';
 import { CHROMA_GRID } from '../../host/codec/chroma.ts';
 import { contractOf, deltaFor, lumaOnlyAt } from '../../host/codec/contract.ts';
 import { loadModel } from '../../host/format/model.ts';
@@ -189,14 +190,17 @@ const objectiveTag = (w: EffortWeights) => `i${w.identity}r${w.rate}${w.reconstr
 function facecodecCodec(id: string, modelId: number, name: string, dir?: string, effort = 0, objective?: EffortWeights): Codec {
   const ew = objective ?? effortWeightsFor(modelId);
   let codec: Promise<import('../../host/codec/codec.ts').Codec> | undefined;
-  const weights = (k: string) => (dir ? pathToFileURL(path.resolve(dir, `${k}-${name}.safetensors`)) : new URL(`../../weights/${k}-${name}.safetensors`, import.meta.url));
+  const weights = (k: string, n = name) => (dir ? pathToFileURL(path.resolve(dir, `${k}-${n}.safetensors`)) : new URL(`../../weights/${k}-${n}.safetensors`, import.meta.url));
+  // A pooled-tier pair: a registered model's where the registry says so, a candidate's where its files are there.
+  const pooled = modelId ? !!MODEL_REGISTRY.find((m) => m.id === modelId)?.pooledPair : existsSync(weights('compnet', pooledPairName(name)));
+  const pooledFiles = () => (pooled ? { compnetPooled: weights('compnet', pooledPairName(name)), recnetPooled: weights('recnet', pooledPairName(name)) } : {});
   // Registered models load by id; candidates (facecodec@<name>) by file, with model id 0.
-  const load = () => (codec ??= import('../../host/codec/codec.ts').then((m) => m.loadCodec({ ...(modelId ? { modelId } : { modelId: 0, compnet: weights('compnet'), recnet: weights('recnet') }), effortWeights: objective })));
+  const load = () => (codec ??= import('../../host/codec/codec.ts').then((m) => m.loadCodec({ ...(modelId ? { modelId } : { modelId: 0, compnet: weights('compnet'), recnet: weights('recnet'), ...pooledFiles() }), effortWeights: objective })));
   let cacheId: string | undefined;
   const packs = new Map<number, EncodedPack>();
   const getCacheId = () => {
     if (!cacheId) {
-      const file = (k: string) => new Uint8Array(readFileSync(weights(k)));
+      const file = (k: string, n = name) => new Uint8Array(readFileSync(weights(k, n)));
       // The container version is part of the key: a new container changes the bytes, not the pixels.
       // So is the chroma grid of luma-only files, for a model that writes them (it changes both).
       // The weights by the hash files carry (codec.ts pairHash): a pair re-stored in F16
@@ -205,7 +209,8 @@ function facecodecCodec(id: string, modelId: number, name: string, dir?: string,
       const comp = file('compnet'), rec = file('recnet'), compModel = loadModel(comp);
       const contract = contractOf(compModel.metadata);
       const lumaOnly = lumaOnlyAt(contract, deltaFor(contract, 1));
-      cacheId = `facecodec-c${FORMAT_VERSION}${lumaOnly ? `g${CHROMA_GRID}` : ''}-${pairHash(compModel, loadModel(rec), comp, rec).toString(16).padStart(8, '0')}`;
+      const pooledPair = pooled ? { cb: file('compnet', pooledPairName(name)), rb: file('recnet', pooledPairName(name)) } : undefined;
+      cacheId = `facecodec-c${FORMAT_VERSION}${lumaOnly ? `g${CHROMA_GRID}` : ''}-${modelHash({ comp: compModel, rec: loadModel(rec), cb: comp, rb: rec }, pooledPair).toString(16).padStart(8, '0')}`;
       // Effort's own settings too: another iteration count or objective makes other files.
       if (effort) cacheId += `-e${EFFORT_ITERATIONS[effort]}${objectiveTag(ew)}`;
     }
@@ -294,10 +299,14 @@ export const CODECS: Record<string, Codec> = {
   ...Object.fromEntries(MODEL_REGISTRY.map((m) => [`facecodec-${m.name}`, facecodecCodec(`facecodec-${m.name}`, m.id, m.name)])),
 };
 
-/** loadCodec's model options for an unregistered candidate DIR/NAME: DIR/compnet-NAME and DIR/recnet-NAME, model id 0. */
-export function candidateModel(spec: string): { modelId: 0; compnet: string; recnet: string } {
-  const file = (part: string) => path.join(path.dirname(spec), `${part}-${path.basename(spec)}.safetensors`);
-  return { modelId: 0, compnet: file('compnet'), recnet: file('recnet') };
+/**
+ * loadCodec's model options for an unregistered candidate DIR/NAME: DIR/compnet-NAME and
+ * DIR/recnet-NAME, and its pooled tier's pair DIR/compnet-NAME-pooled etc. where those exist; model id 0.
+ */
+export function candidateModel(spec: string): { modelId: 0; compnet: string; recnet: string; compnetPooled?: string; recnetPooled?: string } {
+  const file = (part: string, name = path.basename(spec)) => path.join(path.dirname(spec), `${part}-${name}.safetensors`);
+  const pooled = pooledPairName(path.basename(spec));
+  return { modelId: 0, compnet: file('compnet'), recnet: file('recnet'), ...(existsSync(file('compnet', pooled)) && { compnetPooled: file('compnet', pooled), recnetPooled: file('recnet', pooled) }) };
 }
 
 export function getCodec(id: string): Codec {

@@ -20,7 +20,7 @@ import { encodeHeader, hashMatches, HEADER_CHUNK, type Header } from './header.t
 import { bitDepthFor, codeToPlanes, isLumaOnly, isPooled, planesToCode, planeStartRows, storedCodeSize, type CodeLayout, type Planes } from './layout.ts';
 import { contractOf, deltaFor, lumaOnlyAt, pooledAt, rateCondition, residualTierAt, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
 import { encodeResidual, RESIDUAL_CHUNK } from './residual.ts';
-import { MODELS, DEFAULT_MODEL_ID } from './models.ts';
+import { MODELS, MODEL_REGISTRY, DEFAULT_MODEL_ID, pooledPairName } from './models.ts';
 import { CodeRefiner, EFFORT_ITERATIONS, checkEffortWeights, effortWeightsFor, type EffortWeights } from './effort.ts';
 import { DEFAULT_RECOGNIZER_URL } from '../models/recognizer.ts';
 import { RATE_INPUT, takesRate } from '../models/codec-graph.ts';
@@ -60,6 +60,13 @@ export interface CodecOptions {
   /** Model files (default: weights/compnet-<name>.safetensors and recnet-<name>.safetensors). */
   compnet?: ModelSource;
   recnet?: ModelSource;
+  /**
+   * The pooled tier's own pair (contract.ts PooledTier), where the model has one: by default a
+   * registered model's weights/compnet-<name>-pooled and recnet-<name>-pooled (models.ts pooledPair);
+   * without one, the main pair serves both tiers.
+   */
+  compnetPooled?: ModelSource;
+  recnetPooled?: ModelSource;
   /** Largest image encode accepts and decode will restore (default 4096 x 4096). */
   maxPixels?: number;
   /** The recognizer's weights for encode effort > 0 (default: the bundled dlib model). */
@@ -89,6 +96,8 @@ export interface CodecParts {
   weightsHash: number;
   comp: Executor;
   rec: Executor;
+  /** The pooled tier's own networks, where the model has a pair for it (else comp and rec serve it). */
+  pooledNets?: { comp: Executor; rec: Executor; recModel: Model };
   /** Default quality for encode (1..100). */
   quality: number;
   maxPixels: number;
@@ -109,22 +118,28 @@ export class Codec {
   readonly limits: DecodeLimits;
   private comp: Executor;
   private rec: Executor;
+  private pooledNets?: CodecParts['pooledNets'];
   private effortParts?: CodecParts['effortParts'];
-  /** Whether CompNet takes the rate input (a conditioned CompNet, codec-graph.ts), as RecNet does. */
-  private compTakesRate: boolean;
 
   constructor(parts: CodecParts) {
     ({ modelId: this.modelId, weightsHash: this.weightsHash, quality: this.quality, maxPixels: this.maxPixels, contract: this.contract, limits: this.limits } = parts);
-    ({ comp: this.comp, rec: this.rec, effortParts: this.effortParts } = parts);
-    this.compTakesRate = takesRate(this.comp.model.graph);
+    ({ comp: this.comp, rec: this.rec, pooledNets: this.pooledNets, effortParts: this.effortParts } = parts);
   }
 
-  private refiner?: Promise<CodeRefiner>;
+  /** The networks of a tier: the pooled tier's own pair where the model has one, else the main pair. */
+  private nets(pooled: boolean): { comp: Executor; rec: Executor; recModel?: Model } {
+    return pooled && this.pooledNets ? this.pooledNets : { comp: this.comp, rec: this.rec, recModel: this.effortParts?.rec };
+  }
 
-  private getRefiner(): Promise<CodeRefiner> {
-    if (!this.effortParts) throw new CodecError('this codec was built without its RecNet model: encode effort must be 0');
-    const { rec, recognizer, weights } = this.effortParts;
-    return (this.refiner ??= readSource(recognizer ?? DEFAULT_RECOGNIZER_URL).then((bytes) => new CodeRefiner(rec, loadModel(bytes), this.comp.backend, this.contract, weights)));
+  private refiners = new Map<boolean, Promise<CodeRefiner>>();
+
+  /** Encode effort's refiner for a tier (through that tier's RecNet). */
+  private getRefiner(pooled: boolean): Promise<CodeRefiner> {
+    const rec = this.nets(pooled).recModel;
+    if (!this.effortParts || !rec) throw new CodecError('this codec was built without its RecNet model: encode effort must be 0');
+    const { recognizer, weights } = this.effortParts;
+    if (!this.refiners.has(pooled)) this.refiners.set(pooled, readSource(recognizer ?? DEFAULT_RECOGNIZER_URL).then((bytes) => new CodeRefiner(rec, loadModel(bytes), this.comp.backend, this.contract, weights)));
+    return this.refiners.get(pooled)!;
   }
 
   get layout(): CodeLayout {
@@ -165,9 +180,10 @@ export class Codec {
     images.forEach((img, k) => padEdge(toRgbFloat(img), W, H, PW, PH, batch, k * PH * PW * 3));
     // A conditioned CompNet also takes the step, as RecNet does.
     const rate = () => ({ [RATE_INPUT]: { shape: [images.length, h, w, 1], data: new Float32Array(images.length * h * w).fill(condition) } });
-    const { code: raw } = await this.comp.run({ image: { shape: [images.length, PH, PW, 3], data: batch }, ...(this.compTakesRate ? rate() : {}) });
+    const { comp } = this.nets(pooled);
+    const { code: raw } = await comp.run({ image: { shape: [images.length, PH, PW, 3], data: batch }, ...(takesRate(comp.model.graph) ? rate() : {}) });
     const iterations = EFFORT_ITERATIONS[effort];
-    const code = iterations ? (await (await this.getRefiner()).refine({ code: raw.data, images: batch, width: W, height: H, n: images.length, h, w, delta, pooled, iterations })).code : raw.data;
+    const code = iterations ? (await (await this.getRefiner(pooled)).refine({ code: raw.data, images: batch, width: W, height: H, n: images.length, h, w, delta, pooled, iterations })).code : raw.data;
     const n = h * w;
     // A luma-only file also keeps the original's colour as a few chroma cells (chroma.ts), from the
     // image as CompNet saw it (the batch, row stride PW; its edge padding lies outside W x H).
@@ -176,7 +192,7 @@ export class Codec {
     const chosen = images.map((_, k) => this.smallestPng(code.subarray(k * n * 3, (k + 1) * n * 3), h, w, { delta, pooled, quality: codeQuality }, W, H, chroma(k)));
     if (!tier) return chosen.map((c) => c.png);
     // The residual tier: what the decoder restores from this very code, on this codec's RecNet.
-    const restored = await this.restore(chosen.map((c) => planesToCode(c.planes.flags, c.planes, h, w, delta)), h, w, new Array(images.length).fill(condition));
+    const restored = await this.restore(chosen.map((c) => planesToCode(c.planes.flags, c.planes, h, w, delta)), h, w, new Array(images.length).fill(condition), pooled);
     return chosen.map((c, k) => {
       const data = encodeResidual({ original: toRgbFloat(images[k]), restored: restored.subarray(k * PH * PW * 3), width: W, height: H, stride: PW, steps: tier, quality });
       return withChunkAtEnd(c.png, { type: RESIDUAL_CHUNK, data });
@@ -199,15 +215,15 @@ export class Codec {
     return best!;
   }
 
-  /** RecNet's output [n, h*factor, w*factor, 3] for n dequantised codes [h, w, 3] and their rate conditions (rateCondition). */
-  private async restore(codes: Float32Array[], h: number, w: number, conditions: number[]): Promise<Float32Array> {
+  /** RecNet's output [n, h*factor, w*factor, 3] for n dequantised codes [h, w, 3] of one tier and their rate conditions (rateCondition). */
+  private async restore(codes: Float32Array[], h: number, w: number, conditions: number[], pooled: boolean): Promise<Float32Array> {
     const n = codes.length, hw = h * w;
     const code = new Float32Array(n * hw * 3), plane = new Float32Array(n * hw);
     codes.forEach((c, k) => {
       code.set(c, k * hw * 3);
       plane.fill(conditions[k], k * hw, (k + 1) * hw);
     });
-    const { image } = await this.rec.run({ code: { shape: [n, h, w, 3], data: code }, [RATE_INPUT]: { shape: [n, h, w, 1], data: plane } });
+    const { image } = await this.nets(pooled).rec.run({ code: { shape: [n, h, w, 3], data: code }, [RATE_INPUT]: { shape: [n, h, w, 1], data: plane } });
     return image.data;
   }
 
@@ -231,13 +247,15 @@ export class Codec {
     });
     const out: Array<Image & { data: Uint8Array }> = new Array(files.length);
     const groups = new Map<string, number[]>();
-    parsed.forEach((c, i) => groups.set(`${c.h}x${c.w}`, [...(groups.get(`${c.h}x${c.w}`) ?? []), i]));
+    // Files of one code size and one tier go through their RecNet together.
+    const key = (c: Container) => `${c.h}x${c.w}${isPooled(c.header.flags) ? 'p' : ''}`;
+    parsed.forEach((c, i) => groups.set(key(c), [...(groups.get(key(c)) ?? []), i]));
     for (const members of groups.values()) {
       for (let s = 0; s < members.length; s += 8) {
         const idx = members.slice(s, s + 8);
         const { h, w } = parsed[idx[0]];
         const condition = (q: number) => rateCondition(this.contract, deltaFor(this.contract, q), pooledAt(this.contract, q));
-        const image = await this.restore(idx.map((i) => parsed[i].code), h, w, idx.map((i) => condition(parsed[i].header.quality)));
+        const image = await this.restore(idx.map((i) => parsed[i].code), h, w, idx.map((i) => condition(parsed[i].header.quality)), isPooled(parsed[idx[0]].header.flags));
         const PW = w * this.contract.factor, PH = h * this.contract.factor;
         idx.forEach((i, k) => (out[i] = finish(image.subarray(k * PH * PW * 3, (k + 1) * PH * PW * 3), PW, parsed[i])));
       }
@@ -248,7 +266,9 @@ export class Codec {
   dispose(): void {
     this.comp.dispose();
     this.rec.dispose();
-    this.refiner?.then((r) => r.dispose());
+    this.pooledNets?.comp.dispose();
+    this.pooledNets?.rec.dispose();
+    for (const r of this.refiners.values()) r.then((x) => x.dispose());
   }
 }
 
@@ -284,10 +304,29 @@ export function pairHash(comp: Model, rec: Model, cb: Uint8Array, rb: Uint8Array
   return parseInt(c!, 16);
 }
 
-export function defaultModelUrl(kind: 'compnet' | 'recnet', modelId = DEFAULT_MODEL_ID): URL {
+/** A registered model's file: weights/<kind>-<name>.safetensors, or its pooled tier's own pair's (models.ts pooledPairName). */
+export function defaultModelUrl(kind: 'compnet' | 'recnet', modelId = DEFAULT_MODEL_ID, pooled = false): URL {
   const name = MODELS[modelId];
   if (!name) throw new CodecError(`unknown model id ${modelId}`);
-  return assetUrl(`weights/${kind}-${name}.safetensors`);
+  return assetUrl(`weights/${kind}-${pooled ? pooledPairName(name) : name}.safetensors`);
+}
+
+/** The weights hash of a model: its main pair's (pairHash), mixed with its pooled pair's bytes where it has one. */
+export function modelHash(main: { comp: Model; rec: Model; cb: Uint8Array; rb: Uint8Array }, pooled?: { cb: Uint8Array; rb: Uint8Array }): number {
+  const h = pairHash(main.comp, main.rec, main.cb, main.rb);
+  return pooled ? (h ^ fnv1a(pooled.cb, pooled.rb)) >>> 0 : h;
+}
+
+/** The pooled tier's own pair, where the options or the registry name one; its contract must be the main pair's. */
+async function loadPooledPair(opts: CodecOptions, modelId: number, contract: CodecContract): Promise<{ comp: Model; rec: Model; cb: Uint8Array; rb: Uint8Array } | undefined> {
+  const registered = !opts.compnet && MODEL_REGISTRY.find((m) => m.id === modelId)?.pooledPair;
+  if (!opts.compnetPooled && !opts.recnetPooled && !registered) return undefined;
+  if (!registered && !(opts.compnetPooled && opts.recnetPooled)) throw new CodecError('the pooled tier needs both compnetPooled and recnetPooled');
+  if (contract.pooled.upTo === 0) throw new CodecError("a pooled pair was given but the model's contract has no pooled tier");
+  const [cb, rb] = await Promise.all([readSource(opts.compnetPooled ?? defaultModelUrl('compnet', modelId, true)), readSource(opts.recnetPooled ?? defaultModelUrl('recnet', modelId, true))]);
+  const comp = loadModel(cb), rec = loadModel(rb);
+  for (const m of [comp, rec]) if (JSON.stringify(contractOf(m.metadata)) !== JSON.stringify(contract)) throw new CodecError("the pooled tier's pair declares another codec contract than the main pair");
+  return { comp, rec, cb, rb };
 }
 
 export async function loadCodec(opts: CodecOptions = {}): Promise<Codec> {
@@ -301,11 +340,13 @@ export async function loadCodec(opts: CodecOptions = {}): Promise<Codec> {
   const quality = opts.quality ?? DEFAULT_QUALITY;
   deltaFor(contract, quality);
   const limits = { maxFileBytes: opts.maxFileBytes ?? DEFAULT_READ_LIMITS.maxFileBytes, maxChunks: opts.maxChunks ?? DEFAULT_READ_LIMITS.maxChunks };
+  const pooled = await loadPooledPair(opts, modelId, contract);
   return new Codec({
     modelId,
-    weightsHash: pairHash(comp, rec, cb, rb),
+    weightsHash: modelHash({ comp, rec, cb, rb }, pooled),
     comp: new Executor(comp, backend),
     rec: new Executor(rec, backend),
+    ...(pooled && { pooledNets: { comp: new Executor(pooled.comp, backend), rec: new Executor(pooled.rec, backend), recModel: pooled.rec } }),
     quality,
     maxPixels: opts.maxPixels ?? DEFAULT_MAX_PIXELS,
     contract,

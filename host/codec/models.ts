@@ -12,7 +12,15 @@ export interface ModelEntry {
   about: string;
   /** Encode effort's objective for this model (default effort.ts's EFFORT_WEIGHTS). */
   effort?: EffortWeights;
+  /**
+   * Whether the contract's pooled tier has its own CompNet/RecNet pair (weights/compnet-<name>-pooled,
+   * recnet-<name>-pooled; pooledPairName), so that the main pair stays as trained for the other qualities.
+   */
+  pooledPair?: boolean;
 }
+
+/** The name of a model's pooled-tier pair. */
+export const pooledPairName = (name: string) => `${name}-pooled`;
 
 export const MODEL_REGISTRY: ModelEntry[] = [
   { id: 1, name: 'v1', about: 'reconstruction only, rgb layout' },

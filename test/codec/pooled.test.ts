@@ -83,4 +83,46 @@ test('codec: a model with the tier writes pooled files below it and regular ones
   without.dispose();
 });
 
+/** The PNG's image data (IDAT chunks): what the code is, whatever the header's hash byte says. */
+const imageData = (file: Uint8Array) => {
+  const out: number[] = [];
+  for (let at = 8; at < file.length; ) {
+    const len = new DataView(file.buffer, file.byteOffset + at).getUint32(0);
+    if (String.fromCharCode(...file.subarray(at + 4, at + 8)) === 'IDAT') out.push(...file.subarray(at + 8, at + 8 + len));
+    at += 12 + len;
+  }
+  return out;
+};
+
+test("a pooled tier's own pair: it writes and restores the pooled qualities, the main pair the rest; a pair copying the main one changes nothing but the hash", async () => {
+  const main = untrainedModels(11, 'g420', { pooled: tier }), other = untrainedModels(12, 'g420', { pooled: tier });
+  const one = await loadCodec({ ...main, backend: 'wasm' });
+  const two = await loadCodec({ ...main, compnetPooled: other.compnet, recnetPooled: other.recnet, backend: 'wasm' });
+  const same = await loadCodec({ ...main, compnetPooled: main.compnet, recnetPooled: main.recnet, backend: 'wasm' });
+  assert.ok(one.weightsHash !== two.weightsHash && one.weightsHash !== same.weightsHash, 'the pooled pair is part of the weights hash');
+  const [a1, b1, c1] = await Promise.all([one, two, same].map((c) => c.encode(sample, { quality: 1 })));
+  const [a11, b11] = await Promise.all([one, two].map((c) => c.encode(sample, { quality: 11 })));
+  assert.equal(imageData(c1), imageData(a1), 'the same networks write the same code');
+  assert.not.equal(imageData(b1), imageData(a1), 'the pooled pair writes the pooled qualities');
+  assert.equal(imageData(b11), imageData(a11), 'the main pair writes the others');
+  assert.equal(Array.from((await same.decode(c1)).data), Array.from((await one.decode(a1)).data));
+  assert.equal(Array.from((await two.decode(b11)).data), Array.from((await one.decode(a11)).data));
+  assert.is((await two.decode(b1)).width, 150);
+  for (const c of [one, two, same]) c.dispose();
+});
+
+test('a pooled pair is refused without a pooled tier, with another contract, or given by half', async () => {
+  const main = untrainedModels(11, 'g420', { pooled: tier }), plain = untrainedModels(11, 'g420'), other = untrainedModels(12, 'g420', { pooled: { upTo: 9, steps: [32, 4] } });
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ ...plain, compnetPooled: main.compnet, recnetPooled: main.recnet }, /contract has no pooled tier/],
+    [{ ...main, compnetPooled: other.compnet, recnetPooled: other.recnet }, /another codec contract/],
+    [{ ...main, compnetPooled: other.compnet }, /both compnetPooled and recnetPooled/],
+  ];
+  for (const [opts, message] of cases)
+    await loadCodec({ ...opts, backend: 'wasm' }).then(
+      () => assert.unreachable('accepted'),
+      (e) => assert.match(e.message, message),
+    );
+});
+
 test.run();

@@ -41,6 +41,9 @@ const withBytes = (all: Row[], key: 'depth_choice_fflate' | 'shipped') =>
 /** v6 at effort 0 was scored on View 2 as the candidate it was registered from (the same tensors). */
 const V6_AT_EFFORT_0 = 'facecodec@weights/candidates/v7r';
 
+/** Index of v6's effort-0 step in STEPS (what the pooled tier is measured against). */
+const STEP_V6_EFFORT_0 = 9;
+
 const STEPS: Step[] = [
   { name: 'v3 as released (container v1, fflate level 9)', rows: byCodec('facecodec-v3/c1'), note: 'measured (LFW benchmark)' },
   {
@@ -84,6 +87,13 @@ const STEPS: Step[] = [
     against: 7,
   },
   effort1Step('v6', "+ encode effort 1 on v6 (its own objective: identity 1, rate 0.1, L2)", byCodec(V6_AT_EFFORT_0)),
+  {
+    name: "+ pooled tier (model v7: qualities 1-13 store the code's 2x2 means, steps 56 to 12, with their own trained pair; 14-100 are v6's), effort 0",
+    rows: byCodec('facecodec-v7'),
+    note: 'measured rows of facecodec-v7; compared with v6 at effort 0, the same encoder effort',
+    against: STEP_V6_EFFORT_0,
+  },
+  effort1Step('v7', '+ encode effort 1 on v7 (the same objective as v6)', byCodec('facecodec-v7')),
 ];
 
 function table(file: string, label: string): string[] {

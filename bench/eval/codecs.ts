@@ -8,9 +8,9 @@ import { pathToFileURL } from 'node:url';
 import type { Image } from '../../host/image/image.ts';
 import { modelHash, FORMAT_VERSION, DEFAULT_MODEL_ID, MODELS, MODEL_REGISTRY, EFFORT_ITERATIONS } from '../../host/codec/codec.ts';
 import { effortWeightsFor, type EffortWeights } from '../../host/codec/effort.ts';
-import { pooledPairName } from '../../host/codec/models.ts';
+import { mainPairName, pooledPairName } from '../../host/codec/models.ts';
 import { CHROMA_GRID } from '../../host/codec/chroma.ts';
-import { contractOf, deltaFor, lumaOnlyAt } from '../../host/codec/contract.ts';
+import { contractOf, deltaFor, lumaOnlyAt, pooledAt } from '../../host/codec/contract.ts';
 import { loadModel } from '../../host/format/model.ts';
 import { EncodedPack } from './pack.ts';
 
@@ -190,9 +190,12 @@ const objectiveTag = (w: EffortWeights) => `i${w.identity}r${w.rate}${w.reconstr
 function facecodecCodec(id: string, modelId: number, name: string, dir?: string, effort = 0, objective?: EffortWeights): Codec {
   const ew = objective ?? effortWeightsFor(modelId);
   let codec: Promise<import('../../host/codec/codec.ts').Codec> | undefined;
-  const weights = (k: string, n = name) => (dir ? pathToFileURL(path.resolve(dir, `${k}-${n}.safetensors`)) : new URL(`../../weights/${k}-${n}.safetensors`, import.meta.url));
+  // A registered model's main pair may be another model's files (models.ts mainPair).
+  const entry = MODEL_REGISTRY.find((m) => m.id === modelId);
+  const main = modelId && entry ? mainPairName(entry) : name;
+  const weights = (k: string, n = main) => (dir ? pathToFileURL(path.resolve(dir, `${k}-${n}.safetensors`)) : new URL(`../../weights/${k}-${n}.safetensors`, import.meta.url));
   // A pooled-tier pair: a registered model's where the registry says so, a candidate's where its files are there.
-  const pooled = modelId ? !!MODEL_REGISTRY.find((m) => m.id === modelId)?.pooledPair : existsSync(weights('compnet', pooledPairName(name)));
+  const pooled = modelId ? !!entry?.pooledPair : existsSync(weights('compnet', pooledPairName(name)));
   const pooledFiles = () => (pooled ? { compnetPooled: weights('compnet', pooledPairName(name)), recnetPooled: weights('recnet', pooledPairName(name)) } : {});
   // Registered models load by id; candidates (facecodec@<name>) by file, with model id 0.
   const load = () => (codec ??= import('../../host/codec/codec.ts').then((m) => m.loadCodec({ ...(modelId ? { modelId } : { modelId: 0, compnet: weights('compnet'), recnet: weights('recnet'), ...pooledFiles() }), effortWeights: objective })));
@@ -207,9 +210,10 @@ function facecodecCodec(id: string, modelId: number, name: string, dir?: string,
       // (weights/store-f16.ts) declares its release's, so its packs and scores stay found (its
       // decodes are within 1 level of the release's, bench/results/f16-fidelity.md).
       const comp = file('compnet'), rec = file('recnet'), compModel = loadModel(comp);
-      const contract = contractOf(compModel.metadata);
-      const lumaOnly = lumaOnlyAt(contract, deltaFor(contract, 1));
       const pooledPair = pooled ? { cb: file('compnet', pooledPairName(name)), rb: file('recnet', pooledPairName(name)) } : undefined;
+      // The model's contract: its pooled pair's where it has one (codec.ts loadPooledPair).
+      const contract = contractOf(loadModel(pooledPair?.cb ?? comp).metadata);
+      const lumaOnly = !pooledAt(contract, 1) && lumaOnlyAt(contract, deltaFor(contract, 1));
       cacheId = `facecodec-c${FORMAT_VERSION}${lumaOnly ? `g${CHROMA_GRID}` : ''}-${modelHash({ comp: compModel, rec: loadModel(rec), cb: comp, rb: rec }, pooledPair).toString(16).padStart(8, '0')}`;
       // Effort's own settings too: another iteration count or objective makes other files.
       if (effort) cacheId += `-e${EFFORT_ITERATIONS[effort]}${objectiveTag(ew)}`;

@@ -20,7 +20,7 @@ import { encodeHeader, hashMatches, HEADER_CHUNK, type Header } from './header.t
 import { bitDepthFor, codeToPlanes, isLumaOnly, isPooled, planesToCode, planeStartRows, storedCodeSize, type CodeLayout, type Planes } from './layout.ts';
 import { contractOf, deltaFor, lumaOnlyAt, pooledAt, rateCondition, residualTierAt, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
 import { encodeResidual, RESIDUAL_CHUNK } from './residual.ts';
-import { MODELS, MODEL_REGISTRY, DEFAULT_MODEL_ID, pooledPairName } from './models.ts';
+import { MODELS, MODEL_REGISTRY, DEFAULT_MODEL_ID, mainPairName, pooledPairName } from './models.ts';
 import { CodeRefiner, EFFORT_ITERATIONS, checkEffortWeights, effortWeightsFor, type EffortWeights } from './effort.ts';
 import { DEFAULT_RECOGNIZER_URL } from '../models/recognizer.ts';
 import { RATE_INPUT, takesRate } from '../models/codec-graph.ts';
@@ -304,11 +304,11 @@ export function pairHash(comp: Model, rec: Model, cb: Uint8Array, rb: Uint8Array
   return parseInt(c!, 16);
 }
 
-/** A registered model's file: weights/<kind>-<name>.safetensors, or its pooled tier's own pair's (models.ts pooledPairName). */
+/** A registered model's file: weights/<kind>-<its main pair's name>.safetensors, or its pooled tier's own pair's (models.ts). */
 export function defaultModelUrl(kind: 'compnet' | 'recnet', modelId = DEFAULT_MODEL_ID, pooled = false): URL {
-  const name = MODELS[modelId];
-  if (!name) throw new CodecError(`unknown model id ${modelId}`);
-  return assetUrl(`weights/${kind}-${pooled ? pooledPairName(name) : name}.safetensors`);
+  const entry = MODEL_REGISTRY.find((m) => m.id === modelId);
+  if (!entry) throw new CodecError(`unknown model id ${modelId}`);
+  return assetUrl(`weights/${kind}-${pooled ? pooledPairName(entry.name) : mainPairName(entry)}.safetensors`);
 }
 
 /** The weights hash of a model: its main pair's (pairHash), mixed with its pooled pair's bytes where it has one. */
@@ -317,16 +317,24 @@ export function modelHash(main: { comp: Model; rec: Model; cb: Uint8Array; rb: U
   return pooled ? (h ^ fnv1a(pooled.cb, pooled.rb)) >>> 0 : h;
 }
 
-/** The pooled tier's own pair, where the options or the registry name one; its contract must be the main pair's. */
-async function loadPooledPair(opts: CodecOptions, modelId: number, contract: CodecContract): Promise<{ comp: Model; rec: Model; cb: Uint8Array; rb: Uint8Array } | undefined> {
+/**
+ * The pooled tier's own pair, where the options or the registry name one. Its contract is the
+ * model's: the main pair declares the same one, or the same but for the tier (a main pair trained and
+ * released before the tier, like v7's, which is v6's files).
+ */
+async function loadPooledPair(opts: CodecOptions, modelId: number, main: CodecContract): Promise<{ comp: Model; rec: Model; cb: Uint8Array; rb: Uint8Array; contract: CodecContract } | undefined> {
   const registered = !opts.compnet && MODEL_REGISTRY.find((m) => m.id === modelId)?.pooledPair;
   if (!opts.compnetPooled && !opts.recnetPooled && !registered) return undefined;
   if (!registered && !(opts.compnetPooled && opts.recnetPooled)) throw new CodecError('the pooled tier needs both compnetPooled and recnetPooled');
-  if (contract.pooled.upTo === 0) throw new CodecError("a pooled pair was given but the model's contract has no pooled tier");
   const [cb, rb] = await Promise.all([readSource(opts.compnetPooled ?? defaultModelUrl('compnet', modelId, true)), readSource(opts.recnetPooled ?? defaultModelUrl('recnet', modelId, true))]);
   const comp = loadModel(cb), rec = loadModel(rb);
-  for (const m of [comp, rec]) if (JSON.stringify(contractOf(m.metadata)) !== JSON.stringify(contract)) throw new CodecError("the pooled tier's pair declares another codec contract than the main pair");
-  return { comp, rec, cb, rb };
+  const contract = contractOf(comp.metadata);
+  if (JSON.stringify(contractOf(rec.metadata)) !== JSON.stringify(contract)) throw new CodecError("the pooled tier's CompNet and RecNet declare different codec contracts");
+  if (contract.pooled.upTo === 0) throw new CodecError("a pooled pair was given but its contract has no pooled tier");
+  const sameBut = (a: CodecContract, b: CodecContract) => JSON.stringify({ ...a, pooled: b.pooled }) === JSON.stringify(b);
+  if (!(sameBut(main, contract) && (main.pooled.upTo === 0 || JSON.stringify(main) === JSON.stringify(contract))))
+    throw new CodecError("the pooled tier's pair declares another codec contract than the main pair");
+  return { comp, rec, cb, rb, contract };
 }
 
 export async function loadCodec(opts: CodecOptions = {}): Promise<Codec> {
@@ -334,13 +342,14 @@ export async function loadCodec(opts: CodecOptions = {}): Promise<Codec> {
   if (opts.effortWeights) checkEffortWeights(opts.effortWeights);
   const [cb, rb] = await Promise.all([readSource(opts.compnet ?? defaultModelUrl('compnet', modelId)), readSource(opts.recnet ?? defaultModelUrl('recnet', modelId))]);
   const comp: Model = loadModel(cb), rec: Model = loadModel(rb);
-  const contract = contractOf(comp.metadata);
-  if (JSON.stringify(contractOf(rec.metadata)) !== JSON.stringify(contract)) throw new CodecError('CompNet and RecNet declare different codec contracts');
+  const mainContract = contractOf(comp.metadata);
+  if (JSON.stringify(contractOf(rec.metadata)) !== JSON.stringify(mainContract)) throw new CodecError('CompNet and RecNet declare different codec contracts');
+  const pooled = await loadPooledPair(opts, modelId, mainContract);
+  const contract = pooled?.contract ?? mainContract;
   const backend = typeof opts.backend === 'object' ? opts.backend : await createBackend(opts.backend ?? 'wasm');
   const quality = opts.quality ?? DEFAULT_QUALITY;
   deltaFor(contract, quality);
   const limits = { maxFileBytes: opts.maxFileBytes ?? DEFAULT_READ_LIMITS.maxFileBytes, maxChunks: opts.maxChunks ?? DEFAULT_READ_LIMITS.maxChunks };
-  const pooled = await loadPooledPair(opts, modelId, contract);
   return new Codec({
     modelId,
     weightsHash: modelHash({ comp, rec, cb, rb }, pooled),

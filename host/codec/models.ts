@@ -17,10 +17,14 @@ export interface ModelEntry {
    * recnet-<name>-pooled; pooledPairName), so that the main pair stays as trained for the other qualities.
    */
   pooledPair?: boolean;
+  /** Whose files the main pair is (default the model's own name): a model that adds a pooled tier to a released one reuses its files. */
+  mainPair?: string;
 }
 
 /** The name of a model's pooled-tier pair. */
 export const pooledPairName = (name: string) => `${name}-pooled`;
+/** The name of a model's main pair's files. */
+export const mainPairName = (m: Pick<ModelEntry, 'name' | 'mainPair'>) => m.mainPair ?? m.name;
 
 export const MODEL_REGISTRY: ModelEntry[] = [
   { id: 1, name: 'v1', about: 'reconstruction only, rgb layout' },
@@ -36,6 +40,14 @@ export const MODEL_REGISTRY: ModelEntry[] = [
     // bench/results/codec-effort-v6.md (View 1 held-out chips): against (1, 0.5, L1), the same identity
     // gain at quality 1 and +0.75 dB at 21, +0.36 at 36, for 2-4% more bytes.
     effort: { identity: 1, rate: 0.1, reconstruction: 'l2' },
+  },
+  {
+    id: 8,
+    name: 'v7',
+    about: "v6's networks for qualities 14 to 100 and, for 1 to 13, a pooled tier (the code's 2x2 means, steps 56 to 12) with its own pair: v6 trained 6,000 steps with the tier on 40% of them (candidate v12p), then 4,000 on the tier alone (v12q)",
+    effort: { identity: 1, rate: 0.1, reconstruction: 'l2' },
+    pooledPair: true,
+    mainPair: 'v6',
   },
 ];
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { loadModel } from '../../host/format/model.ts';
 import { contractOf, deltaFor, residualTierAt, LEGACY_CONTRACT, CONTRACT_KEY, type ResidualTier } from '../../host/codec/contract.ts';
 import { loadCodec, parseContainer, CodecError } from '../../host/codec/codec.ts';
-import { MODEL_REGISTRY } from '../../host/codec/models.ts';
+import { MODEL_REGISTRY, mainPairName, pooledPairName } from '../../host/codec/models.ts';
 import { decodeImage } from '../../host/image/codecs.ts';
 import { untrainedModels } from './helpers.ts';
 
@@ -15,8 +15,12 @@ const sample = decodeImage(readFileSync(new URL('../../samples/Paul_Tagliabue_00
 
 test('every shipped model declares a contract, or is a legacy model with a known layout; both files agree', () => {
   for (const m of MODEL_REGISTRY) {
-    const [c, r] = ['compnet', 'recnet'].map((k) => contractOf(loadModel(new Uint8Array(readFileSync(new URL(`../../weights/${k}-${m.name}.safetensors`, import.meta.url)))).metadata));
+    const files = [mainPairName(m), ...(m.pooledPair ? [pooledPairName(m.name)] : [])];
+    const [c, r, ...pooled] = files.flatMap((f) => ['compnet', 'recnet'].map((k) => contractOf(loadModel(new Uint8Array(readFileSync(new URL(`../../weights/${k}-${f}.safetensors`, import.meta.url)))).metadata)));
     assert.equal(c, r, m.name);
+    // A pooled pair carries the model's contract: the main pair's, with its tier.
+    for (const p of pooled) assert.equal({ ...p, pooled: c.pooled }, c, `${m.name}'s pooled pair`);
+    if (pooled.length) assert.ok(pooled[0].pooled.upTo > 0 && JSON.stringify(pooled[0]) === JSON.stringify(pooled[1]), `${m.name}'s pooled pair has a tier`);
     assert.is(c.factor, 4);
     assert.ok(['rgb', 'g420'].includes(c.layout));
   }

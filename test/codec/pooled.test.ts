@@ -9,6 +9,7 @@ import { contractOf, CONTRACT_KEY, LEGACY_CONTRACT, type PooledTier } from '../.
 import { codeToPlanes, planesToCode, poolCode, unpoolCode, filePlaneSize, FLAG_G420, FLAG_POOLED, FLAG_LUMA_ONLY } from '../../host/codec/layout.ts';
 import { decodeHeader, encodeHeader } from '../../host/codec/header.ts';
 import { decodeImage } from '../../host/image/codecs.ts';
+import { toRgbFloat } from '../../host/image/image.ts';
 import { untrainedModels } from './helpers.ts';
 
 const sample = decodeImage(readFileSync(new URL('../../samples/Paul_Tagliabue_0001.png', import.meta.url)));
@@ -111,11 +112,29 @@ test("a pooled tier's own pair: it writes and restores the pooled qualities, the
   for (const c of [one, two, same]) c.dispose();
 });
 
-test('a pooled pair is refused without a pooled tier, with another contract, or given by half', async () => {
+test("model v7: quality 1 is a pooled file written and restored by its pooled pair; effort 1 refines that code through the pooled RecNet and still decodes", async () => {
+  const v7 = await loadCodec({ modelId: 8, backend: 'wasm' });
+  assert.equal(v7.contract.pooled, { upTo: 13, steps: [56, 12] });
+  const e0 = await v7.encode(sample, { quality: 1 }), e1 = await v7.encode(sample, { quality: 1, effort: 1 });
+  for (const f of [e0, e1]) assert.is(readContainer(f).header.flags, FLAG_G420 | FLAG_POOLED);
+  assert.not.equal(imageData(e1), imageData(e0), 'effort changed the code');
+  const rgb = toRgbFloat(sample); // the sample is RGBA
+  const psnr = (d: Uint8Array) => 10 * Math.log10((255 * 255 * d.length) / d.reduce((a, v, i) => a + (v - rgb[i]) ** 2, 0));
+  const [p0, p1] = [psnr((await v7.decode(e0)).data), psnr((await v7.decode(e1)).data)];
+  assert.ok(p0 > 22 && p1 > 22, `restored at ${p0.toFixed(2)} and ${p1.toFixed(2)} dB (v6's luma-only quality 1: about 20)`);
+  v7.dispose();
+});
+
+test("a pooled pair may add the tier to a main pair released without it (v7 on v6's files); it is refused without a tier, with another contract, or given by half", async () => {
   const main = untrainedModels(11, 'g420', { pooled: tier }), plain = untrainedModels(11, 'g420'), other = untrainedModels(12, 'g420', { pooled: { upTo: 9, steps: [32, 4] } });
+  const addOn = await loadCodec({ ...plain, compnetPooled: main.compnet, recnetPooled: main.recnet, backend: 'wasm' });
+  assert.equal(addOn.contract.pooled, tier, "the model's contract is the pooled pair's");
+  assert.is(readContainer(await addOn.encode(sample, { quality: 1 })).header.flags, FLAG_G420 | FLAG_POOLED);
+  addOn.dispose();
   const cases: Array<[Record<string, string>, RegExp]> = [
-    [{ ...plain, compnetPooled: main.compnet, recnetPooled: main.recnet }, /contract has no pooled tier/],
+    [{ ...main, compnetPooled: plain.compnet, recnetPooled: plain.recnet }, /its contract has no pooled tier/],
     [{ ...main, compnetPooled: other.compnet, recnetPooled: other.recnet }, /another codec contract/],
+    [{ ...plain, compnetPooled: untrainedModels(12, 'g420', { pooled: tier, deltaRange: [64, 2] }).compnet, recnetPooled: untrainedModels(12, 'g420', { pooled: tier, deltaRange: [64, 2] }).recnet }, /another codec contract/],
     [{ ...main, compnetPooled: other.compnet }, /both compnetPooled and recnetPooled/],
   ];
   for (const [opts, message] of cases)

@@ -75,7 +75,7 @@ try {
   const total = bytesUnder(nm);
   const parts: Array<[string, number]> = [
     ['weights/recognizer-dlib-r29.safetensors (recognizer)', bytesUnder(path.join(pkg, 'weights'), (f) => f.startsWith('recognizer'))],
-    [`weights/compnet-*, recnet-* (codec models ${MODEL_REGISTRY.map((m) => m.name).join(', ')})`, bytesUnder(path.join(pkg, 'weights'), (f) => /^(compnet|recnet)-/.test(f))],
+    [`weights/compnet-*, recnet-* (codec models ${MODEL_REGISTRY.map((m) => m.name).join(', ')}; pooled-tier pairs left out: ${MODEL_REGISTRY.filter((m) => m.pooledPair).map((m) => m.name).join(', ') || 'none'})`, bytesUnder(path.join(pkg, 'weights'), (f) => /^(compnet|recnet)-/.test(f))],
     ['weights/landmarks-68.safetensors', bytesUnder(path.join(pkg, 'weights'), (f) => f.startsWith('landmarks'))],
     ['weights/face-detector-blazeface.safetensors', bytesUnder(path.join(pkg, 'weights'), (f) => f.startsWith('face-detector'))],
     ['lib/ (compiled .js and .d.ts)', bytesUnder(path.join(pkg, 'lib'))],

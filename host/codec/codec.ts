@@ -326,7 +326,9 @@ async function loadPooledPair(opts: CodecOptions, modelId: number, main: CodecCo
   const registered = !opts.compnet && MODEL_REGISTRY.find((m) => m.id === modelId)?.pooledPair;
   if (!opts.compnetPooled && !opts.recnetPooled && !registered) return undefined;
   if (!registered && !(opts.compnetPooled && opts.recnetPooled)) throw new CodecError('the pooled tier needs both compnetPooled and recnetPooled');
-  const [cb, rb] = await Promise.all([readSource(opts.compnetPooled ?? defaultModelUrl('compnet', modelId, true)), readSource(opts.recnetPooled ?? defaultModelUrl('recnet', modelId, true))]);
+  // The npm package leaves a registered pooled pair out until its model is the default (package.json "files": the size budget).
+  const read = (src: ModelSource) => readSource(src).catch((e: Error) => Promise.reject(new CodecError(`cannot read the pooled tier's pair of model ${MODELS[modelId] ?? `#${modelId}`} (${src}; the npm package leaves it out until the model is the default, the repository has it): ${e.message}`)));
+  const [cb, rb] = await Promise.all([read(opts.compnetPooled ?? defaultModelUrl('compnet', modelId, true)), read(opts.recnetPooled ?? defaultModelUrl('recnet', modelId, true))]);
   const comp = loadModel(cb), rec = loadModel(rb);
   const contract = contractOf(comp.metadata);
   if (JSON.stringify(contractOf(rec.metadata)) !== JSON.stringify(contract)) throw new CodecError("the pooled tier's CompNet and RecNet declare different codec contracts");

@@ -203,7 +203,7 @@ function facecodecCodec(id: string, modelId: number, name: string, dir?: string,
   const packs = new Map<number, EncodedPack>();
   const getCacheId = () => {
     if (!cacheId) {
-      const file = (k: string, n = name) => new Uint8Array(readFileSync(weights(k, n)));
+      const file = (k: string, n = main) => new Uint8Array(readFileSync(weights(k, n)));
       // The container version is part of the key: a new container changes the bytes, not the pixels.
       // So is the chroma grid of luma-only files, for a model that writes them (it changes both).
       // The weights by the hash files carry (codec.ts pairHash): a pair re-stored in F16

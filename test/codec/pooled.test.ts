@@ -122,6 +122,13 @@ test("model v7: quality 1 is a pooled file written and restored by its pooled pa
   const psnr = (d: Uint8Array) => 10 * Math.log10((255 * 255 * d.length) / d.reduce((a, v, i) => a + (v - rgb[i]) ** 2, 0));
   const [p0, p1] = [psnr((await v7.decode(e0)).data), psnr((await v7.decode(e1)).data)];
   assert.ok(p0 > 22 && p1 > 22, `restored at ${p0.toFixed(2)} and ${p1.toFixed(2)} dB (v6's luma-only quality 1: about 20)`);
+  // Above the tier v7 is v6's own files: the same code and the same restoration, another header.
+  const v6 = await loadCodec({ modelId: 7, backend: 'wasm' });
+  const [f6, f7] = await Promise.all([v6.encode(sample, { quality: 21 }), v7.encode(sample, { quality: 21 })]);
+  assert.equal(imageData(f7), imageData(f6));
+  assert.is(f7.length, f6.length);
+  assert.equal(Array.from((await v7.decode(f7)).data), Array.from((await v6.decode(f6)).data));
+  v6.dispose();
   v7.dispose();
 });
 

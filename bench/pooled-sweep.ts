@@ -3,8 +3,8 @@
 // a one-quality tier at that step, weights/pooled-tier.ts), and for comparison a registered model at
 // some qualities: bits per pixel (whole files), PSNR (over all chips' pixels), dlib's mean distance
 // between original and restored chip, at effort 0.
-//   npx tsx bench/pooled-sweep.ts --pair DIR/NAME --steps 64,56,48 [--model v6 --qualities 1,13,14]
-//       [--images 100] [--out bench/results/pooled-sweep.md]
+//   npx tsx bench/pooled-sweep.ts --pair DIR/NAME --steps 64,56,48 [--pair-qualities 21,90 (the pair's own
+//       contract at those qualities)] [--model v6 --qualities 1,13,14] [--images 100] [--out bench/results/pooled-sweep.md]
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,7 +15,7 @@ import { loadEvalRecognizer, type EvalRecognizer } from './eval/recognizers.ts';
 import { view1Chips, VIEW1_OPTIONS } from './eval/view1.ts';
 
 const { values } = parseArgs({
-  options: { pair: { type: 'string' }, steps: { type: 'string', default: '' }, model: { type: 'string' }, qualities: { type: 'string', default: '' }, images: { type: 'string', default: '100' }, out: { type: 'string' }, ...VIEW1_OPTIONS },
+  options: { pair: { type: 'string' }, steps: { type: 'string', default: '' }, 'pair-qualities': { type: 'string', default: '' }, model: { type: 'string' }, qualities: { type: 'string', default: '' }, images: { type: 'string', default: '100' }, out: { type: 'string' }, ...VIEW1_OPTIONS },
 });
 
 async function measure(opts: CodecOptions, quality: number, chips: Image[], rec: EvalRecognizer, targets: Float32Array[]): Promise<string> {
@@ -46,6 +46,8 @@ if (values.pair) {
     const tier = { upTo: 1, steps: [s, s] as [number, number] };
     log(`| ${path.basename(values.pair)} | pooled, step ${s} | ${await measure({ modelId: 0, compnet: withPooledTier(file('compnet'), tier), recnet: withPooledTier(file('recnet'), tier) }, 1, chips, rec, targets)} |`);
   }
+  for (const q of values['pair-qualities']!.split(',').filter(Boolean).map(Number))
+    log(`| ${path.basename(values.pair)} | quality ${q} | ${await measure({ modelId: 0, compnet: file('compnet'), recnet: file('recnet') }, q, chips, rec, targets)} |`);
 }
 if (values.model) {
   const modelId = Number(Object.entries(MODELS).find(([, n]) => n === values.model)?.[0]);

@@ -6,7 +6,7 @@ import { readBytes, withFile } from './files.ts';
 import { limitsFrom, LIMIT_FLAGS, LIMITS_USAGE } from './limits.ts';
 import { readContainer } from '../codec/container.ts';
 import { MODELS } from '../codec/models.ts';
-import { isLumaOnly } from '../codec/layout.ts';
+import { isLumaOnly, isPooled } from '../codec/layout.ts';
 import { CHROMA_GRID } from '../codec/chroma.ts';
 import { RESIDUAL_CHUNK, type ResidualInfo } from '../codec/residual.ts';
 
@@ -30,7 +30,7 @@ export async function infoCmd(argv: string[], Usage: Usage): Promise<number> {
       height: header.height,
       bytes: bytes.length,
       bpp: +((bytes.length * 8) / (header.width * header.height)).toFixed(4),
-      code: `${w}x${h}x${isLumaOnly(header.flags) ? '1 (luma plane only)' : '3'} at quality ${header.quality}, layout ${layout}, ${depth}-bit PNG samples`,
+      code: `${w}x${h}x${isLumaOnly(header.flags) ? '1 (luma plane only)' : '3'}${isPooled(header.flags) ? ` stored pooled 2x2 (${Math.ceil(w / 2)}x${Math.ceil(h / 2)}x3)` : ''} at quality ${header.quality}, layout ${layout}, ${depth}-bit PNG samples`,
       ...(isLumaOnly(header.flags) && { chroma: header.chroma ? `${CHROMA_GRID}x${CHROMA_GRID} cells of mean Cb, Cr` : 'none (the model\'s tint)' }),
       residual: residual ? residualText(residual.info) : 'none',
     };

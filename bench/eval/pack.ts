@@ -42,12 +42,23 @@ export class EncodedPack {
     return [...this.files.values()];
   }
 
+  /** Every record as [setting, chip key (hex), file], in the order they were written. */
+  records(): Array<[number, string, Uint8Array]> {
+    return [...this.files.entries()].map(([k, bytes]) => [Number(k.split(':')[0]) / 1000, k.split(':')[1], bytes]);
+  }
+
   get(setting: number, chip: Image): Uint8Array | undefined {
     return this.files.get(`${settingKey(setting)}:${hex(chipKey(chip))}`);
   }
 
   put(setting: number, chip: Image, bytes: Uint8Array): void {
-    const key = chipKey(chip);
+    this.putKey(setting, hex(chipKey(chip)), bytes);
+  }
+
+  /** put() for a chip known by its key (records()): the file another pack holds for it. */
+  putKey(setting: number, keyHex: string, bytes: Uint8Array): void {
+    const key = Uint8Array.from(Buffer.from(keyHex, 'hex'));
+    if (key.length !== 8) throw new Error(`a chip key is 8 bytes, got "${keyHex}"`);
     const rec = new Uint8Array(RECORD_HEAD + bytes.length);
     const v = new DataView(rec.buffer);
     v.setUint32(0, settingKey(setting), true);
@@ -59,7 +70,7 @@ export class EncodedPack {
       writeFileSync(this.file, Uint8Array.from(MAGIC));
     }
     appendFileSync(this.file, rec);
-    this.files.set(`${settingKey(setting)}:${hex(key)}`, bytes);
+    this.files.set(`${settingKey(setting)}:${keyHex}`, bytes);
   }
 }
 

@@ -48,4 +48,16 @@ test('pack: a file that is not a pack is refused with a clear error', () => {
   assert.throws(() => new EncodedPack(f), /not an encoded pack/);
 });
 
+test("pack: records() and putKey() carry one pack's files into another by chip key (bench/repack-header.ts)", () => {
+  const a = new EncodedPack(file());
+  a.put(21, chip(0), Uint8Array.of(9, 8));
+  a.put(21.5, chip(1), Uint8Array.of(7));
+  const b = new EncodedPack(file());
+  for (const [setting, key, bytes] of a.records()) b.putKey(setting, key, Uint8Array.from(bytes, (v) => v + 1));
+  const c = new EncodedPack(b.file);
+  assert.equal([...c.get(21, chip(0))!], [10, 9]);
+  assert.equal([...c.get(21.5, chip(1))!], [8]);
+  assert.throws(() => b.putKey(1, 'abcd', Uint8Array.of(1)), /8 bytes/);
+});
+
 test.run();

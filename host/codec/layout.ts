@@ -32,13 +32,16 @@ export const isPooled = (flags: number) => (flags & FLAG_POOLED) !== 0;
 /** The size of the code a file stores for a code of h x w: h x w, or pooled ceil(h/2) x ceil(w/2). */
 export const storedCodeSize = (pooled: boolean, h: number, w: number) => (pooled ? { h: Math.ceil(h / 2), w: Math.ceil(w / 2) } : { h, w });
 
+/** How many positions of an h x w code share the 2x2 block of position (y, x): 4, fewer at an odd edge. */
+export const blockCount = (y: number, x: number, h: number, w: number) => (Math.min(h, (y & ~1) + 2) - (y & ~1)) * (Math.min(w, (x & ~1) + 2) - (x & ~1));
+
 /** The 2x2 block means of a code [h, w, 3] (partial blocks at an odd edge average what they have): [ceil(h/2), ceil(w/2), 3]. */
 export function poolCode(code: Float32Array, h: number, w: number): Float32Array {
   const { h: ph, w: pw } = storedCodeSize(true, h, w);
   const out = new Float32Array(ph * pw * 3);
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) {
-      const cnt = (Math.min(h, (y & ~1) + 2) - (y & ~1)) * (Math.min(w, (x & ~1) + 2) - (x & ~1));
+      const cnt = blockCount(y, x, h, w);
       for (let c = 0; c < 3; c++) out[((y >> 1) * pw + (x >> 1)) * 3 + c] += code[(y * w + x) * 3 + c] / cnt;
     }
   return out;
@@ -50,7 +53,7 @@ export function poolCodeAdjoint(g: Float32Array, h: number, w: number): Float32A
   const out = new Float32Array(h * w * 3);
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) {
-      const cnt = (Math.min(h, (y & ~1) + 2) - (y & ~1)) * (Math.min(w, (x & ~1) + 2) - (x & ~1));
+      const cnt = blockCount(y, x, h, w);
       for (let c = 0; c < 3; c++) out[(y * w + x) * 3 + c] = g[((y >> 1) * pw + (x >> 1)) * 3 + c] / cnt;
     }
   return out;

@@ -11,7 +11,7 @@
 // pooled (the pooled tier, g420 only): the code's 2x2 means P = pool(code) go through g420 as above at
 //       their size, and RecNet sees unpool(stored P) at the code's size (layout.ts poolCode, unpoolCode);
 //       the rate term is measured on P's planes.
-import { codeToPlanes, planesToCode, poolCode, poolCodeAdjoint, storedCodeSize, unpoolCode, type CodeLayout } from '../codec/layout.ts';
+import { blockCount, codeToPlanes, planesToCode, poolCode, poolCodeAdjoint, storedCodeSize, unpoolCode, type CodeLayout } from '../codec/layout.ts';
 
 export interface Plane {
   /** [n, h, w, ch] */
@@ -48,8 +48,7 @@ export function noisyCode(layout: CodeLayout, code: Float32Array, n: number, h: 
     };
   }
   const hc = Math.ceil(h / 2), wc = Math.ceil(w / 2);
-  /** Samples in the 2x2 block of code position (y, x) (fewer at an odd edge). */
-  const cnt = (y: number, x: number) => (Math.min(h, (y & ~1) + 2) - (y & ~1)) * (Math.min(w, (x & ~1) + 2) - (x & ~1));
+  const cnt = (y: number, x: number) => blockCount(y, x, h, w);
   const G = new Float32Array(n * hw), D = new Float32Array(n * hc * wc * 2);
   for (let b = 0; b < n; b++) for (let p = 0; p < hw; p++) G[b * hw + p] = code[(b * hw + p) * 3 + 1] + noise(b);
   const di = (b: number, y: number, x: number, k: number) => ((b * hc + y) * wc + x) * 2 + k;

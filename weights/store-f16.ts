@@ -8,10 +8,13 @@
 //    difference|, PSNR against the original with each;
 //  - the F16 pair's own encode: how many files are byte-identical to the F32 pair's.
 // Refuses a value beyond F16's range (65504) and a pair that already declares a hash.
-// Run: npx tsx weights/store-f16.ts v1 v2 v3 v3r v4
+// A pooled tier's own pair (NAME-pooled, models.ts pooledPairName) is re-stored the same way and
+// measured at its tier's first, middle and last quality; its model's hash mixes the declared one.
+// Run: npx tsx weights/store-f16.ts v1 v2 v3 v3r v4   (or v7-pooled)
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { f16ToF32, f32ToF16, parseSafetensors, writeSafetensors, type RawTensor } from '../host/format/safetensors.ts';
-import { fnv1a, loadCodec, MODELS, WEIGHTS_HASH_KEY, type Codec } from '../host/codec/codec.ts';
+import { fnv1a, loadCodec, MODELS, MODEL_REGISTRY, WEIGHTS_HASH_KEY, type Codec, type CodecOptions } from '../host/codec/codec.ts';
+import { pooledPairName } from '../host/codec/models.ts';
 import { WasmBackend } from '../host/backends/wasm/index.ts';
 import type { Backend } from '../host/backends/index.ts';
 import { decodeImage } from '../host/image/codecs.ts';
@@ -61,18 +64,26 @@ async function compare(f32: Codec, f16: Codec, chips: Image[], quality: number) 
   return `| ${quality} | ${max} | ${(sum / n).toFixed(4)} | ${pA.toFixed(3)} | ${pB.toFixed(3)} | ${same}/${chips.length} |`;
 }
 
+/** A released pair (a registered model's name) or a pooled tier's own pair (NAME-pooled): its model, and the qualities it serves. */
+function pairOf(name: string): { id: number; pooled: boolean } {
+  const model = MODEL_REGISTRY.find((m) => m.name === name || (m.pooledPair && pooledPairName(m.name) === name));
+  if (!model) throw new Error(`${name} is neither a registered model nor a registered model's pooled pair`);
+  return { id: model.id, pooled: model.name !== name };
+}
+
 async function storeModel(name: string, backend: Backend, chips: Image[]): Promise<string[]> {
-  const id = Number(Object.entries(MODELS).find(([, n]) => n === name)?.[0]);
-  if (!id) throw new Error(`${name} is not in the registry`);
+  const { id, pooled } = pairOf(name);
   const paths = ['compnet', 'recnet'].map((k) => new URL(`${k}-${name}.safetensors`, import.meta.url));
   const [cb, rb] = paths.map((p) => new Uint8Array(readFileSync(p)));
   const hash = fnv1a(cb, rb);
   const [ch, rh] = [fileToF16(cb, hash), fileToF16(rb, hash)];
-  const f32 = await loadCodec({ backend, modelId: id, compnet: cb, recnet: rb });
-  const f16 = await loadCodec({ backend, modelId: id, compnet: ch, recnet: rh });
+  const pair = (c: Uint8Array, r: Uint8Array): CodecOptions => (pooled ? { compnetPooled: c, recnetPooled: r } : { compnet: c, recnet: r });
+  const f32 = await loadCodec({ backend, modelId: id, ...pair(cb, rb) });
+  const f16 = await loadCodec({ backend, modelId: id, ...pair(ch, rh) });
   if (f16.weightsHash !== f32.weightsHash) throw new Error('the re-stored pair does not declare the released hash');
+  const upTo = f32.contract.pooled.upTo;
   const rows = [];
-  for (const q of QUALITIES) rows.push(`| ${name} ${await compare(f32, f16, chips, q)}`);
+  for (const q of pooled ? [1, Math.ceil(upTo / 2), upTo] : QUALITIES) rows.push(`| ${name} ${await compare(f32, f16, chips, q)}`);
   writeFileSync(paths[0], ch);
   writeFileSync(paths[1], rh);
   console.log(`${name}: ${cb.byteLength + rb.byteLength} -> ${ch.byteLength + rh.byteLength} bytes, hash ${hash.toString(16)}`);
@@ -89,7 +100,7 @@ for (const name of names) rows.push(...(await storeModel(name, backend, chips)))
 const out = new URL('../bench/results/f16-fidelity.md', import.meta.url);
 const before = existsSync(out) ? readFileSync(out, 'utf8').split('\n') : [];
 const runs = [...before.filter((l) => /^- `npx tsx weights\/store-f16\.ts /.test(l)), `- \`npx tsx weights/store-f16.ts ${names.join(' ')}\` (${new Date().toISOString().slice(0, 10)})`];
-const order = (row: string) => Object.values(MODELS).indexOf(row.split('|')[1].trim());
+const order = (row: string) => Object.values(MODELS).indexOf(row.split('|')[1].trim().replace(/-pooled$/, '')) + (row.includes('-pooled') ? 0.5 : 0);
 const kept = before.filter((l) => /^\| v/.test(l) && !names.includes(l.split('|')[1].trim()));
 const table = [...kept, ...rows].sort((a, b) => order(a) - order(b));
 const md = `# Codec models re-stored in F16
@@ -98,6 +109,8 @@ On the ${chips.length} bundled samples, wasm backend (plain SIMD), by these runs
 ${runs.join('\n')}
 
 These models stay in the package only so that the files they wrote keep decoding; F16 halves them.
+A pooled tier's own pair (\`-pooled\`) is the exception: it serves its model's lowest qualities and was
+re-stored before its model became the default (the package's size budget, bench/results/package.md).
 "F32 -> both": files written by the F32 pair, decoded by the F32 and by the F16 pair (|pixel difference|
 of the two decodes, 0..255; PSNR of each against the original chip). "own files": the F16 pair's
 encode, byte-identical to the F32 pair's.

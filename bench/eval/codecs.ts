@@ -210,9 +210,10 @@ function facecodecCodec(id: string, modelId: number, name: string, dir?: string,
       // (weights/store-f16.ts) declares its release's, so its packs and scores stay found (its
       // decodes are within 1 level of the release's, bench/results/f16-fidelity.md).
       const comp = file('compnet'), rec = file('recnet'), compModel = loadModel(comp);
-      const pooledPair = pooled ? { cb: file('compnet', pooledPairName(name)), rb: file('recnet', pooledPairName(name)) } : undefined;
+      const pairOf = (cb: Uint8Array, rb: Uint8Array) => ({ comp: loadModel(cb), rec: loadModel(rb), cb, rb });
+      const pooledPair = pooled ? pairOf(file('compnet', pooledPairName(name)), file('recnet', pooledPairName(name))) : undefined;
       // The model's contract: its pooled pair's where it has one (codec.ts loadPooledPair).
-      const contract = contractOf(loadModel(pooledPair?.cb ?? comp).metadata);
+      const contract = contractOf((pooledPair?.comp ?? compModel).metadata);
       const lumaOnly = !pooledAt(contract, 1) && lumaOnlyAt(contract, deltaFor(contract, 1));
       cacheId = `facecodec-c${FORMAT_VERSION}${lumaOnly ? `g${CHROMA_GRID}` : ''}-${modelHash({ comp: compModel, rec: loadModel(rec), cb: comp, rb: rec }, pooledPair).toString(16).padStart(8, '0')}`;
       // Effort's own settings too: another iteration count or objective makes other files.

@@ -311,10 +311,12 @@ export function defaultModelUrl(kind: 'compnet' | 'recnet', modelId = DEFAULT_MO
   return assetUrl(`weights/${kind}-${pooled ? pooledPairName(entry.name) : mainPairName(entry)}.safetensors`);
 }
 
-/** The weights hash of a model: its main pair's (pairHash), mixed with its pooled pair's bytes where it has one. */
-export function modelHash(main: { comp: Model; rec: Model; cb: Uint8Array; rb: Uint8Array }, pooled?: { cb: Uint8Array; rb: Uint8Array }): number {
+type PairBytes = { comp: Model; rec: Model; cb: Uint8Array; rb: Uint8Array };
+
+/** The weights hash of a model: its main pair's pairHash, mixed (xor) with its pooled pair's where it has one. */
+export function modelHash(main: PairBytes, pooled?: PairBytes): number {
   const h = pairHash(main.comp, main.rec, main.cb, main.rb);
-  return pooled ? (h ^ fnv1a(pooled.cb, pooled.rb)) >>> 0 : h;
+  return pooled ? (h ^ pairHash(pooled.comp, pooled.rec, pooled.cb, pooled.rb)) >>> 0 : h;
 }
 
 /**

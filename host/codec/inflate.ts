@@ -1,7 +1,7 @@
 // Bounded zlib inflate for the PNG reader: the output may never exceed what the image needs. The
 // stream is fed to fflate a few hundred bytes at a time, so a decompression bomb is refused after at
 // most ~1 KB x 1032 (deflate's largest ratio) bytes past the limit, never inflated in full. The
-// zlib stream's Adler-32 is checked (fflate does not) and nothing may follow it.
+// zlib stream's Adler-32 is checked (fflate does not) and nothing may follow it (fflate ignores it).
 import { Unzlib } from 'fflate';
 import { CodecError } from './errors.ts';
 
@@ -23,6 +23,19 @@ export function adler32(bytes: Uint8Array): number {
   return ((b << 16) | a) >>> 0;
 }
 
+/**
+ * Input bytes fflate left unread after the deflate stream's last block, Adler-32 excluded: fflate
+ * ignores them (a duplicated IDAT, say, ends with a valid Adler-32 too). Read from its internals (the
+ * unread input `p`, whose first byte is partly read when the bit position `s.p` is not on a byte).
+ * Undefined where those are not there (another fflate): the file is then read as fflate reads it, and
+ * the tests that refuse a duplicated IDAT (test/image/png.test.ts, test/fuzz/regressions.test.ts) fail.
+ */
+function bytesAfterStream(inflater: Unzlib): number | undefined {
+  const st = inflater as unknown as { p?: unknown; s?: { p?: unknown } };
+  if (!(st.p instanceof Uint8Array) || typeof st.s?.p !== 'number') return undefined;
+  return st.p.length - (st.s.p & 7 ? 1 : 0);
+}
+
 /** Inflates a zlib stream that must give exactly `expected` bytes; anything else is a CodecError. */
 export function inflateExact(z: Uint8Array, expected: number): Uint8Array {
   if (z.length < 6) throw new CodecError(`corrupt PNG: image data is ${z.length} bytes, too short for a zlib stream`);
@@ -41,6 +54,8 @@ export function inflateExact(z: Uint8Array, expected: number): Uint8Array {
     throw new CodecError(`corrupt PNG: image data does not inflate (${(e as Error).message})`);
   }
   if (!ended || got !== expected) throw new CodecError(`corrupt PNG: image data inflates to ${got} bytes, expected ${expected}`);
+  const after = bytesAfterStream(inflater);
+  if (after !== undefined && after > 0) throw new CodecError(`corrupt PNG: ${after} bytes follow the zlib stream in the image data`);
   const dv = new DataView(z.buffer, z.byteOffset, z.byteLength);
   if (dv.getUint32(z.length - 4) !== adler32(out)) throw new CodecError('corrupt PNG: zlib checksum (Adler-32) mismatch in the image data');
   return out;

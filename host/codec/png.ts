@@ -10,7 +10,8 @@ import { inflateExact } from './inflate.ts';
 
 export { CodecError } from './errors.ts';
 
-const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+/** The 8 bytes every PNG starts with. */
+export const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -139,13 +140,18 @@ export function writePng(images: GrayImage | GrayImage[], extra: Chunk[], opts: 
     const z = zlibSmall(c.raw, { splits });
     if (z.length < best.z.length) best = { ...c, z };
   }
-  const ihdr = new Uint8Array(13);
-  const dv = new DataView(ihdr.buffer);
-  dv.setUint32(0, best.img.width);
-  dv.setUint32(4, best.img.height);
-  ihdr[8] = best.img.depth;
-  ihdr[9] = 0; // grayscale
-  const parts = [new Uint8Array(SIGNATURE), chunkBytes('IHDR', ihdr), ...extra.map((c) => chunkBytes(c.type, c.data)), chunkBytes('IDAT', best.z), chunkBytes('IEND', new Uint8Array(0))];
+  return assemblePng({ width: best.img.width, height: best.img.height, depth: best.img.depth, colourType: 0 }, extra, best.z);
+}
+
+/** A whole non-interlaced PNG: signature, IHDR, the extra chunks, one IDAT of the zlib stream, IEND. */
+export function assemblePng(ihdr: { width: number; height: number; depth: number; colourType: number }, extra: Chunk[], zlib: Uint8Array): Uint8Array {
+  const head = new Uint8Array(13);
+  const dv = new DataView(head.buffer);
+  dv.setUint32(0, ihdr.width);
+  dv.setUint32(4, ihdr.height);
+  head[8] = ihdr.depth;
+  head[9] = ihdr.colourType;
+  const parts = [new Uint8Array(SIGNATURE), chunkBytes('IHDR', head), ...extra.map((c) => chunkBytes(c.type, c.data)), chunkBytes('IDAT', zlib), chunkBytes('IEND', new Uint8Array(0))];
   const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let pos = 0;
   for (const p of parts) {

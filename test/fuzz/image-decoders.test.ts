@@ -1,4 +1,4 @@
-// Property-based fuzzing of the image decoders the CLI accepts (host/image/codecs.ts: PNG via pngjs,
+// Property-based fuzzing of the image decoders the CLI accepts (host/image/codecs.ts: PNG via png.ts,
 // JPEG via jpeg-js): PNGs of every colour type and bit depth built chunk by chunk (valid zlib, CRCs
 // recomputed, then one mutation) and JPEGs from jpeg-js's encoder with bytes flipped, segments cut or
 // lengths edited. Invariants: decodeImage returns or throws ImageError, within the time limit; a

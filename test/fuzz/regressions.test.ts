@@ -32,4 +32,12 @@ test('readPng: an empty gAMA chunk (malformed ancillary) is skipped; pngjs refus
   assert.throws(() => PNG.sync.read(Buffer.from(bytes)));
 });
 
+test('readPng: a duplicated IDAT (data after the zlib stream, ending in a valid Adler-32) is refused (was accepted)', () => {
+  // fast-check, seed 20261202, "decodePng mutated" (test/image/png.test.ts): fflate ignores input after
+  // the stream's last block, and the checksum read from the end of the data was the copy's, so it matched.
+  const idat = { type: 'IDAT', data: zlibSync(new Uint8Array([0, 9]), { level: 0 }) };
+  const bytes = fileOf([{ type: 'IHDR', data: ihdr(1, 1, 8, 0) }, idat, idat, IEND]);
+  assert.throws(() => readPng(bytes, { maxSamples: 1 }), (e: Error) => e instanceof CodecError && /\d+ bytes follow the zlib stream/.test(e.message));
+});
+
 test.run();

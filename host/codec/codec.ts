@@ -87,12 +87,6 @@ export interface EncodeOptions {
    * and the recognizer for EFFORT_ITERATIONS[effort] iterations (effort.ts); slower, same decoder.
    */
   effort?: number;
-  /**
-   * How far (in steps) a stored sample may move from the code's value to equal PNG's Paeth prediction
-   * from its stored neighbours, so that it costs deflate a zero (layout.ts quantiseRows). 0.5 (default):
-   * plain rounding; up to 1.
-   */
-  deadZone?: number;
 }
 
 /** What loadCodec assembles: the two networks on one backend and what the model file says about them. */
@@ -188,8 +182,6 @@ export class Codec {
     const rate = () => ({ [RATE_INPUT]: { shape: [images.length, h, w, 1], data: new Float32Array(images.length * h * w).fill(condition) } });
     const { comp } = this.nets(pooled);
     const { code: raw } = await comp.run({ image: { shape: [images.length, PH, PW, 3], data: batch }, ...(takesRate(comp.model.graph) ? rate() : {}) });
-    const deadZone = opts.deadZone ?? 0.5;
-    if (!(deadZone >= 0 && deadZone <= 1)) throw new CodecError(`deadZone must be within 0..1, got ${deadZone}`);
     const iterations = EFFORT_ITERATIONS[effort];
     const code = iterations ? (await (await this.getRefiner(pooled)).refine({ code: raw.data, images: batch, width: W, height: H, n: images.length, h, w, delta, pooled, iterations })).code : raw.data;
     const n = h * w;
@@ -197,7 +189,7 @@ export class Codec {
     // image as CompNet saw it (the batch, row stride PW; its edge padding lies outside W x H).
     const lumaOnly = !pooled && lumaOnlyAt(this.contract, delta);
     const chroma = (k: number) => (lumaOnly ? chromaCells(batch.subarray(k * PH * PW * 3), W, H, PW) : undefined);
-    const chosen = images.map((_, k) => this.smallestPng(code.subarray(k * n * 3, (k + 1) * n * 3), h, w, { delta, pooled, quality: codeQuality, deadZone }, W, H, chroma(k)));
+    const chosen = images.map((_, k) => this.smallestPng(code.subarray(k * n * 3, (k + 1) * n * 3), h, w, { delta, pooled, quality: codeQuality }, W, H, chroma(k)));
     if (!tier) return chosen.map((c) => c.png);
     // The residual tier: what the decoder restores from this very code, on this codec's RecNet.
     const restored = await this.restore(chosen.map((c) => planesToCode(c.planes.flags, c.planes, h, w, delta)), h, w, new Array(images.length).fill(condition), pooled);
@@ -208,12 +200,12 @@ export class Codec {
   }
 
   /** The smallest PNG of one image's code over the layout's plane variants and bit depths, and its planes. */
-  private smallestPng(code: Float32Array, h: number, w: number, at: { delta: number; pooled: boolean; quality: number; deadZone: number }, width: number, height: number, chroma?: Uint8Array): { png: Uint8Array; planes: Planes } {
+  private smallestPng(code: Float32Array, h: number, w: number, at: { delta: number; pooled: boolean; quality: number }, width: number, height: number, chroma?: Uint8Array): { png: Uint8Array; planes: Planes } {
     let best: { png: Uint8Array; planes: Planes } | undefined;
-    const { delta, pooled, quality, deadZone } = at;
+    const { delta, pooled, quality } = at;
     const lumaOnly = !pooled && lumaOnlyAt(this.contract, delta);
     const stored = storedCodeSize(pooled, h, w);
-    for (const planes of codeToPlanes(this.layout, code, h, w, delta, lumaOnly, pooled, deadZone)) {
+    for (const planes of codeToPlanes(this.layout, code, h, w, delta, lumaOnly, pooled)) {
       const header = encodeHeader({ flags: planes.flags, modelId: this.modelId, weightsHash: this.weightsHash, quality, width, height, chroma });
       const depths = [...new Set([bitDepthFor(planes.maxSample), 8])];
       const images = depths.map((depth) => ({ width: planes.width, height: planes.height, depth, samples: planes.samples }));

@@ -18,7 +18,7 @@
 //   resolution and the chroma differences at 1/16; decode lays the dequantised pooled code back out
 //   at [h, w] by bilinear interpolation (unpoolCode) for RecNet. A quarter of the samples, at a finer step.
 // The trainer simulates exactly these steps with uniform noise in place of rounding (host/train/code-noise.ts).
-import { CodecError, paeth } from './png.ts';
+import { CodecError } from './png.ts';
 
 export type CodeLayout = 'rgb' | 'g420';
 export const CODE_LAYOUTS: CodeLayout[] = ['rgb', 'g420'];
@@ -103,31 +103,6 @@ export interface Planes {
 
 const clampRound = (v: number, max: number) => Math.min(max, Math.max(0, Math.round(v)));
 
-/**
- * Rows y0..y1 of a plane image `out` (width W) from unrounded sample values `target` (same layout):
- * each sample is the Paeth prediction from the samples already set (left, up, up-left; PNG's own
- * predictor, so that a Paeth-filtered row holds a zero there) where that lies within `deadZone` of the
- * value, else the value rounded. deadZone 0.5 (or less) is plain rounding. Columns from `copyFrom` on
- * repeat the sample at copyFrom - 1 (g420's luma plane of an odd-width code).
- */
-function quantiseRows(target: Float32Array, out: Uint8Array, W: number, y0: number, y1: number, max: number, deadZone: number, copyFrom = W): void {
-  for (let y = y0; y < y1; y++)
-    for (let x = 0; x < W; x++) {
-      const i = y * W + x;
-      if (x >= copyFrom) {
-        out[i] = out[i - 1];
-        continue;
-      }
-      const v = target[i];
-      if (deadZone <= 0.5) {
-        out[i] = clampRound(v, max);
-        continue;
-      }
-      const p = paeth(x > 0 ? out[i - 1] : 0, y > 0 ? out[i - W] : 0, x > 0 && y > 0 ? out[i - W - 1] : 0);
-      out[i] = Math.abs(v - p) <= deadZone && p <= max ? p : clampRound(v, max);
-    }
-}
-
 export const layoutOf = (flags: number): CodeLayout => (flags & FLAG_G420 ? 'g420' : 'rgb');
 
 /** Largest sample value a file with these header flags may hold at step delta (sets the bit depth). */
@@ -164,11 +139,11 @@ export function planeSize(layout: CodeLayout, h: number, w: number, lumaOnly = f
  * Sample variants for one code [h, w, 3] (the encoder keeps whichever PNG is smallest); lumaOnly:
  * g420's c1 plane alone; pooled: the code's 2x2 means in g420 (poolCode).
  */
-export function codeToPlanes(layout: CodeLayout, code: Float32Array, h: number, w: number, delta: number, lumaOnly = false, pooled = false, deadZone = 0.5): Planes[] {
+export function codeToPlanes(layout: CodeLayout, code: Float32Array, h: number, w: number, delta: number, lumaOnly = false, pooled = false): Planes[] {
   if (pooled) {
     if (layout !== 'g420' || lumaOnly) throw new CodecError('a pooled code is stored in the g420 layout with all its planes');
     const s = storedCodeSize(true, h, w);
-    return codeToPlanes('g420', poolCode(code, h, w), s.h, s.w, delta, false, false, deadZone).map((p) => ({ ...p, flags: p.flags | FLAG_POOLED }));
+    return codeToPlanes('g420', poolCode(code, h, w), s.h, s.w, delta).map((p) => ({ ...p, flags: p.flags | FLAG_POOLED }));
   }
   const M = Math.round(255 / delta);
   const n = h * w;
@@ -189,20 +164,21 @@ export function codeToPlanes(layout: CodeLayout, code: Float32Array, h: number, 
   const { width: W, height: H } = planeSize(layout, h, w, lumaOnly);
   const hc = lumaOnly ? 0 : Math.ceil(h / 2), wc = W / 2;
   const out = new Uint8Array(W * H);
-  const target = new Float32Array(W * H); // unrounded samples
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) target[y * W + x] = code[(y * w + x) * 3 + 1] / delta;
-  quantiseRows(target, out, W, 0, h, M, deadZone, w);
   const g = new Float32Array(n); // decoded c1
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) g[y * w + x] = out[y * W + x] * delta;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < W; x++) {
+      const q = clampRound(code[(y * w + Math.min(x, w - 1)) * 3 + 1] / delta, M);
+      out[y * W + x] = q;
+      if (x < w) g[y * w + x] = q * delta;
+    }
   for (let yc = 0; yc < hc; yc++)
     for (let xc = 0; xc < wc; xc++)
       for (const [k, c] of [[0, 0], [1, 2]]) {
         let s = 0, cnt = 0;
         for (let y = 2 * yc; y < Math.min(h, 2 * yc + 2); y++)
           for (let x = 2 * xc; x < Math.min(w, 2 * xc + 2); x++, cnt++) s += code[(y * w + x) * 3 + c] - g[y * w + x];
-        target[(h + yc) * W + k * wc + xc] = s / cnt / delta + M;
+        out[(h + yc) * W + k * wc + xc] = clampRound(s / cnt / delta + M, 2 * M);
       }
-  quantiseRows(target, out, W, h, H, 2 * M, deadZone);
   const flags = lumaOnly ? FLAG_G420 | FLAG_LUMA_ONLY : FLAG_G420;
   return [{ flags, width: W, height: H, samples: out, maxSample: maxSample(flags, delta) }];
 }

@@ -53,4 +53,4 @@ export const MODEL_REGISTRY: ModelEntry[] = [
 
 /** Model id -> name. */
 export const MODELS: Record<number, string> = Object.fromEntries(MODEL_REGISTRY.map((m) => [m.id, m.name]));
-export const DEFAULT_MODEL_ID = 7;
+export const DEFAULT_MODEL_ID = 8;

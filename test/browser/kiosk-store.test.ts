@@ -3,7 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_MODEL_ID, loadCodec, MODELS, parseContainer } from '../../host/codec/codec.ts';
+import { DEFAULT_MODEL_ID, loadCodec, MODEL_REGISTRY, parseContainer } from '../../host/codec/codec.ts';
+import { mainPairName, pooledPairName } from '../../host/codec/models.ts';
 import { decodeImage } from '../../host/image/codecs.ts';
 // @ts-expect-error: plain browser JavaScript, no declarations
 import { exportPeople, parseExport, EXPORT_FORMAT } from '../../web/kiosk-store.js';
@@ -40,10 +41,11 @@ test('not an export, or a bad entry: a clear error naming it', async () => {
   throwsWith(() => parseExport(withEntry({ png: btoa('not a png') }), 128, check), /entry 2 \(Ann Smith\): the PNG is not a facecodec file/);
 });
 
-test("the kiosk's service worker precaches the default model's files", () => {
+test("the kiosk's service worker precaches the default model's files (its main pair's and its pooled tier's)", () => {
   const sw = readFileSync(new URL('../../web/kiosk-sw.js', import.meta.url), 'utf8');
-  const name = MODELS[DEFAULT_MODEL_ID];
-  for (const kind of ['compnet', 'recnet']) assert.ok(sw.includes(`'${kind}-${name}'`), `web/kiosk-sw.js does not cache ${kind}-${name}`);
+  const model = MODEL_REGISTRY.find((m) => m.id === DEFAULT_MODEL_ID)!;
+  const pairs = [mainPairName(model), ...(model.pooledPair ? [pooledPairName(model.name)] : [])];
+  for (const pair of pairs) for (const kind of ['compnet', 'recnet']) assert.ok(sw.includes(`'${kind}-${pair}'`), `web/kiosk-sw.js does not cache ${kind}-${pair}`);
 });
 
 test.run();

@@ -128,6 +128,16 @@ test("model v7: quality 1 is a pooled file written and restored by its pooled pa
   assert.equal(imageData(f7), imageData(f6));
   assert.is(f7.length, f6.length);
   assert.equal(Array.from((await v7.decode(f7)).data), Array.from((await v6.decode(f6)).data));
+  // Given as files (an edge worker's imports), v7 needs its pooled pair too: its main pair alone would write quality 1 as v6 does under v7's id.
+  const w = (k: string) => new URL(`../../weights/${k}.safetensors`, import.meta.url);
+  await loadCodec({ modelId: 8, compnet: w('compnet-v6'), recnet: w('recnet-v6'), backend: 'wasm' }).then(
+    () => assert.unreachable('loaded v7 without its pooled pair'),
+    (e: Error) => assert.match(e.message, /has a pooled tier with its own pair: give compnetPooled and recnetPooled/),
+  );
+  const files = await loadCodec({ modelId: 8, compnet: w('compnet-v6'), recnet: w('recnet-v6'), compnetPooled: w('compnet-v7-pooled'), recnetPooled: w('recnet-v7-pooled'), backend: 'wasm' });
+  assert.is(files.weightsHash, v7.weightsHash);
+  assert.equal(imageData(await files.encode(sample, { quality: 1 })), imageData(e0));
+  files.dispose();
   v6.dispose();
   v7.dispose();
 });

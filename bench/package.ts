@@ -4,18 +4,30 @@
 // process as the baseline, both directly and through npx), and the browser runtime (npm run size).
 //   npm run bench:package [-- --runs 15]      writes bench/results/package.md and package.json
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureBundle, RUNTIME_BUDGET_GZ } from '../scripts/bundle-size.ts';
 import { DEFAULT_MODEL_ID, MODEL_REGISTRY, MODELS } from '../host/codec/models.ts';
+import { parseSafetensors } from '../host/format/safetensors.ts';
 
 const ROOT = path.join(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, out: { type: 'string', default: path.join(ROOT, 'bench/results/package') } } });
 const RUNS = Number(values.runs);
 const SIZE_BUDGET = 15 * 1000 * 1000;
 const START_BUDGET_MS = 300;
+
+/** The installed CompNet/RecNet pairs by name (compnet-<name>.safetensors), and whether they are stored in F16. */
+function pairFiles(pkg: string): Array<{ name: string; f16: boolean }> {
+  const dir = path.join(pkg, 'weights');
+  return readdirSync(dir).flatMap((f) => {
+    const m = /^compnet-(.+)\.safetensors$/.exec(f);
+    if (!m) return [];
+    const tensors = [...parseSafetensors(new Uint8Array(readFileSync(path.join(dir, f)))).tensors.values()];
+    return [{ name: m[1], f16: tensors.some((t) => t.dtype === 'F16') }];
+  });
+}
 
 /** Bytes of the regular files under dir (apparent size, not blocks), optionally filtered by path. */
 function bytesUnder(dir: string, keep: (rel: string) => boolean = () => true): number {
@@ -75,7 +87,7 @@ try {
   const total = bytesUnder(nm);
   const parts: Array<[string, number]> = [
     ['weights/recognizer-dlib-r29.safetensors (recognizer)', bytesUnder(path.join(pkg, 'weights'), (f) => f.startsWith('recognizer'))],
-    [`weights/compnet-*, recnet-* (codec models ${MODEL_REGISTRY.map((m) => m.name).join(', ')}; pooled-tier pairs left out: ${MODEL_REGISTRY.filter((m) => m.pooledPair).map((m) => m.name).join(', ') || 'none'})`, bytesUnder(path.join(pkg, 'weights'), (f) => /^(compnet|recnet)-/.test(f))],
+    [`weights/compnet-*, recnet-* (codec models ${MODEL_REGISTRY.map((m) => m.name).join(', ')}: ${pairFiles(pkg).length} pairs of files)`, bytesUnder(path.join(pkg, 'weights'), (f) => /^(compnet|recnet)-/.test(f))],
     ['weights/landmarks-68.safetensors', bytesUnder(path.join(pkg, 'weights'), (f) => f.startsWith('landmarks'))],
     ['weights/face-detector-blazeface.safetensors', bytesUnder(path.join(pkg, 'weights'), (f) => f.startsWith('face-detector'))],
     ['lib/ (compiled .js and .d.ts)', bytesUnder(path.join(pkg, 'lib'))],
@@ -116,9 +128,9 @@ try {
     '|---|---|---|',
     ...parts.map(([what, b]) => `| ${what} | ${mb(b)} | ${((100 * b) / total).toFixed(1)}% |`),
     '',
-    `Of the package itself, the recognizer (dlib ResNet-29, F32) dominates; the ${MODEL_REGISTRY.length} codec model pairs stay so`,
-    `that files written by every released model decode. All but the default (${MODELS[DEFAULT_MODEL_ID]}) are stored in F16 (weights/store-f16.ts:`,
-    'half the bytes; their decodes stay within 1 level of the F32 release, bench/results/f16-fidelity.md).',
+    `Of the package itself, the recognizer (dlib ResNet-29, F32) dominates; the codec models' pairs stay so`,
+    `that files written by every released model decode (the default is ${MODELS[DEFAULT_MODEL_ID]}). Stored in F32: ${pairFiles(pkg).filter((p) => !p.f16).map((p) => p.name).join(', ') || 'none'}; in F16`,
+    `(weights/store-f16.ts: half the bytes; decodes within 1 level of F32, bench/results/f16-fidelity.md): ${pairFiles(pkg).filter((p) => p.f16).map((p) => p.name).join(', ') || 'none'}.`,
     '',
     '## Cold start',
     '',

@@ -328,8 +328,9 @@ async function loadPooledPair(opts: CodecOptions, modelId: number, main: CodecCo
   const hasPair = MODEL_REGISTRY.find((m) => m.id === modelId)?.pooledPair;
   const registered = !opts.compnet && hasPair;
   if (!opts.compnetPooled && !opts.recnetPooled && !registered) {
-    // Files written under a registered id must be that model's: its main pair alone would write its lowest qualities another way.
-    if (hasPair) throw new CodecError(`model ${MODELS[modelId]} (id ${modelId}) has a pooled tier with its own pair: give compnetPooled and recnetPooled (weights/compnet-${pooledPairName(MODELS[modelId])}, recnet-...) with compnet and recnet`);
+    // Files written under an id the caller names must be that model's: its main pair alone would write its lowest
+    // qualities another way. (Files without a named id are other weights; the header's weights hash tells them apart.)
+    if (hasPair && opts.modelId !== undefined) throw new CodecError(`model ${MODELS[modelId]} (id ${modelId}) has a pooled tier with its own pair: give compnetPooled and recnetPooled (weights/compnet-${pooledPairName(MODELS[modelId])}, recnet-...) with compnet and recnet`);
     return undefined;
   }
   if (!registered && !(opts.compnetPooled && opts.recnetPooled)) throw new CodecError('the pooled tier needs both compnetPooled and recnetPooled');

@@ -84,8 +84,14 @@ test('encode --model, decode and compare restore with the model named in the fil
   assert.is(JSON.parse(r.stdout).quality, 100);
   assert.match(JSON.parse(r.stdout).code, /at quality 70,/);
   assert.is(JSON.parse(r.stdout).chroma, undefined);
-  // The default model at quality 1: the luma plane alone, with the original's chroma cells.
+  // The default model (v7) at quality 1: its pooled tier, the code's 2x2 means.
   r = await cli(['encode', 'samples/Martha_Burk_0001.png', '-q', '1', '-o', file]);
+  assert.is(r.code, 0, r.stderr);
+  r = await cli(['info', '--json', file]);
+  assert.match(JSON.parse(r.stdout).code, /stored pooled 2x2 \(19x19x3\) at quality 1,/);
+  assert.is(JSON.parse(r.stdout).chroma, undefined);
+  // v6 there: the luma plane alone, with the original's chroma cells.
+  r = await cli(['encode', 'samples/Martha_Burk_0001.png', '-q', '1', '--model', 'v6', '-o', file]);
   assert.is(r.code, 0, r.stderr);
   r = await cli(['info', '--json', file]);
   assert.match(JSON.parse(r.stdout).code, /x1 \(luma plane only\) at quality 1,/);

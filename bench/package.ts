@@ -85,9 +85,10 @@ try {
   const nm = path.join(app, 'node_modules');
   const pkg = path.join(nm, 'facecodec');
   const total = bytesUnder(nm);
+  const pairs = pairFiles(pkg);
   const parts: Array<[string, number]> = [
     ['weights/recognizer-dlib-r29.safetensors (recognizer)', bytesUnder(path.join(pkg, 'weights'), (f) => f.startsWith('recognizer'))],
-    [`weights/compnet-*, recnet-* (codec models ${MODEL_REGISTRY.map((m) => m.name).join(', ')}: ${pairFiles(pkg).length} pairs of files)`, bytesUnder(path.join(pkg, 'weights'), (f) => /^(compnet|recnet)-/.test(f))],
+    [`weights/compnet-*, recnet-* (codec models ${MODEL_REGISTRY.map((m) => m.name).join(', ')}: ${pairs.length} pairs of files)`, bytesUnder(path.join(pkg, 'weights'), (f) => /^(compnet|recnet)-/.test(f))],
     ['weights/landmarks-68.safetensors', bytesUnder(path.join(pkg, 'weights'), (f) => f.startsWith('landmarks'))],
     ['weights/face-detector-blazeface.safetensors', bytesUnder(path.join(pkg, 'weights'), (f) => f.startsWith('face-detector'))],
     ['lib/ (compiled .js and .d.ts)', bytesUnder(path.join(pkg, 'lib'))],
@@ -129,8 +130,8 @@ try {
     ...parts.map(([what, b]) => `| ${what} | ${mb(b)} | ${((100 * b) / total).toFixed(1)}% |`),
     '',
     `Of the package itself, the recognizer (dlib ResNet-29, F32) dominates; the codec models' pairs stay so`,
-    `that files written by every released model decode (the default is ${MODELS[DEFAULT_MODEL_ID]}). Stored in F32: ${pairFiles(pkg).filter((p) => !p.f16).map((p) => p.name).join(', ') || 'none'}; in F16`,
-    `(weights/store-f16.ts: half the bytes; decodes within 1 level of F32, bench/results/f16-fidelity.md): ${pairFiles(pkg).filter((p) => p.f16).map((p) => p.name).join(', ') || 'none'}.`,
+    `that files written by every released model decode (the default is ${MODELS[DEFAULT_MODEL_ID]}). Stored in F32: ${pairs.filter((p) => !p.f16).map((p) => p.name).join(', ') || 'none'}; in F16`,
+    `(weights/store-f16.ts: half the bytes; decodes within 1 level of F32, bench/results/f16-fidelity.md): ${pairs.filter((p) => p.f16).map((p) => p.name).join(', ') || 'none'}.`,
     '',
     '## Cold start',
     '',

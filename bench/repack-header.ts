@@ -8,7 +8,9 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadCodec, MODEL_REGISTRY, HEADER_CHUNK } from '../host/codec/codec.ts';
-import { readPng, withChunkData } from '../host/codec/png.ts';
+import { readContainer } from '../host/codec/container.ts';
+import { encodeHeader, FORMAT_VERSION } from '../host/codec/header.ts';
+import { withChunkData } from '../host/codec/png.ts';
 import { DiskCache } from './eval/cache.ts';
 import { getCodec } from './eval/codecs.ts';
 import { EncodedPack } from './eval/pack.ts';
@@ -28,14 +30,11 @@ if (!model) throw new Error(`--to ${values.to} is not a registered model`);
 const codec = await loadCodec({ modelId: model.id, backend: 'wasm' });
 const packOf = (c: typeof from, q: number) => `bench/results/encoded/${c.cacheId}/q${q}.pack`;
 
-/** The file with the model's header bytes: byte 1 the model id, byte 4 the weights hash's low byte (header.ts, version 2). */
+/** The file with the model's header: its id and weights hash in place of the other model's (header.ts), the rest as it was. */
 function rehead(file: Uint8Array): Uint8Array {
-  const hd = readPng(file, { maxSamples: 1 << 20, maxFileBytes: 1 << 20, maxChunks: 16 }).chunks.find((c) => c.type === HEADER_CHUNK);
-  if (!hd || hd.data[0] >> 4 !== 2) throw new Error('not a version-2 facecodec file');
-  const data = hd.data.slice();
-  data[1] = model!.id;
-  data[4] = codec.weightsHash & 0xff;
-  return withChunkData(file, HEADER_CHUNK, data);
+  const { header } = readContainer(file, {}, codec.contract.factor);
+  if (header.version !== FORMAT_VERSION) throw new Error(`not a version-${FORMAT_VERSION} facecodec file`);
+  return withChunkData(file, HEADER_CHUNK, encodeHeader({ ...header, modelId: model!.id, weightsHash: codec.weightsHash }));
 }
 
 const cache = new DiskCache(values.cache!);

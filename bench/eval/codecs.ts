@@ -203,19 +203,20 @@ function facecodecCodec(id: string, modelId: number, name: string, dir?: string,
   const packs = new Map<number, EncodedPack>();
   const getCacheId = () => {
     if (!cacheId) {
-      const file = (k: string, n = main) => new Uint8Array(readFileSync(weights(k, n)));
       // The container version is part of the key: a new container changes the bytes, not the pixels.
       // So is the chroma grid of luma-only files, for a model that writes them (it changes both).
       // The weights by the hash files carry (codec.ts pairHash): a pair re-stored in F16
       // (weights/store-f16.ts) declares its release's, so its packs and scores stay found (its
       // decodes are within 1 level of the release's, bench/results/f16-fidelity.md).
-      const comp = file('compnet'), rec = file('recnet'), compModel = loadModel(comp);
-      const pairOf = (cb: Uint8Array, rb: Uint8Array) => ({ comp: loadModel(cb), rec: loadModel(rb), cb, rb });
-      const pooledPair = pooled ? pairOf(file('compnet', pooledPairName(name)), file('recnet', pooledPairName(name))) : undefined;
+      const pairOf = (n: string) => {
+        const [cb, rb] = ['compnet', 'recnet'].map((k) => new Uint8Array(readFileSync(weights(k, n))));
+        return { comp: loadModel(cb), rec: loadModel(rb), cb, rb };
+      };
+      const mainPair = pairOf(main), pooledPair = pooled ? pairOf(pooledPairName(name)) : undefined;
       // The model's contract: its pooled pair's where it has one (codec.ts loadPooledPair).
-      const contract = contractOf((pooledPair?.comp ?? compModel).metadata);
+      const contract = contractOf((pooledPair ?? mainPair).comp.metadata);
       const lumaOnly = !pooledAt(contract, 1) && lumaOnlyAt(contract, deltaFor(contract, 1));
-      cacheId = `facecodec-c${FORMAT_VERSION}${lumaOnly ? `g${CHROMA_GRID}` : ''}-${modelHash({ comp: compModel, rec: loadModel(rec), cb: comp, rb: rec }, pooledPair).toString(16).padStart(8, '0')}`;
+      cacheId = `facecodec-c${FORMAT_VERSION}${lumaOnly ? `g${CHROMA_GRID}` : ''}-${modelHash(mainPair, pooledPair).toString(16).padStart(8, '0')}`;
       // Effort's own settings too: another iteration count or objective makes other files.
       if (effort) cacheId += `-e${EFFORT_ITERATIONS[effort]}${objectiveTag(ew)}`;
     }

@@ -76,30 +76,31 @@ export const paeth = (a: number, b: number, c: number) => {
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 };
 
-function filterRow(type: number, row: Uint8Array, prev: Uint8Array | undefined, out: Uint8Array, at: number): void {
+/** One row filtered with `type` into out[at..] (type byte first); bpp: bytes per complete pixel (1 for gray at 8 bits or less). */
+function filterRow(type: number, row: Uint8Array, prev: Uint8Array | undefined, out: Uint8Array, at: number, bpp = 1): void {
   out[at] = type;
   for (let i = 0; i < row.length; i++) {
-    const a = i > 0 ? row[i - 1] : 0, b = prev ? prev[i] : 0, c = i > 0 && prev ? prev[i - 1] : 0;
+    const a = i >= bpp ? row[i - bpp] : 0, b = prev ? prev[i] : 0, c = i >= bpp && prev ? prev[i - bpp] : 0;
     const pred = type === 0 ? 0 : type === 1 ? a : type === 2 ? b : type === 3 ? (a + b) >> 1 : paeth(a, b, c);
     out[at + 1 + i] = (row[i] - pred) & 0xff;
   }
 }
 
 /** Filtered scanlines with one filter strategy: a fixed type, or (-1) per-row minimum sum of |residual|. */
-function filtered(rows: Uint8Array[], stride: number, strategy: number): Uint8Array {
+export function filtered(rows: Uint8Array[], stride: number, strategy: number, bpp = 1): Uint8Array {
   const out = new Uint8Array(rows.length * (stride + 1));
   const tmp = new Uint8Array(stride + 1);
   rows.forEach((row, y) => {
     const prev = y > 0 ? rows[y - 1] : undefined;
-    if (strategy >= 0) return filterRow(strategy, row, prev, out, y * (stride + 1));
+    if (strategy >= 0) return filterRow(strategy, row, prev, out, y * (stride + 1), bpp);
     let best = 0, bestCost = Infinity;
     for (let t = 0; t < 5; t++) {
-      filterRow(t, row, prev, tmp, 0);
+      filterRow(t, row, prev, tmp, 0, bpp);
       let cost = 0;
       for (let i = 1; i <= stride; i++) cost += tmp[i] < 128 ? tmp[i] : 256 - tmp[i];
       if (cost < bestCost) [best, bestCost] = [t, cost];
     }
-    filterRow(best, row, prev, out, y * (stride + 1));
+    filterRow(best, row, prev, out, y * (stride + 1), bpp);
   });
   return out;
 }

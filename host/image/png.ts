@@ -21,7 +21,7 @@
 import { zlibSync } from 'fflate';
 import { CodecError } from '../codec/errors.ts';
 import { inflateExact } from '../codec/inflate.ts';
-import { assemblePng, crc32, paeth, SIGNATURE } from '../codec/png.ts';
+import { assemblePng, crc32, filtered, paeth, SIGNATURE } from '../codec/png.ts';
 import { ImageError, type Image } from './image.ts';
 
 /** Samples per pixel of each colour type. */
@@ -283,34 +283,12 @@ export function decodePng(bytes: Uint8Array, limits: PngLimits): Image {
   return { data: out, width, height, channels: 4 };
 }
 
-/** Filters one row with each of the five filters into raw[at..] (type byte first), keeping the one with the least sum of |residual|. */
-function filterRow(row: Uint8Array, prev: Uint8Array | undefined, bpp: number, raw: Uint8Array, at: number, trial: Uint8Array): void {
-  let bestCost = Infinity;
-  for (let type = 0; type < 5; type++) {
-    let cost = 0;
-    for (let i = 0; i < row.length; i++) {
-      const a = i >= bpp ? row[i - bpp] : 0, b = prev ? prev[i] : 0, c = i >= bpp && prev ? prev[i - bpp] : 0;
-      const pred = type === 0 ? 0 : type === 1 ? a : type === 2 ? b : type === 3 ? (a + b) >> 1 : paeth(a, b, c);
-      const r = (trial[i] = (row[i] - pred) & 0xff);
-      cost += r < 128 ? r : 256 - r;
-    }
-    if (cost < bestCost) {
-      bestCost = cost;
-      raw[at] = type;
-      raw.set(trial, at + 1);
-    }
-  }
-}
-
 /** An 8-bit gray (channels 1, colour type 0) or RGB (channels 3, colour type 2) PNG of interleaved row-major pixels. */
 export function encodePng8(pixels: Uint8Array, width: number, height: number, channels: 1 | 3): Uint8Array {
   if (!Number.isSafeInteger(width) || !Number.isSafeInteger(height) || width < 1 || height < 1 || width > 2 ** 31 - 1 || height > 2 ** 31 - 1) throw new ImageError(`bad PNG size ${width}x${height}`);
   if (pixels.length !== width * height * channels) throw new ImageError(`PNG pixels: ${pixels.length} values, expected ${width}x${height}x${channels}`);
   const stride = width * channels;
-  const raw = new Uint8Array(height * (stride + 1)), trial = new Uint8Array(stride);
-  for (let y = 0; y < height; y++) {
-    const row = pixels.subarray(y * stride, (y + 1) * stride);
-    filterRow(row, y > 0 ? pixels.subarray((y - 1) * stride, y * stride) : undefined, channels, raw, y * (stride + 1), trial);
-  }
+  const rows = Array.from({ length: height }, (_, y) => pixels.subarray(y * stride, (y + 1) * stride));
+  const raw = filtered(rows, stride, -1, channels); // the filter chosen per row
   return assemblePng({ width, height, depth: 8, colourType: channels === 1 ? 0 : 2 }, [], zlibSync(raw, { level: 6 }));
 }

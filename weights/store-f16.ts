@@ -8,13 +8,13 @@
 //    difference|, PSNR against the original with each;
 //  - the F16 pair's own encode: how many files are byte-identical to the F32 pair's.
 // Refuses a value beyond F16's range (65504) and a pair that already declares a hash.
-// A pooled tier's own pair (NAME-pooled, models.ts pooledPairName) is re-stored the same way and
+// A pooled tier's own pair (NAME-pooled, models.ts pooledPairOf) is re-stored the same way and
 // measured at its tier's first, middle and last quality; its model's hash mixes the declared one.
 // Run: npx tsx weights/store-f16.ts v1 v2 v3 v3r v4   (or v7-pooled)
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { f16ToF32, f32ToF16, parseSafetensors, writeSafetensors, type RawTensor } from '../host/format/safetensors.ts';
-import { fnv1a, loadCodec, MODELS, MODEL_REGISTRY, WEIGHTS_HASH_KEY, type Codec, type CodecOptions } from '../host/codec/codec.ts';
-import { pooledPairName } from '../host/codec/models.ts';
+import { defaultModelUrl, fnv1a, loadCodec, MODELS, MODEL_REGISTRY, WEIGHTS_HASH_KEY, type Codec, type CodecOptions } from '../host/codec/codec.ts';
+import { pooledPairOf } from '../host/codec/models.ts';
 import { WasmBackend } from '../host/backends/wasm/index.ts';
 import type { Backend } from '../host/backends/index.ts';
 import { decodeImage } from '../host/image/codecs.ts';
@@ -66,7 +66,7 @@ async function compare(f32: Codec, f16: Codec, chips: Image[], quality: number) 
 
 /** A released pair (a registered model's name) or a pooled tier's own pair (NAME-pooled): its model, and the qualities it serves. */
 function pairOf(name: string): { id: number; pooled: boolean } {
-  const model = MODEL_REGISTRY.find((m) => m.name === name || (m.pooledPair && pooledPairName(m.name) === name));
+  const model = MODEL_REGISTRY.find((m) => m.name === name || pooledPairOf(m) === name);
   if (!model) throw new Error(`${name} is neither a registered model nor a registered model's pooled pair`);
   return { id: model.id, pooled: model.name !== name };
 }
@@ -77,13 +77,15 @@ async function storeModel(name: string, backend: Backend, chips: Image[]): Promi
   const [cb, rb] = paths.map((p) => new Uint8Array(readFileSync(p)));
   const hash = fnv1a(cb, rb);
   const [ch, rh] = [fileToF16(cb, hash), fileToF16(rb, hash)];
-  const pair = (c: Uint8Array, r: Uint8Array): CodecOptions => (pooled ? { compnetPooled: c, recnetPooled: r } : { compnet: c, recnet: r });
+  // A main pair of a model with a pooled tier loads with that tier's pair (loadCodec refuses it alone) and is measured above the tier.
+  const tier = !pooled && MODEL_REGISTRY.find((m) => m.id === id)?.pooledPair !== undefined ? { compnetPooled: defaultModelUrl('compnet', id, true), recnetPooled: defaultModelUrl('recnet', id, true) } : {};
+  const pair = (c: Uint8Array, r: Uint8Array): CodecOptions => (pooled ? { compnetPooled: c, recnetPooled: r } : { compnet: c, recnet: r, ...tier });
   const f32 = await loadCodec({ backend, modelId: id, ...pair(cb, rb) });
   const f16 = await loadCodec({ backend, modelId: id, ...pair(ch, rh) });
   if (f16.weightsHash !== f32.weightsHash) throw new Error('the re-stored pair does not declare the released hash');
   const upTo = f32.contract.pooled.upTo;
   const rows = [];
-  for (const q of pooled ? [1, Math.ceil(upTo / 2), upTo] : QUALITIES) rows.push(`| ${name} ${await compare(f32, f16, chips, q)}`);
+  for (const q of pooled ? [1, Math.ceil(upTo / 2), upTo] : QUALITIES.filter((q) => q > upTo)) rows.push(`| ${name} ${await compare(f32, f16, chips, q)}`);
   writeFileSync(paths[0], ch);
   writeFileSync(paths[1], rh);
   console.log(`${name}: ${cb.byteLength + rb.byteLength} -> ${ch.byteLength + rh.byteLength} bytes, hash ${hash.toString(16)}`);
@@ -109,8 +111,9 @@ On the ${chips.length} bundled samples, wasm backend (plain SIMD), by these runs
 ${runs.join('\n')}
 
 These models stay in the package only so that the files they wrote keep decoding; F16 halves them.
-A pooled tier's own pair (\`-pooled\`) is the exception: it serves its model's lowest qualities and was
-re-stored before its model became the default (the package's size budget, bench/results/package.md).
+A pooled tier's own pair (\`-pooled\`) and v8's main pair are the exceptions: they serve their model's
+qualities and were re-stored before their model became the default (the package's size budget,
+bench/results/package.md).
 "F32 -> both": files written by the F32 pair, decoded by the F32 and by the F16 pair (|pixel difference|
 of the two decodes, 0..255; PSNR of each against the original chip). "own files": the F16 pair's
 encode, byte-identical to the F32 pair's.

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type { Image } from '../../host/image/image.ts';
 import { modelHash, FORMAT_VERSION, DEFAULT_MODEL_ID, MODELS, MODEL_REGISTRY, EFFORT_ITERATIONS } from '../../host/codec/codec.ts';
 import { effortWeightsFor, type EffortWeights } from '../../host/codec/effort.ts';
-import { mainPairName, pooledPairName } from '../../host/codec/models.ts';
+import { mainPairName, pooledPairName, pooledPairOf } from '../../host/codec/models.ts';
 import { CHROMA_GRID } from '../../host/codec/chroma.ts';
 import { contractOf, deltaFor, lumaOnlyAt, pooledAt } from '../../host/codec/contract.ts';
 import { loadModel } from '../../host/format/model.ts';
@@ -195,8 +195,8 @@ function facecodecCodec(id: string, modelId: number, name: string, dir?: string,
   const main = modelId && entry ? mainPairName(entry) : name;
   const weights = (k: string, n = main) => (dir ? pathToFileURL(path.resolve(dir, `${k}-${n}.safetensors`)) : new URL(`../../weights/${k}-${n}.safetensors`, import.meta.url));
   // A pooled-tier pair: a registered model's where the registry says so, a candidate's where its files are there.
-  const pooled = modelId ? !!entry?.pooledPair : existsSync(weights('compnet', pooledPairName(name)));
-  const pooledFiles = () => (pooled ? { compnetPooled: weights('compnet', pooledPairName(name)), recnetPooled: weights('recnet', pooledPairName(name)) } : {});
+  const pooled = modelId ? entry && pooledPairOf(entry) : existsSync(weights('compnet', pooledPairName(name))) ? pooledPairName(name) : undefined;
+  const pooledFiles = () => (pooled ? { compnetPooled: weights('compnet', pooled), recnetPooled: weights('recnet', pooled) } : {});
   // Registered models load by id; candidates (facecodec@<name>) by file, with model id 0.
   const load = () => (codec ??= import('../../host/codec/codec.ts').then((m) => m.loadCodec({ ...(modelId ? { modelId } : { modelId: 0, compnet: weights('compnet'), recnet: weights('recnet'), ...pooledFiles() }), effortWeights: objective })));
   let cacheId: string | undefined;
@@ -212,7 +212,7 @@ function facecodecCodec(id: string, modelId: number, name: string, dir?: string,
         const [cb, rb] = ['compnet', 'recnet'].map((k) => new Uint8Array(readFileSync(weights(k, n))));
         return { comp: loadModel(cb), rec: loadModel(rb), cb, rb };
       };
-      const mainPair = pairOf(main), pooledPair = pooled ? pairOf(pooledPairName(name)) : undefined;
+      const mainPair = pairOf(main), pooledPair = pooled ? pairOf(pooled) : undefined;
       // The model's contract: its pooled pair's where it has one (codec.ts loadPooledPair).
       const contract = contractOf((pooledPair ?? mainPair).comp.metadata);
       const lumaOnly = !pooledAt(contract, 1) && lumaOnlyAt(contract, deltaFor(contract, 1));

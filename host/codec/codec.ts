@@ -20,7 +20,7 @@ import { encodeHeader, hashMatches, HEADER_CHUNK, type Header } from './header.t
 import { bitDepthFor, codeToPlanes, isLumaOnly, isPooled, planesToCode, planeStartRows, storedCodeSize, type CodeLayout, type Planes } from './layout.ts';
 import { contractOf, deltaFor, lumaOnlyAt, pooledAt, rateCondition, residualTierAt, LEGACY_CONTRACT, type CodecContract } from './contract.ts';
 import { encodeResidual, RESIDUAL_CHUNK } from './residual.ts';
-import { MODELS, MODEL_REGISTRY, DEFAULT_MODEL_ID, mainPairName, pooledPairName } from './models.ts';
+import { MODELS, MODEL_REGISTRY, DEFAULT_MODEL_ID, mainPairName, pooledPairOf } from './models.ts';
 import { CodeRefiner, EFFORT_ITERATIONS, checkEffortWeights, effortWeightsFor, type EffortWeights } from './effort.ts';
 import { DEFAULT_RECOGNIZER_URL } from '../models/recognizer.ts';
 import { RATE_INPUT, takesRate } from '../models/codec-graph.ts';
@@ -62,7 +62,7 @@ export interface CodecOptions {
   recnet?: ModelSource;
   /**
    * The pooled tier's own pair (contract.ts PooledTier), where the model has one: by default a
-   * registered model's weights/compnet-<name>-pooled and recnet-<name>-pooled (models.ts pooledPair);
+   * registered model's weights/compnet-<name>-pooled and recnet-<name>-pooled (models.ts pooledPair, pooledPairOf);
    * without one, the main pair serves both tiers.
    */
   compnetPooled?: ModelSource;
@@ -308,7 +308,7 @@ export function pairHash(comp: Model, rec: Model, cb: Uint8Array, rb: Uint8Array
 export function defaultModelUrl(kind: 'compnet' | 'recnet', modelId = DEFAULT_MODEL_ID, pooled = false): URL {
   const entry = MODEL_REGISTRY.find((m) => m.id === modelId);
   if (!entry) throw new CodecError(`unknown model id ${modelId}`);
-  return assetUrl(`weights/${kind}-${pooled ? pooledPairName(entry.name) : mainPairName(entry)}.safetensors`);
+  return assetUrl(`weights/${kind}-${pooled ? pooledPairOf(entry) : mainPairName(entry)}.safetensors`);
 }
 
 type PairBytes = { comp: Model; rec: Model; cb: Uint8Array; rb: Uint8Array };
@@ -325,12 +325,12 @@ export function modelHash(main: PairBytes, pooled?: PairBytes): number {
  * released before the tier, like v7's, which is v6's files).
  */
 async function loadPooledPair(opts: CodecOptions, modelId: number, main: CodecContract): Promise<{ comp: Model; rec: Model; cb: Uint8Array; rb: Uint8Array; contract: CodecContract } | undefined> {
-  const hasPair = MODEL_REGISTRY.find((m) => m.id === modelId)?.pooledPair;
+  const entry = MODEL_REGISTRY.find((m) => m.id === modelId), hasPair = entry?.pooledPair !== undefined;
   const registered = !opts.compnet && hasPair;
   if (!opts.compnetPooled && !opts.recnetPooled && !registered) {
     // Files written under an id the caller names must be that model's: its main pair alone would write its lowest
     // qualities another way. (Files without a named id are other weights; the header's weights hash tells them apart.)
-    if (hasPair && opts.modelId !== undefined) throw new CodecError(`model ${MODELS[modelId]} (id ${modelId}) has a pooled tier with its own pair: give compnetPooled and recnetPooled (weights/compnet-${pooledPairName(MODELS[modelId])}, recnet-...) with compnet and recnet`);
+    if (hasPair && opts.modelId !== undefined) throw new CodecError(`model ${MODELS[modelId]} (id ${modelId}) has a pooled tier with its own pair: give compnetPooled and recnetPooled (weights/compnet-${pooledPairOf(entry!)}, recnet-...) with compnet and recnet`);
     return undefined;
   }
   if (!registered && !(opts.compnetPooled && opts.recnetPooled)) throw new CodecError('the pooled tier needs both compnetPooled and recnetPooled');

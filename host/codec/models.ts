@@ -13,16 +13,19 @@ export interface ModelEntry {
   /** Encode effort's objective for this model (default effort.ts's EFFORT_WEIGHTS). */
   effort?: EffortWeights;
   /**
-   * Whether the contract's pooled tier has its own CompNet/RecNet pair (weights/compnet-<name>-pooled,
-   * recnet-<name>-pooled; pooledPairName), so that the main pair stays as trained for the other qualities.
+   * Whether the contract's pooled tier has its own CompNet/RecNet pair, so that the main pair stays as
+   * trained for the other qualities, and whose: true for the model's own (weights/compnet-<name>-pooled,
+   * recnet-<name>-pooled), or the name of the released model whose pooled pair it reuses (pooledPairOf).
    */
-  pooledPair?: boolean;
+  pooledPair?: true | string;
   /** Whose files the main pair is (default the model's own name): a model that adds a pooled tier to a released one reuses its files. */
   mainPair?: string;
 }
 
-/** The name of a model's pooled-tier pair. */
+/** The file name of the pooled-tier pair a model named `name` trains. */
 export const pooledPairName = (name: string) => `${name}-pooled`;
+/** The file name of a registered model's pooled-tier pair (its own or the one it reuses), or undefined if it has none. */
+export const pooledPairOf = (m: Pick<ModelEntry, 'name' | 'pooledPair'>) => (m.pooledPair === undefined ? undefined : pooledPairName(m.pooledPair === true ? m.name : m.pooledPair));
 /** The name of a model's main pair's files. */
 export const mainPairName = (m: Pick<ModelEntry, 'name' | 'mainPair'>) => m.mainPair ?? m.name;
 
@@ -48,6 +51,14 @@ export const MODEL_REGISTRY: ModelEntry[] = [
     effort: { identity: 1, rate: 0.1, reconstruction: 'l2' },
     pooledPair: true,
     mainPair: 'v6',
+  },
+  {
+    id: 9,
+    name: 'v8',
+    about: "v7's pooled tier (its own pair) for qualities 1 to 13 and, for 14 to 100, a main pair that leans to reconstruction: v6 (v7r) trained 7,000 steps with the squared error at identity weight 1 (candidate v8l2), 12,000 at 0.3 (v9i03), then 10,000 with the squared error alone (v10r); stored in F16",
+    // bench/results/codec-effort-v10r.md (View 1 held-out chips): v6's objective, the same as v7's.
+    effort: { identity: 1, rate: 0.1, reconstruction: 'l2' },
+    pooledPair: 'v7',
   },
 ];
 

@@ -142,6 +142,25 @@ test("model v7: quality 1 is a pooled file written and restored by its pooled pa
   v7.dispose();
 });
 
+test("model v8 reuses v7's pooled pair (models.ts pooledPair: 'v7'): the same code at the tier's qualities, its own main pair above; its files name v8", async () => {
+  const [v7, v8] = await Promise.all([loadCodec({ modelId: 8, backend: 'wasm' }), loadCodec({ modelId: 9, backend: 'wasm' })]);
+  assert.equal(v8.contract, v7.contract);
+  assert.is.not(v8.weightsHash, v7.weightsHash);
+  const [a1, b1] = [await v7.encode(sample, { quality: 13 }), await v8.encode(sample, { quality: 13 })];
+  assert.equal(imageData(b1), imageData(a1), 'the pooled tier is v7s');
+  assert.is(readContainer(b1).header.modelId, 9);
+  assert.equal(Array.from((await v8.decode(b1)).data), Array.from((await v7.decode(a1)).data));
+  const [a21, b21] = [await v7.encode(sample, { quality: 21 }), await v8.encode(sample, { quality: 21 })];
+  assert.not.equal(imageData(b21), imageData(a21), 'above the tier the main pairs differ');
+  // The header names the model: v7 refuses v8's files.
+  await v7.decode(b21).then(
+    () => assert.unreachable('v7 decoded a v8 file'),
+    (e: Error) => assert.match(e.message, /file was made by model v8 but this codec has v7/),
+  );
+  v7.dispose();
+  v8.dispose();
+});
+
 test("a pooled pair may add the tier to a main pair released without it (v7 on v6's files); it is refused without a tier, with another contract, or given by half", async () => {
   const main = untrainedModels(11, 'g420', { pooled: tier }), plain = untrainedModels(11, 'g420'), other = untrainedModels(12, 'g420', { pooled: { upTo: 9, steps: [32, 4] } });
   const addOn = await loadCodec({ ...plain, compnetPooled: main.compnet, recnetPooled: main.recnet, backend: 'wasm' });

@@ -12,6 +12,7 @@ import { mainPairName, pooledPairName, pooledPairOf } from '../../host/codec/mod
 import { CHROMA_GRID } from '../../host/codec/chroma.ts';
 import { contractOf, deltaFor, lumaOnlyAt, pooledAt } from '../../host/codec/contract.ts';
 import { loadModel } from '../../host/format/model.ts';
+import { createBackend } from '../../host/backends/index.ts';
 import { EncodedPack } from './pack.ts';
 
 export interface Codec {
@@ -178,6 +179,16 @@ const none: Codec = {
   },
 };
 
+/**
+ * Threads of the wasm backend facecodec codecs load on (default the backend's own, 2). Pack filling
+ * (bench/effort-encode.ts) runs one process per core, where one thread each avoids oversubscribing.
+ */
+let wasmThreads: number | undefined;
+export const setWasmThreads = (n: number) => {
+  wasmThreads = n;
+};
+const wasmBackend = () => (wasmThreads ? createBackend('wasm', { wasm: { threads: wasmThreads } }) : 'wasm');
+
 /** Effort's objective in a pack's name and a codec id: i<identity>r<rate>, then l2 for the squared-error term. */
 const objectiveTag = (w: EffortWeights) => `i${w.identity}r${w.rate}${w.reconstruction === 'l2' ? 'l2' : ''}`;
 
@@ -198,7 +209,7 @@ function facecodecCodec(id: string, modelId: number, name: string, dir?: string,
   const pooled = modelId ? entry && pooledPairOf(entry) : existsSync(weights('compnet', pooledPairName(name))) ? pooledPairName(name) : undefined;
   const pooledFiles = () => (pooled ? { compnetPooled: weights('compnet', pooled), recnetPooled: weights('recnet', pooled) } : {});
   // Registered models load by id; candidates (facecodec@<name>) by file, with model id 0.
-  const load = () => (codec ??= import('../../host/codec/codec.ts').then((m) => m.loadCodec({ ...(modelId ? { modelId } : { modelId: 0, compnet: weights('compnet'), recnet: weights('recnet'), ...pooledFiles() }), effortWeights: objective })));
+  const load = () => (codec ??= import('../../host/codec/codec.ts').then(async (m) => m.loadCodec({ ...(modelId ? { modelId } : { modelId: 0, compnet: weights('compnet'), recnet: weights('recnet'), ...pooledFiles() }), effortWeights: objective, backend: await wasmBackend() })));
   let cacheId: string | undefined;
   const packs = new Map<number, EncodedPack>();
   const getCacheId = () => {

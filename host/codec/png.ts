@@ -3,6 +3,8 @@
 // size before unfiltering, so a corrupt, truncated or hostile file is a clear CodecError, never a
 // crash, a hang or a huge allocation. Deflate is fflate (pure JS, also in browsers) and, for the
 // smallest candidates, the small-payload encoder of deflate.ts; inflate is bounded (inflate.ts).
+// The chunk framing (chunkAt) and the row unfilter (unfilterRows) serve the general reader for
+// users' images too (host/image/png.ts), which differs in what it accepts, not in how it walks a file.
 import { zlibSync } from 'fflate';
 import { zlibSmall } from './deflate.ts';
 import { CodecError } from './errors.ts';
@@ -205,6 +207,61 @@ interface RawChunks {
   chunks: Chunk[];
 }
 
+/** One chunk as a reader meets it; its CRC is checked on demand (a reader may skip an ancillary chunk unchecked). */
+export interface RawChunk {
+  type: string;
+  data: Uint8Array;
+  /** Bit 5 of the type's first letter clear: a reader that does not know the chunk must refuse the file. */
+  critical: boolean;
+  crcOk: () => boolean;
+  /** Where the next chunk starts. */
+  end: number;
+}
+
+/** The chunk at pos, for both PNG readers (this one and host/image/png.ts): its length, type and CRC must lie inside the file; `fail` makes the reader's own error. */
+export function chunkAt(bytes: Uint8Array, dv: DataView, pos: number, fail: (msg: string) => Error): RawChunk {
+  if (pos === bytes.length) throw fail(`truncated: the file ends at byte ${pos}, before an IEND chunk`);
+  if (pos + 12 > bytes.length) throw fail(`truncated: the chunk at byte ${pos} runs past the end of the file`);
+  const len = dv.getUint32(pos);
+  const type = String.fromCharCode(bytes[pos + 4], bytes[pos + 5], bytes[pos + 6], bytes[pos + 7]);
+  if (!/^[A-Za-z]{4}$/.test(type)) throw fail(`bad chunk type at byte ${pos}`);
+  const left = bytes.length - pos - 12;
+  if (len > left) throw fail(`truncated: chunk ${type} at byte ${pos} declares ${len} bytes, ${left} are left`);
+  const end = pos + 12 + len;
+  const crcOk = () => crc32(bytes, pos + 4, end - 4) === dv.getUint32(end - 4);
+  return { type, data: bytes.subarray(pos + 8, end - 4), critical: (bytes[pos + 4] & 0x20) === 0, crcOk, end };
+}
+
+/**
+ * Undoes the row filters in place, for both PNG readers: `height` rows of `stride` bytes from
+ * raw[start], each after its filter-type byte (the row above the first is zeros); bpp: bytes per
+ * complete pixel (at least 1). A filter type over 4 is `fail`'s error.
+ */
+export function unfilterRows(raw: Uint8Array, start: number, height: number, stride: number, bpp: number, fail: (msg: string) => Error): void {
+  const n = stride;
+  for (let y = 0; y < height; y++) {
+    const at = start + y * (n + 1), type = raw[at], cur = at + 1, up = cur - n - 1;
+    if (type > 4) throw fail(`filter type ${type} in row ${y} (filter types are 0 to 4)`);
+    if (y === 0) {
+      // No row above: Up adds nothing, Average adds half the left byte, Paeth is the left byte.
+      if (type === 1 || type === 4) for (let i = bpp; i < n; i++) raw[cur + i] += raw[cur + i - bpp];
+      else if (type === 3) for (let i = bpp; i < n; i++) raw[cur + i] += raw[cur + i - bpp] >> 1;
+      continue;
+    }
+    if (type === 1) for (let i = bpp; i < n; i++) raw[cur + i] += raw[cur + i - bpp];
+    else if (type === 2) for (let i = 0; i < n; i++) raw[cur + i] += raw[up + i];
+    else if (type === 3) {
+      for (let i = 0; i < bpp && i < n; i++) raw[cur + i] += raw[up + i] >> 1;
+      for (let i = bpp; i < n; i++) raw[cur + i] += (raw[cur + i - bpp] + raw[up + i]) >> 1;
+    } else if (type === 4) {
+      for (let i = 0; i < bpp && i < n; i++) raw[cur + i] += raw[up + i];
+      for (let i = bpp; i < n; i++) raw[cur + i] += paeth(raw[cur + i - bpp], raw[up + i], raw[up + i - bpp]);
+    }
+  }
+}
+
+const corrupt = (msg: string) => new CodecError(`corrupt PNG: ${msg}`);
+
 /** Walks the chunks up to IEND: lengths, types, CRCs, order, count; nothing may follow IEND. */
 function readChunks(bytes: Uint8Array, limits: ReadLimits): RawChunks {
   const maxFileBytes = limits.maxFileBytes ?? DEFAULT_READ_LIMITS.maxFileBytes, maxChunks = limits.maxChunks ?? DEFAULT_READ_LIMITS.maxChunks;
@@ -217,24 +274,18 @@ function readChunks(bytes: Uint8Array, limits: ReadLimits): RawChunks {
   let ihdr: Uint8Array | undefined;
   while (!ended) {
     if (++count > maxChunks) throw new CodecError(`PNG has more than ${maxChunks} chunks, over the limit`);
-    if (pos + 12 > bytes.length) throw new CodecError(`truncated PNG: chunk header at byte ${pos} runs past the end`);
-    const len = dv.getUint32(pos);
-    const type = String.fromCharCode(...bytes.subarray(pos + 4, pos + 8));
-    if (!/^[A-Za-z]{4}$/.test(type)) throw new CodecError(`corrupt PNG: bad chunk type at byte ${pos}`);
-    if (len > bytes.length - pos - 12) throw new CodecError(`truncated PNG: chunk ${type} declares ${len} bytes, only ${bytes.length - pos - 12} left`);
-    const crc = dv.getUint32(pos + 8 + len);
-    if (crc32(bytes, pos + 4, pos + 8 + len) !== crc) throw new CodecError(`corrupt PNG: CRC mismatch in chunk ${type}`);
-    const data = bytes.subarray(pos + 8, pos + 8 + len);
-    if (!ihdr && type !== 'IHDR') throw new CodecError('corrupt PNG: IHDR is not the first chunk');
+    const { type, data, critical, crcOk, end } = chunkAt(bytes, dv, pos, corrupt);
+    if (!crcOk()) throw corrupt(`CRC mismatch in chunk ${type}`);
+    if (!ihdr && type !== 'IHDR') throw corrupt('IHDR is not the first chunk');
     if (type === 'IHDR') {
-      if (ihdr) throw new CodecError('corrupt PNG: two IHDR chunks');
-      if (len !== 13) throw new CodecError('corrupt PNG: IHDR length is not 13');
+      if (ihdr) throw corrupt('two IHDR chunks');
+      if (data.length !== 13) throw corrupt('IHDR length is not 13');
       ihdr = data;
     } else if (type === 'IDAT') idat.push(data);
     else if (type === 'IEND') ended = true;
-    else if ((bytes[pos + 4] & 0x20) === 0) throw new CodecError(`unsupported critical chunk ${type}`);
+    else if (critical) throw new CodecError(`unsupported critical chunk ${type}`);
     else chunks.push({ type, data });
-    pos += 12 + len;
+    pos = end;
   }
   if (pos !== bytes.length) throw new CodecError(`corrupt PNG: ${bytes.length - pos} bytes after IEND`);
   return { ihdr: ihdr!, idat, chunks };
@@ -258,20 +309,12 @@ export function readPng(bytes: Uint8Array, limits: ReadLimits): { image: GrayIma
     zp += d.length;
   }
   const raw = inflateExact(z, height * (stride + 1));
+  unfilterRows(raw, 0, height, stride, 1, corrupt);
   const samples = new Uint8Array(width * height);
   const perByte = 8 / depth, mask = (1 << depth) - 1;
-  let prev = new Uint8Array(stride);
   for (let y = 0; y < height; y++) {
-    const at = y * (stride + 1), type = raw[at];
-    if (type > 4) throw new CodecError(`corrupt PNG: filter type ${type} in row ${y}`);
-    const row = new Uint8Array(stride);
-    for (let i = 0; i < stride; i++) {
-      const a = i > 0 ? row[i - 1] : 0, b = prev[i], c = i > 0 ? prev[i - 1] : 0;
-      const pred = type === 0 ? 0 : type === 1 ? a : type === 2 ? b : type === 3 ? (a + b) >> 1 : paeth(a, b, c);
-      row[i] = (raw[at + 1 + i] + pred) & 0xff;
-    }
-    for (let x = 0; x < width; x++) samples[y * width + x] = (row[Math.floor(x / perByte)] >> ((perByte - 1 - (x % perByte)) * depth)) & mask;
-    prev = row;
+    const row = y * (stride + 1) + 1;
+    for (let x = 0; x < width; x++) samples[y * width + x] = (raw[row + Math.floor(x / perByte)] >> ((perByte - 1 - (x % perByte)) * depth)) & mask;
   }
   return { image: { width, height, depth, samples }, chunks };
 }

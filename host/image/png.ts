@@ -1,5 +1,6 @@
 // PNG files <-> Image, for the photos users hand us and the images we write; no dependency beyond
-// fflate (zlib) and the codec's CRC-32 and bounded inflate.
+// fflate (zlib) and what it shares with the codec's reader (host/codec/png.ts: chunk framing, row
+// unfilter, bounded inflate).
 //
 // decodePng reads any standard PNG: colour types 0/2/3/4/6 at every bit depth the spec allows, a
 // palette with tRNS alpha, a tRNS colour key for gray and RGB, Adam7 interlace. It returns RGBA 8-bit
@@ -21,7 +22,7 @@
 import { zlibSync } from 'fflate';
 import { CodecError } from '../codec/errors.ts';
 import { inflateExact } from '../codec/inflate.ts';
-import { assemblePng, crc32, filtered, paeth, SIGNATURE } from '../codec/png.ts';
+import { assemblePng, chunkAt, filtered, SIGNATURE, unfilterRows, type RawChunk } from '../codec/png.ts';
 import { ImageError, type Image } from './image.ts';
 
 /** Samples per pixel of each colour type. */
@@ -56,29 +57,6 @@ interface PngFile {
   palette?: Uint8Array;
   key?: number[];
   idat: Uint8Array[];
-}
-
-interface RawChunk {
-  type: string;
-  data: Uint8Array;
-  critical: boolean;
-  /** Computed on demand: skipped ancillary chunks are not checked. */
-  crcOk: () => boolean;
-  end: number;
-}
-
-/** The chunk at pos: its length, type and CRC must lie inside the file. */
-function chunkAt(bytes: Uint8Array, dv: DataView, pos: number): RawChunk {
-  if (pos === bytes.length) throw corrupt(`truncated: the file ends at byte ${pos}, before an IEND chunk`);
-  if (pos + 12 > bytes.length) throw corrupt(`truncated: the chunk at byte ${pos} runs past the end of the file`);
-  const len = dv.getUint32(pos);
-  const type = String.fromCharCode(bytes[pos + 4], bytes[pos + 5], bytes[pos + 6], bytes[pos + 7]);
-  if (!/^[A-Za-z]{4}$/.test(type)) throw corrupt(`bad chunk type at byte ${pos}`);
-  const left = bytes.length - pos - 12;
-  if (len > left) throw corrupt(`truncated: chunk ${type} at byte ${pos} declares ${len} bytes, ${left} are left`);
-  const end = pos + 12 + len;
-  const crcOk = () => crc32(bytes, pos + 4, end - 4) === dv.getUint32(end - 4);
-  return { type, data: bytes.subarray(pos + 8, end - 4), critical: (bytes[pos + 4] & 0x20) === 0, crcOk, end };
 }
 
 /** IHDR: the pixel limit first (from the raw fields, as a huge image is refused whatever else is wrong), then CRC and fields. */
@@ -121,11 +99,11 @@ function readTransparency(file: PngFile, data: Uint8Array, seen: boolean): void 
 function readChunks(bytes: Uint8Array, limits: PngLimits): PngFile {
   if (bytes.length < 8 || SIGNATURE.some((b, i) => bytes[i] !== b)) throw corrupt('bad signature');
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let c = chunkAt(bytes, dv, 8);
+  let c = chunkAt(bytes, dv, 8, corrupt);
   const file: PngFile = { header: parseHeader(c, limits), idat: [] };
   let idatEnded = false, trnsSeen = false;
   for (;;) {
-    c = chunkAt(bytes, dv, c.end);
+    c = chunkAt(bytes, dv, c.end, corrupt);
     if (c.critical && !c.crcOk()) throw corrupt(`CRC mismatch in chunk ${c.type}`);
     if (file.idat.length > 0 && c.type !== 'IDAT') idatEnded = true;
     if (c.type === 'IEND') break;
@@ -182,30 +160,6 @@ function inflateImage(idat: Uint8Array[], size: number): Uint8Array {
   } catch (e) {
     if (e instanceof CodecError) throw new ImageError(e.message); // inflateExact's messages start "corrupt PNG: "
     throw e;
-  }
-}
-
-/** Undoes the row filters of one pass in place; bpp: bytes per complete pixel (at least 1). */
-function unfilter(raw: Uint8Array, start: number, p: Pass, bpp: number): void {
-  const n = p.stride;
-  for (let y = 0; y < p.height; y++) {
-    const at = start + y * (n + 1), type = raw[at], cur = at + 1, up = cur - n - 1;
-    if (type > 4) throw corrupt(`filter type ${type} in row ${y} (filter types are 0 to 4)`);
-    if (y === 0) {
-      // No row above: Up adds nothing, Average adds half the left byte, Paeth is the left byte.
-      if (type === 1 || type === 4) for (let i = bpp; i < n; i++) raw[cur + i] += raw[cur + i - bpp];
-      else if (type === 3) for (let i = bpp; i < n; i++) raw[cur + i] += raw[cur + i - bpp] >> 1;
-      continue;
-    }
-    if (type === 1) for (let i = bpp; i < n; i++) raw[cur + i] += raw[cur + i - bpp];
-    else if (type === 2) for (let i = 0; i < n; i++) raw[cur + i] += raw[up + i];
-    else if (type === 3) {
-      for (let i = 0; i < bpp && i < n; i++) raw[cur + i] += raw[up + i] >> 1;
-      for (let i = bpp; i < n; i++) raw[cur + i] += (raw[cur + i - bpp] + raw[up + i]) >> 1;
-    } else if (type === 4) {
-      for (let i = 0; i < bpp && i < n; i++) raw[cur + i] += raw[up + i];
-      for (let i = bpp; i < n; i++) raw[cur + i] += paeth(raw[cur + i - bpp], raw[up + i], raw[up + i - bpp]);
-    }
   }
 }
 
@@ -274,7 +228,7 @@ export function decodePng(bytes: Uint8Array, limits: PngLimits): Image {
   const write = pixelWriter(file);
   let at = 0;
   for (const p of passes) {
-    unfilter(raw, at, p, bpp);
+    unfilterRows(raw, at, p.height, p.stride, bpp, corrupt);
     for (let y = 0; y < p.height; y++, at += p.stride + 1) {
       unpack(raw, at + 1, p.width * channels, depth, s);
       write(s, p.width, out, ((p.y0 + y * p.dy) * width + p.x0) * 4, p.dx * 4);

@@ -48,6 +48,19 @@ const V7_POOLED_UP_TO = contractOf(parseSafetensors(readFileSync('weights/compne
 
 /** Index of v6's effort-0 step in STEPS (what the pooled tier is measured against). */
 const STEP_V6_EFFORT_0 = 9;
+/** Index of v7's effort-0 step in STEPS (what v8 at effort 0 is measured against). */
+const STEP_V7_EFFORT_0 = 11;
+
+/**
+ * v8 at effort 0: its measured rows above the pooled tier and, within it, v7's (v8's files there are
+ * v7's code under v8's header: the same pixels and bytes). None until every quality v7 has above the
+ * tier is measured for v8, so that a partial curve never stands for the model.
+ */
+function v8Effort0(all: Row[]): Row[] {
+  const own = byCodec('facecodec-v8')(all), v7 = byCodec('facecodec-v7')(all);
+  if (!v7.filter((r) => r.setting > V7_POOLED_UP_TO).every((r) => own.some((o) => o.setting === r.setting))) return [];
+  return [...v7.filter((r) => r.setting <= V7_POOLED_UP_TO && !own.some((o) => o.setting === r.setting)), ...own].sort((x, y) => x.setting - y.setting);
+}
 
 const STEPS: Step[] = [
   { name: 'v3 as released (container v1, fflate level 9)', rows: byCodec('facecodec-v3/c1'), note: 'measured (LFW benchmark)' },
@@ -102,6 +115,18 @@ const STEPS: Step[] = [
     name: '+ encode effort 1 on v7 (the same objective as v6)',
     rows: (all) => withEffort1('v7', all, byCodec('facecodec-v6@e1')(all).filter((r) => r.setting > V7_POOLED_UP_TO)),
     note: `measured rows of facecodec-v7@e1 (\`npm run bench -- lfw --codec facecodec-v7@e1 --settings Q\`); above its pooled tier (qualities ${V7_POOLED_UP_TO + 1}-100) v7's effort-1 files are v6's code under v7's header (bench/repack-header.ts, checked byte for byte), the same bytes and pixels, so where not scored under v7's name those rows are facecodec-v6@e1's`,
+  },
+  {
+    name: "+ main pair leaning to reconstruction (model v8: v7's pooled tier for qualities 1-13, candidate v10r's networks for 14-100), effort 0",
+    rows: v8Effort0,
+    note: `measured rows of facecodec-v8 above the pooled tier; at qualities 1-${V7_POOLED_UP_TO} v8's files are v7's code under v8's header, so those rows are facecodec-v7's; compared with v7 at effort 0`,
+    against: STEP_V7_EFFORT_0,
+  },
+  {
+    name: '+ encode effort 1 on v8 (the same objective as v6 and v7)',
+    rows: (all) => withEffort1('v8', all, byCodec('facecodec-v8')(all)),
+    note: 'measured rows of facecodec-v8@e1 (`npm run bench -- lfw --codec facecodec-v8@e1 --settings Q`; its files at qualities 1 and 13 are v7\'s under v8\'s header, bench/repack-header.ts); a quality not run at effort 1 keeps facecodec-v8\'s effort-0 row; compared with v7 at effort 1',
+    against: STEP_V7_EFFORT_0 + 1,
   },
 ];
 

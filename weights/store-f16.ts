@@ -65,20 +65,20 @@ async function compare(f32: Codec, f16: Codec, chips: Image[], quality: number) 
 }
 
 /** A released pair (a registered model's name) or a pooled tier's own pair (NAME-pooled): its model, and the qualities it serves. */
-function pairOf(name: string): { id: number; pooled: boolean } {
+function pairOf(name: string): { id: number; pooled: boolean; hasTier: boolean } {
   const model = MODEL_REGISTRY.find((m) => m.name === name || pooledPairOf(m) === name);
   if (!model) throw new Error(`${name} is neither a registered model nor a registered model's pooled pair`);
-  return { id: model.id, pooled: model.name !== name };
+  return { id: model.id, pooled: model.name !== name, hasTier: model.pooledPair !== undefined };
 }
 
 async function storeModel(name: string, backend: Backend, chips: Image[]): Promise<string[]> {
-  const { id, pooled } = pairOf(name);
+  const { id, pooled, hasTier } = pairOf(name);
   const paths = ['compnet', 'recnet'].map((k) => new URL(`${k}-${name}.safetensors`, import.meta.url));
   const [cb, rb] = paths.map((p) => new Uint8Array(readFileSync(p)));
   const hash = fnv1a(cb, rb);
   const [ch, rh] = [fileToF16(cb, hash), fileToF16(rb, hash)];
   // A main pair of a model with a pooled tier loads with that tier's pair (loadCodec refuses it alone) and is measured above the tier.
-  const tier = !pooled && MODEL_REGISTRY.find((m) => m.id === id)?.pooledPair !== undefined ? { compnetPooled: defaultModelUrl('compnet', id, true), recnetPooled: defaultModelUrl('recnet', id, true) } : {};
+  const tier = !pooled && hasTier ? { compnetPooled: defaultModelUrl('compnet', id, true), recnetPooled: defaultModelUrl('recnet', id, true) } : {};
   const pair = (c: Uint8Array, r: Uint8Array): CodecOptions => (pooled ? { compnetPooled: c, recnetPooled: r } : { compnet: c, recnet: r, ...tier });
   const f32 = await loadCodec({ backend, modelId: id, ...pair(cb, rb) });
   const f16 = await loadCodec({ backend, modelId: id, ...pair(ch, rh) });

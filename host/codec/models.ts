@@ -28,6 +28,8 @@ export const pooledPairName = (name: string) => `${name}-pooled`;
 export const pooledPairOf = (m: Pick<ModelEntry, 'name' | 'pooledPair'>) => (m.pooledPair === undefined ? undefined : pooledPairName(m.pooledPair === true ? m.name : m.pooledPair));
 /** The name of a model's main pair's files. */
 export const mainPairName = (m: Pick<ModelEntry, 'name' | 'mainPair'>) => m.mainPair ?? m.name;
+/** The file names of every pair a registered model loads: its main pair's, then its pooled tier's where it has one. */
+export const pairNames = (m: Pick<ModelEntry, 'name' | 'mainPair' | 'pooledPair'>): string[] => [mainPairName(m), ...(m.pooledPair === undefined ? [] : [pooledPairOf(m)!])];
 
 export const MODEL_REGISTRY: ModelEntry[] = [
   { id: 1, name: 'v1', about: 'reconstruction only, rgb layout' },

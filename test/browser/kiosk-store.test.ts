@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_MODEL_ID, loadCodec, MODEL_REGISTRY, parseContainer } from '../../host/codec/codec.ts';
-import { mainPairName, pooledPairOf } from '../../host/codec/models.ts';
+import { pairNames } from '../../host/codec/models.ts';
 import { decodeImage } from '../../host/image/codecs.ts';
 // @ts-expect-error: plain browser JavaScript, no declarations
 import { exportPeople, parseExport, EXPORT_FORMAT } from '../../web/kiosk-store.js';
@@ -44,7 +44,7 @@ test('not an export, or a bad entry: a clear error naming it', async () => {
 test("the kiosk's service worker precaches the default model's files (its main pair's and its pooled tier's)", () => {
   const sw = readFileSync(new URL('../../web/kiosk-sw.js', import.meta.url), 'utf8');
   const model = MODEL_REGISTRY.find((m) => m.id === DEFAULT_MODEL_ID)!;
-  const pairs = [mainPairName(model), ...(model.pooledPair ? [pooledPairOf(model)!] : [])];
+  const pairs = pairNames(model);
   for (const pair of pairs) for (const kind of ['compnet', 'recnet']) assert.ok(sw.includes(`'${kind}-${pair}'`), `web/kiosk-sw.js does not cache ${kind}-${pair}`);
 });
 

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { planFlops, planGraph } from '../../host/executor/plan.ts';
 import { loadModel } from '../../host/format/model.ts';
-import { MODEL_REGISTRY, mainPairName, pooledPairOf } from '../../host/codec/models.ts';
+import { MODEL_REGISTRY, pairNames } from '../../host/codec/models.ts';
 import type { Shape } from '../../host/ops/op.ts';
 
 const RECNET_BUDGET = 2e9, COMPNET_BUDGET = 0.3e9;
@@ -16,7 +16,7 @@ function gflop(file: URL, shapes: Record<string, Shape>): number {
 }
 
 for (const m of MODEL_REGISTRY)
-  for (const pair of [mainPairName(m), ...(m.pooledPair ? [pooledPairOf(m)!] : [])])
+  for (const pair of pairNames(m))
     test(`model ${m.name} (files ${pair}): RecNet <= 2 GFLOP, CompNet <= 0.3 GFLOP per 150x150 chip`, () => {
       // A pooled tier's pair runs at the same sizes: its code is pooled and laid back out at 38x38.
       const rec = gflop(new URL(`../../weights/recnet-${pair}.safetensors`, import.meta.url), { code: [1, 38, 38, 3], delta: [1, 38, 38, 1] });

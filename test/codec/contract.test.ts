@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { loadModel } from '../../host/format/model.ts';
 import { contractOf, deltaFor, residualTierAt, LEGACY_CONTRACT, CONTRACT_KEY, type ResidualTier } from '../../host/codec/contract.ts';
 import { loadCodec, parseContainer, CodecError } from '../../host/codec/codec.ts';
-import { MODEL_REGISTRY, mainPairName, pooledPairOf } from '../../host/codec/models.ts';
+import { MODEL_REGISTRY, pairNames } from '../../host/codec/models.ts';
 import { decodeImage } from '../../host/image/codecs.ts';
 import { untrainedModels } from './helpers.ts';
 
@@ -15,7 +15,7 @@ const sample = decodeImage(readFileSync(new URL('../../samples/Paul_Tagliabue_00
 
 test('every shipped model declares a contract, or is a legacy model with a known layout; both files agree', () => {
   for (const m of MODEL_REGISTRY) {
-    const files = [mainPairName(m), ...(m.pooledPair ? [pooledPairOf(m)!] : [])];
+    const files = pairNames(m);
     const [c, r, ...pooled] = files.flatMap((f) => ['compnet', 'recnet'].map((k) => contractOf(loadModel(new Uint8Array(readFileSync(new URL(`../../weights/${k}-${f}.safetensors`, import.meta.url)))).metadata)));
     assert.equal(c, r, m.name);
     // A pooled pair carries the model's contract: the main pair's, with its tier.
